@@ -1,0 +1,75 @@
+/**
+ * Field schemas shared by the scenario schema: values with units, whole numbers and
+ * names, each with the message a user reads when the value is wrong. Unit-bearing
+ * fields are strings in the file (and in the exported JSON Schema) and numbers in
+ * the engine's units after parsing.
+ */
+import * as z from 'zod';
+import { parseDurationUs } from '../units/duration.ts';
+import { parseMemoryMb } from '../units/memory.ts';
+
+/** How a wrong value is quoted back in a message. */
+export function show(input: unknown): string {
+  if (input === undefined) return 'nothing';
+  if (typeof input === 'string') return JSON.stringify(input);
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'a list';
+  if (typeof input === 'object') return 'an object';
+  return String(input);
+}
+
+const DURATION_PATTERN = '^\\s*((\\d+(\\.\\d+)?|\\.\\d+)\\s*(us|ms|min|s|m|h|d|w)\\s*)+$';
+const DURATION_HINT = 'a duration with a unit (250ms, 30s, 10m, 2h, 30d)';
+
+/** A duration such as "250ms"; parsed to microseconds. */
+export function duration(opts: { positive?: boolean } = {}) {
+  return z
+    .string({ error: (iss) => `expected ${DURATION_HINT}, got ${show(iss.input)}` })
+    .regex(new RegExp(DURATION_PATTERN), { error: (iss) => `expected ${DURATION_HINT}, got ${show(iss.input)}` })
+    .transform((text, ctx) => {
+      const us = parseDurationUs(text)!;
+      if (opts.positive === true && !(us > 0)) {
+        ctx.issues.push({ code: 'custom', message: `expected a duration above zero, got ${show(text)}`, input: text });
+        return z.NEVER;
+      }
+      return us;
+    });
+}
+
+/** A memory size such as "512MB"; parsed to megabytes. */
+export function memory() {
+  const hint = 'a memory size with a unit (512MB, 2.5GB)';
+  return z
+    .string({ error: (iss) => `expected ${hint}, got ${show(iss.input)}` })
+    .regex(/^\s*(\d+(\.\d+)?|\.\d+)\s*[KMGTkmgt]i?B\s*$/, { error: (iss) => `expected ${hint}, got ${show(iss.input)}` })
+    .transform((text) => parseMemoryMb(text)!);
+}
+
+/** A whole number at least `min`. */
+export function whole(min: number) {
+  return z
+    .int({ error: (iss) => `expected a whole number, got ${show(iss.input)}` })
+    .min(min, { error: (iss) => `expected a whole number of at least ${min}, got ${show(iss.input)}` });
+}
+
+/** A finite number above zero (or at least zero). */
+export function positive(opts: { allowZero?: boolean } = {}) {
+  const base = z.number({ error: (iss) => `expected a number, got ${show(iss.input)}` });
+  return opts.allowZero === true
+    ? base.min(0, { error: (iss) => `expected a number of at least 0, got ${show(iss.input)}` })
+    : base.gt(0, { error: (iss) => `expected a number above 0, got ${show(iss.input)}` });
+}
+
+/** One of a fixed set of words. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, {
+    error: (iss) => `expected one of ${values.join(', ')}, got ${show(iss.input)}`,
+  });
+}
+
+/** A non-empty string. */
+export function text(what = 'text') {
+  return z
+    .string({ error: (iss) => `expected ${what}, got ${show(iss.input)}` })
+    .min(1, { error: `expected ${what}, got an empty string` });
+}

@@ -1,0 +1,5 @@
+/** An arrival process: successive arrival times in microseconds, non-decreasing. */
+export interface ArrivalProcess {
+  /** The next arrival time (absolute, microseconds); Infinity when no more arrive. */
+  next(): number;
+}

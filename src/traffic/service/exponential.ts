@@ -1,0 +1,11 @@
+/** Memoryless service times: the M/M/c textbook case. */
+import type { ServiceDistribution } from './ServiceDistribution.ts';
+
+export function exponential(meanUs: number): ServiceDistribution {
+  return {
+    name: 'exponential',
+    meanUs,
+    varianceUs2: meanUs * meanUs,
+    sampler: (u) => () => -meanUs * Math.log(1 - u()),
+  };
+}

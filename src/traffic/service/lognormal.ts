@@ -1,0 +1,52 @@
+/**
+ * Log-normal service times, the usual shape of web response times. Given by mean or
+ * median (in microseconds) and by sigma or the 99th percentile.
+ */
+import type { ServiceDistribution } from './ServiceDistribution.ts';
+
+/** The standard normal's 99th percentile. */
+export const Z99 = 2.3263478740408408;
+
+/** mu and sigma of the underlying normal from what a scenario gives; an error message when they cannot be met. */
+export function lognormalParams(p: { meanUs?: number; medianUs?: number; sigma?: number; p99Us?: number }):
+  { mu: number; sigma: number } | string {
+  if (p.medianUs !== undefined) {
+    const mu = Math.log(p.medianUs);
+    if (p.sigma !== undefined) return { mu, sigma: p.sigma };
+    if (p.p99Us! <= p.medianUs) return 'p99 must be above the median';
+    return { mu, sigma: (Math.log(p.p99Us!) - mu) / Z99 };
+  }
+  const lm = Math.log(p.meanUs!);
+  if (p.sigma !== undefined) return { mu: lm - (p.sigma * p.sigma) / 2, sigma: p.sigma };
+  // ln p99 - ln mean = z·s - s²/2: the smaller root, when there is one.
+  const d = Math.log(p.p99Us!) - lm;
+  if (d <= 0) return 'p99 must be above the mean';
+  const disc = Z99 * Z99 - 2 * d;
+  if (disc < 0) return `no log-normal has a p99 more than ${Math.exp((Z99 * Z99) / 2).toFixed(2)} times its mean`;
+  const sigma = Z99 - Math.sqrt(disc);
+  return { mu: lm - (sigma * sigma) / 2, sigma };
+}
+
+export function lognormal(mu: number, sigma: number): ServiceDistribution {
+  const s2 = sigma * sigma;
+  return {
+    name: 'lognormal',
+    meanUs: Math.exp(mu + s2 / 2),
+    varianceUs2: (Math.exp(s2) - 1) * Math.exp(2 * mu + s2),
+    sampler: (u) => {
+      // Box–Muller, keeping the second normal of each pair for the next call.
+      let spare = NaN;
+      return () => {
+        if (spare === spare) {
+          const z = spare;
+          spare = NaN;
+          return Math.exp(mu + sigma * z);
+        }
+        const r = Math.sqrt(-2 * Math.log(1 - u()));
+        const th = 2 * Math.PI * u();
+        spare = r * Math.sin(th);
+        return Math.exp(mu + sigma * r * Math.cos(th));
+      };
+    },
+  };
+}
