@@ -1,0 +1,62 @@
+/** A growable FIFO of numbers in a typed ring buffer: no allocation per push once warm. */
+export class FloatRing {
+  private buf: Float64Array;
+  private mask: number;
+  private head = 0;
+  length = 0;
+
+  constructor(capacity = 16) {
+    let cap = 1;
+    while (cap < capacity) cap <<= 1;
+    this.buf = new Float64Array(cap);
+    this.mask = cap - 1;
+  }
+
+  push(v: number): void {
+    if (this.length === this.buf.length) this.grow();
+    this.buf[(this.head + this.length) & this.mask] = v;
+    this.length++;
+  }
+
+  /** The oldest value (undefined behaviour when empty: check `length`). */
+  first(): number {
+    return this.buf[this.head]!;
+  }
+
+  /** The i-th oldest value. */
+  at(i: number): number {
+    return this.buf[(this.head + i) & this.mask]!;
+  }
+
+  shift(): number {
+    const v = this.buf[this.head]!;
+    this.head = (this.head + 1) & this.mask;
+    this.length--;
+    return v;
+  }
+
+  /** Drops leading values up to and including `limit` (for a ring of non-decreasing values); returns how many. */
+  dropThrough(limit: number): number {
+    let n = 0;
+    while (this.length > 0 && this.buf[this.head]! <= limit) {
+      this.head = (this.head + 1) & this.mask;
+      this.length--;
+      n++;
+    }
+    return n;
+  }
+
+  clear(): void {
+    this.head = 0;
+    this.length = 0;
+  }
+
+  private grow(): void {
+    const cap = this.buf.length * 2;
+    const next = new Float64Array(cap);
+    for (let i = 0; i < this.length; i++) next[i] = this.buf[(this.head + i) & this.mask]!;
+    this.buf = next;
+    this.mask = cap - 1;
+    this.head = 0;
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * Reading a scenario from disk: YAML or JSON, `--set` overrides, validation against the
+ * schema, and resolution. Every problem found comes back at once in a ScenarioError
+ * whose lines name the file and the field.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { scenarioSchema, type ServiceSpec } from './schema.ts';
+import { problemsFromIssues, ScenarioError, type Problem } from './problems.ts';
+import { resolveScenario, type ExpressionCompiler, type Scenario } from './resolve.ts';
+import type { RateFunction } from '../traffic/arrivals/varyingRate.ts';
+
+export interface LoadOptions {
+  /** `path=value` overrides; the value is read as YAML, so numbers stay numbers. */
+  set?: readonly string[];
+  /** Overrides the scenario's seed. */
+  seed?: number;
+}
+
+/** Loads, validates and resolves a scenario file; throws ScenarioError listing every problem. */
+export async function loadScenario(file: string, options: LoadOptions = {}): Promise<Scenario> {
+  const label = basename(file);
+  let textIn: string;
+  try {
+    textIn = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a scenario file' : `cannot be read (${code ?? String(e)})`;
+    throw new ScenarioError(file, [{ path: '', message: why }]);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(textIn, { prettyErrors: false, uniqueKeys: true });
+  } catch (e) {
+    const msg = e instanceof YAMLParseError ? `line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}` : String(e);
+    throw new ScenarioError(label, [{ path: '', message: `not valid YAML or JSON: ${msg}` }]);
+  }
+  return scenarioFromObject(raw, { ...options, label, baseDir: dirname(resolvePath(file)) });
+}
+
+/** Validates and resolves a scenario given as a plain object (what a YAML file holds). */
+export async function scenarioFromObject(
+  raw: unknown,
+  options: LoadOptions & { label?: string; baseDir?: string } = {},
+): Promise<Scenario> {
+  const label = options.label ?? 'scenario';
+  const problems: Problem[] = [];
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ScenarioError(label, [{ path: '', message: 'expected a mapping of fields (name, duration, formation, traffic, ...)' }]);
+  }
+  const obj = structuredClone(raw) as Record<string, unknown>;
+  for (const assignment of options.set ?? []) applySet(obj, assignment, problems);
+  if (options.seed !== undefined) obj['seed'] = options.seed;
+  if (problems.length > 0) throw new ScenarioError(label, problems);
+  const parsed = scenarioSchema.safeParse(obj, { reportInput: true });
+  if (!parsed.success) throw new ScenarioError(label, problemsFromIssues(parsed.error.issues));
+  const compileRate = needsExpression(parsed.data.traffic.rate) ? await expressionCompiler() : () => 'unused';
+  const scenario = resolveScenario(parsed.data, obj, { readSamples: sampleReader(options.baseDir ?? '.'), compileRate }, problems);
+  if (problems.length > 0) throw new ScenarioError(label, problems);
+  return scenario;
+}
+
+/** Applies `a.b.c=value` to a scenario object. */
+export function applySet(obj: Record<string, unknown>, assignment: string, problems: Problem[]): void {
+  const eq = assignment.indexOf('=');
+  if (eq <= 0) {
+    problems.push({ path: '', message: `--set expects path=value, got ${JSON.stringify(assignment)}` });
+    return;
+  }
+  const path = assignment.slice(0, eq).trim().split('.');
+  let value: unknown;
+  try {
+    value = parseYaml(assignment.slice(eq + 1));
+  } catch {
+    value = assignment.slice(eq + 1);
+  }
+  let node: Record<string, unknown> = obj;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (next === undefined) node[key] = {};
+    else if (next === null || typeof next !== 'object' || Array.isArray(next)) {
+      problems.push({ path: path.join('.'), message: `--set cannot go inside ${key}, which is not a mapping` });
+      return;
+    }
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+function needsExpression(rate: string): boolean {
+  return !/^\s*[\d.]+\s*\/\s*[a-z]+\s*$/.test(rate);
+}
+
+/** Rate expressions are mathjs expressions of t (seconds); mathjs is loaded only when one is used. */
+async function expressionCompiler(): Promise<ExpressionCompiler> {
+  const math = await import('mathjs');
+  return (text: string) => {
+    let code: { evaluate(scope: Record<string, number>): unknown };
+    try {
+      code = math.compile(text);
+    } catch (e) {
+      return `expected a rate such as 150/s or an expression of t in seconds, and ${JSON.stringify(text)} does not parse: ${(e as Error).message}`;
+    }
+    const scope = { t: 0 };
+    try {
+      code.evaluate(scope);
+    } catch (e) {
+      return `the rate expression ${JSON.stringify(text)} cannot be evaluated: ${(e as Error).message}`;
+    }
+    const fn: RateFunction = (tS: number) => {
+      scope.t = tS;
+      const v = code.evaluate(scope);
+      return typeof v === 'number' ? v : NaN;
+    };
+    return fn;
+  };
+}
+
+function sampleReader(baseDir: string) {
+  return (spec: Extract<ServiceSpec, { distribution: 'empirical' }>): Float64Array | string => {
+    const file = resolvePath(baseDir, spec.file);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' ? `no such file: ${spec.file}` : `cannot read ${spec.file} (${code ?? String(e)})`;
+    }
+    let rows: string[][];
+    try {
+      rows = parseCsv(text, { skip_empty_lines: true, trim: true, relax_column_count: true });
+    } catch (e) {
+      return `${spec.file} is not valid CSV: ${(e as Error).message}`;
+    }
+    if (rows.length === 0) return `${spec.file} holds no samples`;
+    let col = 0;
+    let first = 0;
+    const header = rows[0]!;
+    const isHeader = header.some((cell) => cell !== '' && !Number.isFinite(Number(cell)));
+    if (isHeader) {
+      first = 1;
+      if (spec.column !== undefined) {
+        col = header.indexOf(spec.column);
+        if (col < 0) return `${spec.file} has no column ${JSON.stringify(spec.column)} (it has ${header.join(', ')})`;
+      }
+    } else if (spec.column !== undefined) {
+      return `${spec.file} has no header row, so it has no column ${JSON.stringify(spec.column)}`;
+    }
+    const scale = spec.unit === 's' ? 1e6 : spec.unit === 'ms' ? 1e3 : 1;
+    const out = new Float64Array(rows.length - first);
+    for (let i = first; i < rows.length; i++) {
+      const v = Number(rows[i]![col]);
+      if (!Number.isFinite(v) || v < 0) return `${spec.file} line ${i + 1}: expected a service time of at least 0, got ${JSON.stringify(rows[i]![col] ?? '')}`;
+      out[i - first] = v * scale;
+    }
+    if (out.length === 0) return `${spec.file} holds no samples`;
+    return out;
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * One run of a scenario: the web tier and router fed by the traffic, on the event loop,
+ * with every request's outcome recorded. Requests arriving in [0, duration) are followed
+ * until their client has an answer; latency statistics cover those arriving after the
+ * warm-up, billing covers the whole duration.
+ */
+import { Engine, type OrderedSource } from '../engine/Engine.ts';
+import { Histogram } from '../engine/Histogram.ts';
+import { Streams } from '../engine/streams.ts';
+import { bill, billedSeconds, type DynoUsage } from '../billing/bill.ts';
+import { createPolicy } from '../router/policies.ts';
+import type { Scenario } from '../scenario/resolve.ts';
+import { poissonArrivals } from '../traffic/arrivals/poisson.ts';
+import { varyingRateArrivals } from '../traffic/arrivals/varyingRate.ts';
+import type { ArrivalProcess } from '../traffic/arrivals/ArrivalProcess.ts';
+import { VERSION } from '../version.ts';
+import { MINUTE_US, MinuteSeries, SERIES_CODES, round3, type MinuteRow } from './MinuteSeries.ts';
+import { REJECT_BACKLOG, REJECT_NO_DYNOS, WebTier } from './WebTier.ts';
+import type { DynoRow, RunResult, Summary } from './results.ts';
+
+export interface SimulateOptions {
+  /** Receives each minute of the time series as soon as it is final; without it the rows are kept in `RunResult.timeseries`. */
+  onMinute?: (row: MinuteRow) => void;
+  /** Called about every simulated minute with the simulated time reached and the run's end (µs). */
+  onProgress?: (nowUs: number, endUs: number) => void;
+}
+
+const H11 = SERIES_CODES.indexOf('H11');
+const H12 = SERIES_CODES.indexOf('H12');
+const H14 = SERIES_CODES.indexOf('H14');
+
+function arrivalsFor(s: Scenario, streams: Streams): ArrivalProcess {
+  const u = streams.stream('arrivals');
+  const rate = s.traffic.rate;
+  return rate.kind === 'constant'
+    ? poissonArrivals(rate.perS, u)
+    : varyingRateArrivals(rate.fn, rate.stepUs, u, s.durationUs);
+}
+
+export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult {
+  const engine = new Engine();
+  const streams = new Streams(s.seed);
+  const timeoutUs = s.platform.router.timeoutUs;
+  const warmupUs = s.warmupUs;
+  const durationUs = s.durationUs;
+  const web = s.web;
+  const tier = new WebTier(web.count, web.concurrency, createPolicy(s.router.policy, streams.stream('routing')), s.platform.router.backlogPerDyno);
+  const drawService = s.traffic.service.sampler(streams.stream('service'));
+  const arrivals = arrivalsFor(s, streams);
+  const series = new MinuteSeries(timeoutUs);
+  const timeseries: MinuteRow[] = [];
+  const onMinute = options.onMinute ?? ((row: MinuteRow) => void timeseries.push(row));
+
+  // Aggregates over requests arriving after the warm-up.
+  const latency = new Histogram(10);
+  const queue = new Histogram(10);
+  const errors = new Float64Array(SERIES_CODES.length);
+  let arrived = 0;
+  let completed = 0;
+  let queued = 0;
+  let servedAfterTimeout = 0;
+  let lastResponseUs = 0;
+  const perDynoRequests = new Float64Array(web.count);
+  const perDynoTimeouts = new Float64Array(web.count);
+  const perDynoQueueUs = new Float64Array(web.count);
+  const perDynoBusyUs = new Float64Array(web.count);
+
+  const source: OrderedSource & { nextUs: number } = {
+    nextUs: 0,
+    fire(): void {
+      const t = this.nextUs;
+      const serviceUs = drawService();
+      const d = tier.dispatch(t, serviceUs);
+      const counted = t >= warmupUs;
+      series.arrival(t);
+      if (counted) arrived++;
+      if (d < 0) {
+        const code = d === REJECT_BACKLOG ? H11 : H14;
+        series.error(code, t, -1);
+        if (counted) errors[code]!++;
+        if (t > lastResponseUs) lastResponseUs = t;
+      } else {
+        const start = tier.startUs;
+        const end = tier.endUs;
+        const responseUs = end - t;
+        const timedOut = responseUs > timeoutUs;
+        const clientUs = timedOut ? timeoutUs : responseUs;
+        const answeredAt = t + clientUs;
+        if (answeredAt > lastResponseUs) lastResponseUs = answeredAt;
+        if (timedOut) series.error(H12, answeredAt, clientUs);
+        else series.response(answeredAt, clientUs);
+        if (start > t) series.queueInterval(t, start);
+        series.busyInterval(start, end);
+        if (counted) {
+          latency.record(clientUs);
+          const waitUs = start - t;
+          queue.record(waitUs);
+          if (waitUs > 0) queued++;
+          perDynoRequests[d]!++;
+          perDynoQueueUs[d]! += waitUs;
+          if (timedOut) {
+            errors[H12]!++;
+            perDynoTimeouts[d]!++;
+            servedAfterTimeout++;
+          } else {
+            completed++;
+          }
+        }
+        // Busy time inside the measured window [warm-up, duration].
+        const b0 = start > warmupUs ? start : warmupUs;
+        const b1 = end < durationUs ? end : durationUs;
+        if (b1 > b0) perDynoBusyUs[d]! += b1 - b0;
+      }
+      const next = arrivals.next();
+      this.nextUs = next < durationUs ? next : Infinity;
+    },
+  };
+  const first = arrivals.next();
+  source.nextUs = first < durationUs ? first : Infinity;
+
+  // Each minute is handed over once the clock passes its end; the series runs until the
+  // last client has its answer.
+  const minuteKind = engine.register((m) => {
+    onMinute(series.take(m, web.concurrency));
+    options.onProgress?.(engine.nowUs, durationUs);
+    const horizonUs = Math.max(durationUs, lastResponseUs);
+    if ((m + 1) * MINUTE_US < horizonUs) engine.at((m + 2) * MINUTE_US, minuteKind, m + 1);
+  });
+  engine.at(MINUTE_US, minuteKind, 0);
+  engine.run(source);
+
+  const usages: DynoUsage[] = [];
+  for (let d = 0; d < web.count; d++) {
+    usages.push({ processType: 'web', dyno: `web.${d + 1}`, size: web.size.name, startUs: 0, endUs: durationUs });
+  }
+  const cost = bill(usages, s.platform, durationUs);
+  const windowUs = durationUs - warmupUs;
+  const workers = web.count * web.concurrency;
+  let busyTotal = 0;
+  for (let d = 0; d < web.count; d++) busyTotal += perDynoBusyUs[d]!;
+
+  const ms = (us: number): number | null => (Number.isFinite(us) ? round3(us / 1000) : null);
+  const errorCounts: Record<string, number> = {};
+  let errorTotal = 0;
+  SERIES_CODES.forEach((code, k) => {
+    errorCounts[code] = errors[k]!;
+    errorTotal += errors[k]!;
+  });
+  const summary: Summary = {
+    dynosim: { version: VERSION },
+    scenario: {
+      name: s.name,
+      description: s.description,
+      platform: s.platform.name,
+      seed: s.seed,
+      durationS: durationUs / 1e6,
+      warmupS: warmupUs / 1e6,
+      routerPolicy: s.router.policy,
+    },
+    requests: {
+      arrived,
+      completed,
+      errors: errorCounts,
+      errorRate: arrived === 0 ? 0 : round6(errorTotal / arrived),
+      servedAfterTimeout,
+    },
+    latency: {
+      meanMs: ms(latency.mean()),
+      p50Ms: ms(latency.quantile(0.5)),
+      p95Ms: ms(latency.quantile(0.95)),
+      p99Ms: ms(latency.quantile(0.99)),
+      p999Ms: ms(latency.quantile(0.999)),
+      maxMs: latency.count === 0 ? null : ms(latency.max),
+    },
+    queue: {
+      meanMs: ms(queue.mean()),
+      p95Ms: ms(queue.quantile(0.95)),
+      p99Ms: ms(queue.quantile(0.99)),
+      fractionQueued: queue.count === 0 ? null : round6(queued / queue.count),
+    },
+    dynos: {
+      web: {
+        count: web.count,
+        size: web.size.name,
+        concurrency: web.concurrency,
+        busyFraction: workers === 0 ? 0 : round6(busyTotal / (windowUs * workers)),
+      },
+    },
+    cost: {
+      pricePer: s.platform.billing.pricePer,
+      dynoHours: cost.dynoHours,
+      freeHours: cost.freeHours,
+      billableHours: cost.billableHours,
+      totalUsd: cost.totalUsd,
+      monthlyUsd: cost.monthlyUsd,
+    },
+  };
+  const dynos: DynoRow[] = [];
+  for (let d = 0; d < web.count; d++) {
+    const n = perDynoRequests[d]!;
+    dynos.push({
+      dyno: `web.${d + 1}`,
+      processType: 'web',
+      size: web.size.name,
+      concurrency: web.concurrency,
+      requests: n,
+      timeouts: perDynoTimeouts[d]!,
+      queueMeanMs: n === 0 ? null : round3(perDynoQueueUs[d]! / n / 1000),
+      busyFraction: round6(perDynoBusyUs[d]! / (windowUs * web.concurrency)),
+      billedHours: round6(billedSeconds(0, durationUs) / 3600),
+    });
+  }
+  return { summary, dynos, cost, timeseries, events: engine.events, endUs: Math.max(durationUs, lastResponseUs) };
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
