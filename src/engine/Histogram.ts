@@ -96,6 +96,27 @@ export class Histogram {
     return this.max;
   }
 
+  /**
+   * Several quantiles in one walk; `qs` must be in increasing order. Same definition as
+   * `quantile`.
+   */
+  quantiles(qs: readonly number[]): number[] {
+    const out = qs.map(() => NaN);
+    if (this.count === 0) return out;
+    let k = 0;
+    let rank = Math.max(1, Math.ceil(qs[0]! * this.count - 1e-9));
+    let seen = 0;
+    for (let i = this.lo; i <= this.hi && k < qs.length; i++) {
+      seen += this.counts[i]!;
+      while (k < qs.length && seen >= rank) {
+        out[k++] = Math.min(this.max, Math.max(this.min, this.valueAt(i)));
+        if (k < qs.length) rank = Math.max(1, Math.ceil(qs[k]! * this.count - 1e-9));
+      }
+    }
+    for (; k < qs.length; k++) out[k] = this.max;
+    return out;
+  }
+
   /** Adds another histogram of the same precision into this one. */
   merge(other: Histogram): void {
     if (other.bits !== this.bits) throw new Error('histogram: cannot merge different precisions');

@@ -32,9 +32,9 @@ export async function loadScenario(file: string, options: LoadOptions = {}): Pro
   }
   let raw: unknown;
   try {
-    raw = parseYaml(textIn, { prettyErrors: false, uniqueKeys: true });
+    raw = parseYaml(textIn, { prettyErrors: true, uniqueKeys: true });
   } catch (e) {
-    const msg = e instanceof YAMLParseError ? `line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}` : String(e);
+    const msg = e instanceof YAMLParseError ? e.message.split('\n')[0]!.replace(/:$/, '') : String(e);
     throw new ScenarioError(label, [{ path: '', message: `not valid YAML or JSON: ${msg}` }]);
   }
   return scenarioFromObject(raw, { ...options, label, baseDir: dirname(resolvePath(file)) });

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { duration, memory, oneOf, positive, show, text, whole } from './fields.ts';
 import { PROFILE_NAMES } from '../platform/profiles.ts';
+import { looksLikeRateLiteral, parseRatePerS } from '../units/rate.ts';
 
 export const ROUTER_POLICIES = ['random', 'round-robin', 'least-connections', 'power-of-two', 'shared-queue'] as const;
 
@@ -99,7 +100,9 @@ export const scenarioSchema = z
     formation: z.strictObject({ web: processSchema }),
     router: z.strictObject({ policy: oneOf(ROUTER_POLICIES).default('random') }).default({ policy: 'random' }),
     traffic: z.strictObject({
-      rate: text('a rate such as 150/s or an expression of t'),
+      rate: text('a rate such as 150/s or an expression of t').refine((r) => !looksLikeRateLiteral(r) || parseRatePerS(r) !== undefined, {
+        error: (iss) => `expected a rate such as 150/s, 9000/min or 2/h, got ${show(iss.input)}`,
+      }),
       rateStep: duration({ positive: true }).prefault('1s'),
       service: serviceSchema,
     }),

@@ -33,6 +33,7 @@ const COMPLETED = 1;
 const QUEUE_US = 2;
 const BUSY_US = 3;
 const FIRST_ERROR = 4;
+const ROW_QUANTILES = [0.5, 0.95, 0.99];
 
 export class MinuteSeries {
   private cap = 64;
@@ -81,7 +82,8 @@ export class MinuteSeries {
     const i = m & this.mask;
     const cols = this.cols;
     const h = this.hists[m & this.histMask]!;
-    const ms = (q: number): number | null => (h.count === 0 ? null : round3(h.quantile(q) / 1000));
+    const [p50, p95, p99] = h.quantiles(ROW_QUANTILES);
+    const ms = (us: number | undefined): number | null => (h.count === 0 ? null : round3(us! / 1000));
     const errors = {} as Record<SeriesCode, number>;
     SERIES_CODES.forEach((code, k) => (errors[code] = cols[FIRST_ERROR + k]![i]!));
     const row: MinuteRow = {
@@ -89,9 +91,9 @@ export class MinuteSeries {
       arrivals: cols[ARRIVALS]![i]!,
       completed: cols[COMPLETED]![i]!,
       errors,
-      latencyP50Ms: ms(0.5),
-      latencyP95Ms: ms(0.95),
-      latencyP99Ms: ms(0.99),
+      latencyP50Ms: ms(p50),
+      latencyP95Ms: ms(p95),
+      latencyP99Ms: ms(p99),
       queueMean: round3(cols[QUEUE_US]![i]! / MINUTE_US),
       busyDynos: round3(cols[BUSY_US]![i]! / MINUTE_US / concurrency),
     };

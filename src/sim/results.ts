@@ -53,6 +53,8 @@ export interface RunResult {
   cost: CostReport;
   /** The time series, when the run was asked to keep it (see `SimulateOptions.onMinute`). */
   timeseries: MinuteRow[];
+  /** Requests simulated, warm-up included. */
+  requests: number;
   /** Engine events run (arrivals plus scheduled events). */
   events: number;
   /** Simulated time at which the last client response was sent (µs). */

@@ -55,6 +55,7 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
   const latency = new Histogram(10);
   const queue = new Histogram(10);
   const errors = new Float64Array(SERIES_CODES.length);
+  let requests = 0;
   let arrived = 0;
   let completed = 0;
   let queued = 0;
@@ -73,6 +74,7 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
       const d = tier.dispatch(t, serviceUs);
       const counted = t >= warmupUs;
       series.arrival(t);
+      requests++;
       if (counted) arrived++;
       if (d < 0) {
         const code = d === REJECT_BACKLOG ? H11 : H14;
@@ -210,7 +212,7 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
       billedHours: round6(billedSeconds(0, durationUs) / 3600),
     });
   }
-  return { summary, dynos, cost, timeseries, events: engine.events, endUs: Math.max(durationUs, lastResponseUs) };
+  return { summary, dynos, cost, timeseries, requests, events: engine.events, endUs: Math.max(durationUs, lastResponseUs) };
 }
 
 function round6(x: number): number {

@@ -41,6 +41,7 @@ export function parseDurationUs(text: string): number | undefined {
 
 /** Formats microseconds the short way a person reads them: "250ms", "2h", "30d". */
 export function formatDuration(us: number): string {
+  if (us === 0) return '0s';
   const units: Array<[string, number]> = [['d', 86_400e6], ['h', 3_600e6], ['m', 60e6], ['s', 1e6], ['ms', 1e3]];
   for (const [name, size] of units) {
     if (us >= size && us % size === 0) return `${us / size}${name}`;

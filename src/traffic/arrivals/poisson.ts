@@ -2,11 +2,25 @@
 import type { Uniform } from '../../engine/streams.ts';
 import type { ArrivalProcess } from './ArrivalProcess.ts';
 
+// A class rather than a closure: the running time lives in an object field, which the
+// engine updates in place, where a closure variable holding a float would allocate on
+// every arrival.
+class PoissonArrivals implements ArrivalProcess {
+  private tUs: number;
+  private readonly meanGapUs: number;
+  private readonly u: Uniform;
+
+  constructor(ratePerS: number, u: Uniform, startUs: number) {
+    this.meanGapUs = ratePerS > 0 ? 1e6 / ratePerS : Infinity;
+    this.u = u;
+    this.tUs = startUs + 0.5 - 0.5; // a float from the start, so the field's representation never changes
+  }
+
+  next(): number {
+    return (this.tUs += -this.meanGapUs * Math.log(1 - this.u()));
+  }
+}
+
 export function poissonArrivals(ratePerS: number, u: Uniform, startUs = 0): ArrivalProcess {
-  const meanGapUs = 1e6 / ratePerS;
-  let t = startUs;
-  if (!(ratePerS > 0)) return { next: () => Infinity };
-  return {
-    next: () => (t += -meanGapUs * Math.log(1 - u())),
-  };
+  return new PoissonArrivals(ratePerS, u, startUs);
 }

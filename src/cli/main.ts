@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+/**
+ * The dynosim command. Only this layer touches files, the wall clock and `process`;
+ * everything it does is a call into the library. Exit status: 0 done, 2 bad input
+ * (scenario, option or file), 1 anything unexpected.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ScenarioError } from '../scenario/problems.ts';
+import { loadScenario } from '../scenario/load.ts';
+import { scenarioJsonSchema } from '../scenario/schema.ts';
+import { VERSION } from '../version.ts';
+import { runCommand } from './commands/run.ts';
+
+/** Input the user can fix: printed as one line per problem, exit status 2. */
+class UsageError extends Error {}
+
+function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected a whole number, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('dynosim')
+    .description('Deterministic simulator of the Heroku dyno platform: latency, errors and cost of a formation under a workload.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('run')
+    .description('run a scenario: print a summary and write summary.json, timeseries.csv, dynos.csv, cost.csv and run.json')
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .option('--seed <n>', 'override the scenario seed', wholeNumber)
+    .option('--set <path=value>', 'override a scenario field, e.g. --set formation.web.count=4 (repeatable)', collect, [])
+    .option('--out <dir>', 'folder for the results (default results/<scenario name>)')
+    .option('--json', 'print summary.json instead of the readable summary', false)
+    .addOption(new Option('-q, --quiet', 'print nothing on success').default(false))
+    .action(async (file: string, opts) => {
+      await runCommand(file, opts);
+    });
+
+  program
+    .command('validate')
+    .description('check a scenario file and list every problem, without running it')
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
+    .action(async (file: string, opts: { set: string[] }) => {
+      const s = await loadScenario(file, { set: opts.set });
+      process.stdout.write(`${file}: ok (${s.name}, ${s.platform.name}, ${s.web.count} × ${s.web.size.name} web)\n`);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of scenario files, for editors')
+    .action(() => {
+      process.stdout.write(JSON.stringify(scenarioJsonSchema(), null, 2) + '\n');
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; commander has already printed its message.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof ScenarioError) {
+      for (const line of e.lines()) process.stderr.write(`${line}\n`);
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`dynosim: ${e.message}\n`);
+      return 2;
+    }
+    const err = e as Error;
+    if ((err as NodeJS.ErrnoException).code === 'EACCES' || (err as NodeJS.ErrnoException).code === 'ENOSPC') {
+      process.stderr.write(`dynosim: cannot write results: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`dynosim: internal error: ${err.message}\n`);
+    if (process.env['DYNOSIM_DEBUG']) process.stderr.write(`${err.stack}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,36 @@
+/** The CSV files of a run, as header + rows, written with csv-stringify. */
+import { stringify } from 'csv-stringify/sync';
+import type { CostReport } from '../billing/bill.ts';
+import { SERIES_CODES, type MinuteRow } from '../sim/MinuteSeries.ts';
+import type { DynoRow } from '../sim/results.ts';
+
+export const TIMESERIES_HEADER = [
+  'minute', 't_start_s', 'arrivals', 'completed', ...SERIES_CODES.map((c) => `errors_${c}`),
+  'latency_p50_ms', 'latency_p95_ms', 'latency_p99_ms', 'queue_mean', 'busy_dynos',
+];
+
+export function timeseriesRecord(r: MinuteRow): Array<string | number> {
+  return [
+    r.minute, r.minute * 60, r.arrivals, r.completed, ...SERIES_CODES.map((c) => r.errors[c]),
+    r.latencyP50Ms ?? '', r.latencyP95Ms ?? '', r.latencyP99Ms ?? '', r.queueMean, r.busyDynos,
+  ];
+}
+
+export function csv(rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
+  return stringify(rows as Array<Array<string | number>>, { record_delimiter: '\n' });
+}
+
+export function dynosCsv(rows: readonly DynoRow[]): string {
+  return csv([
+    ['dyno', 'process_type', 'size', 'concurrency', 'requests', 'timeouts_H12', 'queue_mean_ms', 'busy_fraction', 'billed_hours'],
+    ...rows.map((d) => [d.dyno, d.processType, d.size, d.concurrency, d.requests, d.timeouts, d.queueMeanMs ?? '', d.busyFraction, d.billedHours]),
+  ]);
+}
+
+export function costCsv(cost: CostReport): string {
+  return csv([
+    ['process_type', 'size', 'dynos', 'dyno_hours', 'free_hours', 'billable_hours', 'total_usd', 'monthly_usd'],
+    ...cost.lines.map((l) => [l.processType, l.size, l.dynos, l.dynoHours, l.freeHours, l.billableHours, l.totalUsd, l.monthlyUsd]),
+    ['all', 'all', cost.lines.reduce((a, l) => a + l.dynos, 0), cost.dynoHours, cost.freeHours, cost.billableHours, cost.totalUsd, cost.monthlyUsd],
+  ]);
+}

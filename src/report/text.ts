@@ -1,0 +1,52 @@
+/** The readable summary a run prints: aligned label/value lines, a unit on every number. */
+import type { Summary } from '../sim/results.ts';
+import { formatDuration } from '../units/duration.ts';
+
+const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+export function fmtInt(n: number): string {
+  return int.format(n);
+}
+
+export function fmtMs(ms: number | null): string {
+  if (ms === null) return '—';
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 1) return `${ms.toFixed(1)} ms`;
+  return `${ms.toFixed(3)} ms`;
+}
+
+export function fmtPct(x: number | null, digits = 2): string {
+  return x === null ? '—' : `${(x * 100).toFixed(digits)}%`;
+}
+
+export function fmtUsd(x: number): string {
+  return `$${x.toFixed(2)}`;
+}
+
+/** Lays out rows of cells so that columns line up. */
+export function table(rows: readonly (readonly string[])[], gap = '  '): string {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join(gap).trimEnd()).join('\n');
+}
+
+export function summaryText(s: Summary): string {
+  const sc = s.scenario;
+  const errTotal = Object.values(s.requests.errors).reduce((a, b) => a + b, 0);
+  const errParts = Object.entries(s.requests.errors).filter(([, n]) => n > 0).map(([code, n]) => `${code} ${fmtInt(n)}`);
+  const web = s.dynos['web']!;
+  const lines: string[][] = [
+    ['requests', `${fmtInt(s.requests.arrived)} arrived`, `${fmtInt(s.requests.completed)} completed`, `${fmtInt(errTotal)} errors (${fmtPct(s.requests.errorRate, 3)})${errParts.length > 0 ? ': ' + errParts.join(', ') : ''}`],
+    ['latency', `mean ${fmtMs(s.latency.meanMs)}`, `p50 ${fmtMs(s.latency.p50Ms)}`, `p95 ${fmtMs(s.latency.p95Ms)}`, `p99 ${fmtMs(s.latency.p99Ms)}`, `p99.9 ${fmtMs(s.latency.p999Ms)}`, `max ${fmtMs(s.latency.maxMs)}`],
+    ['queue', `mean ${fmtMs(s.queue.meanMs)}`, `p95 ${fmtMs(s.queue.p95Ms)}`, `p99 ${fmtMs(s.queue.p99Ms)}`, `queued ${fmtPct(s.queue.fractionQueued)}`],
+    ['dynos', `web ${web.count} × ${web.size}`, `concurrency ${web.concurrency}`, `busy ${fmtPct(web.busyFraction)}`],
+    ['cost', `${s.cost.dynoHours.toFixed(1)} dyno-h`, `${s.cost.freeHours.toFixed(1)} free-h`, `${s.cost.billableHours.toFixed(1)} billable-h`, `bill ${fmtUsd(s.cost.totalUsd)}`, `month ${fmtUsd(s.cost.monthlyUsd)}`],
+  ];
+  if (s.requests.servedAfterTimeout > 0) {
+    lines.splice(1, 0, ['', `${fmtInt(s.requests.servedAfterTimeout)} timed out (H12) and were still served by their dyno`]);
+  }
+  const head = `${sc.name}${sc.description ? ': ' + sc.description : ''}\n` +
+    `${sc.platform}, seed ${sc.seed}, ${formatDuration(sc.durationS * 1e6)} simulated (warm-up ${formatDuration(sc.warmupS * 1e6)}), router ${sc.routerPolicy}\n`;
+  return head + '\n' + table(lines) + '\n';
+}
