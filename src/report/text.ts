@@ -13,6 +13,7 @@ export function fmtMs(ms: number | null): string {
   if (ms >= 10_000) return `${(ms / 1000).toFixed(2)} s`;
   if (ms >= 100) return `${ms.toFixed(0)} ms`;
   if (ms >= 1) return `${ms.toFixed(1)} ms`;
+  if (ms === 0) return '0 ms';
   return `${ms.toFixed(3)} ms`;
 }
 
@@ -31,22 +32,40 @@ export function table(rows: readonly (readonly string[])[], gap = '  '): string 
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join(gap).trimEnd()).join('\n');
 }
 
+/** Wraps text to `width` columns with an indent. */
+export function wrap(text: string, width: number, indent = ''): string {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (line !== '' && indent.length + line.length + 1 + word.length > width) {
+      out.push(indent + line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== '') out.push(indent + line);
+  return out.join('\n');
+}
+
 export function summaryText(s: Summary): string {
   const sc = s.scenario;
   const errTotal = Object.values(s.requests.errors).reduce((a, b) => a + b, 0);
   const errParts = Object.entries(s.requests.errors).filter(([, n]) => n > 0).map(([code, n]) => `${code} ${fmtInt(n)}`);
   const web = s.dynos['web']!;
-  const lines: string[][] = [
-    ['requests', `${fmtInt(s.requests.arrived)} arrived`, `${fmtInt(s.requests.completed)} completed`, `${fmtInt(errTotal)} errors (${fmtPct(s.requests.errorRate, 3)})${errParts.length > 0 ? ': ' + errParts.join(', ') : ''}`],
-    ['latency', `mean ${fmtMs(s.latency.meanMs)}`, `p50 ${fmtMs(s.latency.p50Ms)}`, `p95 ${fmtMs(s.latency.p95Ms)}`, `p99 ${fmtMs(s.latency.p99Ms)}`, `p99.9 ${fmtMs(s.latency.p999Ms)}`, `max ${fmtMs(s.latency.maxMs)}`],
-    ['queue', `mean ${fmtMs(s.queue.meanMs)}`, `p95 ${fmtMs(s.queue.p95Ms)}`, `p99 ${fmtMs(s.queue.p99Ms)}`, `queued ${fmtPct(s.queue.fractionQueued)}`],
-    ['dynos', `web ${web.count} × ${web.size}`, `concurrency ${web.concurrency}`, `busy ${fmtPct(web.busyFraction)}`],
-    ['cost', `${s.cost.dynoHours.toFixed(1)} dyno-h`, `${s.cost.freeHours.toFixed(1)} free-h`, `${s.cost.billableHours.toFixed(1)} billable-h`, `bill ${fmtUsd(s.cost.totalUsd)}`, `month ${fmtUsd(s.cost.monthlyUsd)}`],
+  const rows: string[][] = [
+    ['requests', `${fmtInt(s.requests.arrived)} arrived · ${fmtInt(s.requests.completed)} completed · ${fmtInt(errTotal)} errors (${fmtPct(s.requests.errorRate, 3)})${errParts.length > 0 ? ': ' + errParts.join(', ') : ''}`],
+    ['latency', `mean ${fmtMs(s.latency.meanMs)} · p50 ${fmtMs(s.latency.p50Ms)} · p95 ${fmtMs(s.latency.p95Ms)} · p99 ${fmtMs(s.latency.p99Ms)} · p99.9 ${fmtMs(s.latency.p999Ms)} · max ${fmtMs(s.latency.maxMs)}`],
+    ['queue', `mean ${fmtMs(s.queue.meanMs)} · p95 ${fmtMs(s.queue.p95Ms)} · p99 ${fmtMs(s.queue.p99Ms)} · ${fmtPct(s.queue.fractionQueued)} of requests waited`],
+    ['dynos', `web ${web.count} × ${web.size}, ${web.concurrency} at once each · busy ${fmtPct(web.busyFraction)}`],
+    ['cost', `${s.cost.dynoHours.toFixed(1)} dyno-hours (${s.cost.freeHours.toFixed(1)} free, ${s.cost.billableHours.toFixed(1)} billable) · bill ${fmtUsd(s.cost.totalUsd)} · a month ${fmtUsd(s.cost.monthlyUsd)}`],
   ];
   if (s.requests.servedAfterTimeout > 0) {
-    lines.splice(1, 0, ['', `${fmtInt(s.requests.servedAfterTimeout)} timed out (H12) and were still served by their dyno`]);
+    rows.splice(1, 0, ['', `${fmtInt(s.requests.servedAfterTimeout)} timed out (H12) and were still served by their dyno`]);
   }
-  const head = `${sc.name}${sc.description ? ': ' + sc.description : ''}\n` +
-    `${sc.platform}, seed ${sc.seed}, ${formatDuration(sc.durationS * 1e6)} simulated (warm-up ${formatDuration(sc.warmupS * 1e6)}), router ${sc.routerPolicy}\n`;
-  return head + '\n' + table(lines) + '\n';
+  const head =
+    `${sc.name}\n` +
+    (sc.description ? wrap(sc.description, 88, '  ') + '\n' : '') +
+    `${sc.platform} · seed ${sc.seed} · ${formatDuration(sc.durationS * 1e6)} simulated, warm-up ${formatDuration(sc.warmupS * 1e6)} · router ${sc.routerPolicy}\n`;
+  return head + '\n' + table(rows) + '\n';
 }

@@ -1,5 +1,5 @@
 /** `dynosim run`: one scenario, a readable summary on stdout, the result files in a folder. */
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { loadScenario } from '../../scenario/load.ts';
 import { simulate } from '../../sim/simulate.ts';
@@ -61,7 +61,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     } else if (!opts.quiet) {
       process.stdout.write(summaryText(result.summary));
       process.stdout.write(
-        `\nwrote ${outDir.target} (summary.json, timeseries.csv, dynos.csv, cost.csv, run.json): ` +
+        `\nwrote ${relative(process.cwd(), outDir.target) || '.'}/ (summary.json, timeseries.csv, dynos.csv, cost.csv, run.json): ` +
           `${(result.requests / 1e6).toFixed(2)} M requests in ${wallS.toFixed(2)} s, ${(run.requestsPerS / 1e6).toFixed(1)} M requests/s\n`,
       );
     }

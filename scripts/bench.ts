@@ -1,0 +1,318 @@
+/**
+ * `npm run bench`: how fast dynosim runs the canonical benchmark (see
+ * scenarios/bench/canonical.yaml and /work/shared/benchmarks.md), against its targets and
+ * against SimPy on the same model.
+ *
+ *  - whole process: `node src/cli/main.ts run canonical.yaml`, three fresh processes, median;
+ *  - in process: simulate() after one warm-up run, three timed runs, median;
+ *  - memory: the same model for 1×, 4× and 16× the duration, each in a fresh process;
+ *  - the SimPy peer (scripts/peers/simpy_canonical.py) on a smaller N, three processes, median.
+ *
+ * Prints a table and writes the figures to .bench/latest.json. It measures, it does not
+ * judge: the exit code is 0 unless something crashes.
+ *
+ * Internal: `node scripts/bench.ts --memory-child <duration>` runs one simulation and
+ * prints {requests, events, wallS, peakRssMb} as JSON (used for the memory check).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { loadScenario } from '../src/scenario/load.ts';
+import { simulate } from '../src/sim/simulate.ts';
+import type { Scenario } from '../src/scenario/resolve.ts';
+import { VERSION } from '../src/version.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SCENARIO = 'scenarios/bench/canonical.yaml';
+const CLI = 'src/cli/main.ts';
+const SIMPY_SCRIPT = 'scripts/peers/simpy_canonical.py';
+const PYTHON = '/usr/bin/python3';
+const SIMPY_N = 200_000;
+const RUNS = 3;
+
+// Reference figures from benchmarks.md.
+const TARGET_IN_PROCESS = 10e6;
+const TARGET_VS_SIMPY = 100;
+const TYPED_ARRAY_HEAP = 5.7e6;
+const SIMPY_PUBLISHED = 0.11e6;
+
+interface SimRun {
+  requests: number;
+  events: number;
+  wallS: number;
+}
+
+/** One simulation run, timed; every arrival is counted from the minute rows, which are not kept. */
+function timedRun(s: Scenario): SimRun {
+  let requests = 0;
+  const t0 = performance.now();
+  const r = simulate(s, { onMinute: (row) => void (requests += row.arrivals) });
+  const wallS = (performance.now() - t0) / 1000;
+  return { requests, events: r.events, wallS };
+}
+
+function peakRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
+}
+
+function median(xs: readonly number[]): number {
+  const a = [...xs].sort((x, y) => x - y);
+  const m = a.length >> 1;
+  return a.length % 2 === 1 ? a[m]! : (a[m - 1]! + a[m]!) / 2;
+}
+
+function log(msg: string): void {
+  process.stderr.write(`bench: ${msg}\n`);
+}
+
+// ---------------------------------------------------------------------------------------
+// The memory child: one run of the canonical model for a given duration, in a fresh process.
+
+async function memoryChild(duration: string): Promise<void> {
+  const s = await loadScenario(join(ROOT, SCENARIO), { set: [`duration=${duration}`] });
+  const run = timedRun(s);
+  process.stdout.write(`${JSON.stringify({ ...run, peakRssMb: peakRssMb() })}\n`);
+}
+
+// ---------------------------------------------------------------------------------------
+// The parts of the benchmark.
+
+interface InProcess {
+  runs: SimRun[];
+  requests: number;
+  events: number;
+  wallS: number;
+  requestsPerS: number;
+  eventsPerS: number;
+  peakRssMb: number;
+  deterministic: boolean;
+}
+
+async function inProcess(s: Scenario): Promise<InProcess> {
+  log('in-process: warm-up run');
+  timedRun(s);
+  const runs: SimRun[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = timedRun(s);
+    log(`in-process run ${i + 1}/${RUNS}: ${r.requests} requests in ${r.wallS.toFixed(3)} s`);
+    runs.push(r);
+  }
+  const wallS = median(runs.map((r) => r.wallS));
+  const requests = runs[0]!.requests;
+  const events = runs[0]!.events;
+  return {
+    runs,
+    requests,
+    events,
+    wallS,
+    requestsPerS: median(runs.map((r) => r.requests / r.wallS)),
+    eventsPerS: median(runs.map((r) => r.events / r.wallS)),
+    peakRssMb: peakRssMb(),
+    deterministic: runs.every((r) => r.requests === requests && r.events === events),
+  };
+}
+
+interface CliRunJson {
+  version: string;
+  wallS: number;
+  processS: number;
+  requests: number;
+  events: number;
+  requestsPerS: number;
+  eventsPerS: number;
+  peakRssMb: number;
+}
+
+interface WholeProcess {
+  skipped: string | null;
+  runs: (CliRunJson & { measuredWallS: number })[];
+  /** Median process wall time measured from outside (spawn to exit), seconds. */
+  measuredWallS: number | null;
+  requests: number | null;
+  /** requests / measured process wall time. */
+  requestsPerS: number | null;
+  /** Median in-process simulate() rate the CLI reported. */
+  cliInProcessRequestsPerS: number | null;
+  eventsPerS: number | null;
+  peakRssMb: number | null;
+}
+
+function wholeProcess(): WholeProcess {
+  const none = { runs: [], measuredWallS: null, requests: null, requestsPerS: null, cliInProcessRequestsPerS: null, eventsPerS: null, peakRssMb: null };
+  if (!existsSync(join(ROOT, CLI))) return { skipped: `${CLI} does not exist yet`, ...none };
+  const runs: WholeProcess['runs'] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const out = mkdtempSync(join(tmpdir(), 'dynosim-bench-'));
+    try {
+      const t0 = performance.now();
+      const p = spawnSync(process.execPath, [CLI, 'run', SCENARIO, '--out', out, '--quiet'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+      const measuredWallS = (performance.now() - t0) / 1000;
+      if (p.error || p.status !== 0) {
+        const why = p.error ? String(p.error) : `exit ${p.status ?? p.signal}: ${(p.stderr || p.stdout).trim().split('\n').slice(-3).join(' | ')}`;
+        return { skipped: `the CLI failed (${why})`, ...none };
+      }
+      const runFile = join(out, 'run.json');
+      if (!existsSync(runFile)) return { skipped: `the CLI wrote no run.json into ${out}`, ...none };
+      const run = JSON.parse(readFileSync(runFile, 'utf8')) as CliRunJson;
+      log(`whole process run ${i + 1}/${RUNS}: ${run.requests} requests, ${measuredWallS.toFixed(3)} s wall (simulate ${run.wallS.toFixed(3)} s)`);
+      runs.push({ ...run, measuredWallS });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }
+  const measuredWallS = median(runs.map((r) => r.measuredWallS));
+  return {
+    skipped: null,
+    runs,
+    measuredWallS,
+    requests: runs[0]!.requests,
+    requestsPerS: median(runs.map((r) => r.requests / r.measuredWallS)),
+    cliInProcessRequestsPerS: median(runs.map((r) => r.requestsPerS)),
+    eventsPerS: median(runs.map((r) => r.eventsPerS)),
+    peakRssMb: median(runs.map((r) => r.peakRssMb)),
+  };
+}
+
+interface MemoryPoint {
+  factor: number;
+  duration: string;
+  requests: number;
+  wallS: number;
+  requestsPerS: number;
+  peakRssMb: number;
+}
+
+function memoryCheck(baseDurationS: number): MemoryPoint[] {
+  const points: MemoryPoint[] = [];
+  for (const factor of [1, 4, 16]) {
+    const duration = `${baseDurationS * factor}s`;
+    const p = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--memory-child', duration], { cwd: ROOT, encoding: 'utf8' });
+    if (p.error || p.status !== 0) throw new Error(`memory child for ${duration} failed: ${p.error ?? p.stderr}`);
+    const r = JSON.parse(p.stdout.trim().split('\n').pop()!) as SimRun & { peakRssMb: number };
+    log(`memory ${factor}×: ${r.requests} requests, peak RSS ${r.peakRssMb.toFixed(1)} MB`);
+    points.push({ factor, duration, requests: r.requests, wallS: r.wallS, requestsPerS: r.requests / r.wallS, peakRssMb: r.peakRssMb });
+  }
+  return points;
+}
+
+interface SimPyResult {
+  /** Why the peer was not run, if it was not; then requestsPerS is the published figure. */
+  skipped: string | null;
+  published: boolean;
+  version: string | null;
+  requests: number | null;
+  requestsPerS: number;
+  meanResponseMs: number | null;
+  runs: { seconds: number; requestsPerS: number; meanResponseMs: number; h12: number }[];
+}
+
+function simpyPeer(): SimPyResult {
+  const published = (why: string): SimPyResult => ({ skipped: why, published: true, version: null, requests: null, requestsPerS: SIMPY_PUBLISHED, meanResponseMs: null, runs: [] });
+  if (!existsSync(PYTHON)) return published(`${PYTHON} not found`);
+  const probe = spawnSync(PYTHON, ['-c', 'try:\n import simpy\nexcept ImportError:\n import SimPy'], { encoding: 'utf8' });
+  if (probe.status !== 0) return published(`${PYTHON} cannot import simpy (apt-get install python3-simpy)`);
+  const runs: SimPyResult['runs'] = [];
+  let version: string | null = null;
+  for (let i = 0; i < RUNS; i++) {
+    const p = spawnSync(PYTHON, [SIMPY_SCRIPT, String(SIMPY_N)], { cwd: ROOT, encoding: 'utf8' });
+    if (p.error || p.status !== 0) return published(`the SimPy script failed: ${String(p.error ?? p.stderr.trim().split('\n').pop())}`);
+    const r = JSON.parse(p.stdout.trim().split('\n').pop()!) as SimPyResult['runs'][number] & { simpy: string };
+    version = r.simpy;
+    log(`SimPy run ${i + 1}/${RUNS}: ${SIMPY_N} requests in ${r.seconds.toFixed(3)} s`);
+    runs.push({ seconds: r.seconds, requestsPerS: r.requestsPerS, meanResponseMs: r.meanResponseMs, h12: r.h12 });
+  }
+  return {
+    skipped: null,
+    published: false,
+    version,
+    requests: SIMPY_N,
+    requestsPerS: median(runs.map((r) => r.requestsPerS)),
+    meanResponseMs: median(runs.map((r) => r.meanResponseMs)),
+    runs,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Formatting.
+
+const M = (x: number | null): string => (x === null ? 'n/a' : `${(x / 1e6).toFixed(2)} M`);
+const MB = (x: number | null): string => (x === null ? 'n/a' : `${x.toFixed(1)} MB`);
+const X = (x: number | null): string => (x === null ? 'n/a' : `${x >= 10 ? x.toFixed(0) : x.toFixed(2)}×`);
+const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null || b === 0 ? null : a / b);
+
+function table(rows: [string, string, string][]): string {
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  return rows.map(([a, b, c]) => (a === '' && b === '' ? '' : `  ${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`.trimEnd())).join('\n');
+}
+
+// ---------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const s = await loadScenario(join(ROOT, SCENARIO));
+  const baseDurationS = s.durationUs / 1e6;
+
+  const whole = wholeProcess();
+  if (whole.skipped) log(`whole process skipped: ${whole.skipped}`);
+  const memory = memoryCheck(baseDurationS);
+  const simpy = simpyPeer();
+  if (simpy.skipped) log(`SimPy skipped: ${simpy.skipped}; using the published ${M(SIMPY_PUBLISHED)} req/s`);
+  const inProc = await inProcess(s);
+
+  const simpyLabel = simpy.published ? 'published, benchmarks.md' : `${simpy.version}, N=${SIMPY_N}, median of ${RUNS}`;
+  const mem1 = memory[0]!.peakRssMb;
+  const rows: [string, string, string][] = [
+    ['in-process req/s (median)', M(inProc.requestsPerS), `simulate(), ${inProc.requests} requests, ${inProc.wallS.toFixed(3)} s, warm, median of ${RUNS}`],
+    ['in-process events/s', M(inProc.eventsPerS), `${inProc.events} events per run`],
+    ['whole-process req/s', M(whole.requestsPerS), whole.skipped ? `skipped: ${whole.skipped}` : `requests / process wall (${whole.measuredWallS!.toFixed(3)} s), median of ${RUNS} fresh processes`],
+    ['  process overhead', whole.runs.length ? `${median(whole.runs.map((r) => r.measuredWallS - r.wallS)).toFixed(3)} s` : 'n/a', 'process wall − simulate(): start-up, loading, writing results'],
+    ['  CLI simulate() req/s', M(whole.cliInProcessRequestsPerS), 'run.json requestsPerS (cold process, no warm-up)'],
+    ['  CLI events/s', M(whole.eventsPerS), 'run.json eventsPerS'],
+    ['  CLI peak RSS', MB(whole.peakRssMb), 'run.json peakRssMb'],
+    ['SimPy req/s', M(simpy.requestsPerS), simpyLabel + (simpy.skipped ? ` (skipped: ${simpy.skipped})` : '')],
+    ['', '', ''],
+    ...memory.map((m): [string, string, string] => [
+      `peak RSS ${m.factor}× (${m.duration})`,
+      MB(m.peakRssMb),
+      `${m.requests} requests, ${M(m.requestsPerS)} req/s, ${m.factor === 1 ? 'fresh process' : `${X(m.peakRssMb / mem1)} the 1× RSS`}`,
+    ]),
+    ['', '', ''],
+    ['in-process vs 10 M target', X(ratio(inProc.requestsPerS, TARGET_IN_PROCESS)), 'target ≥ 1×'],
+    ['whole-process vs SimPy', X(ratio(whole.requestsPerS, simpy.requestsPerS)), `target ≥ ${TARGET_VS_SIMPY}×`],
+    ['in-process vs typed-array heap', X(ratio(inProc.requestsPerS, TYPED_ARRAY_HEAP)), '5.7 M req/s, benchmarks.md'],
+    ['whole-process vs typed-array heap', X(ratio(whole.requestsPerS, TYPED_ARRAY_HEAP)), '5.7 M req/s, benchmarks.md'],
+  ];
+  const header = `dynosim ${VERSION} bench: ${SCENARIO} — node ${process.version}, ${cpus().length} CPU ${cpus()[0]?.model.trim() ?? ''}`;
+  process.stdout.write(`\n${header}\n\n${table(rows)}\n`);
+  if (!inProc.deterministic) process.stdout.write('\n  note: the in-process runs did not all simulate the same number of requests and events\n');
+
+  const latest = {
+    date: new Date().toISOString(),
+    dynosim: VERSION,
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? null,
+    scenario: SCENARIO,
+    inProcess: inProc,
+    wholeProcess: whole,
+    memory,
+    simpy,
+    ratios: {
+      inProcessVsTarget: ratio(inProc.requestsPerS, TARGET_IN_PROCESS),
+      wholeProcessVsSimpy: ratio(whole.requestsPerS, simpy.requestsPerS),
+      inProcessVsTypedArrayHeap: ratio(inProc.requestsPerS, TYPED_ARRAY_HEAP),
+      wholeProcessVsTypedArrayHeap: ratio(whole.requestsPerS, TYPED_ARRAY_HEAP),
+    },
+    references: { targetInProcess: TARGET_IN_PROCESS, targetVsSimpy: TARGET_VS_SIMPY, typedArrayHeap: TYPED_ARRAY_HEAP, simpyPublished: SIMPY_PUBLISHED },
+  };
+  mkdirSync(join(ROOT, '.bench'), { recursive: true });
+  writeFileSync(join(ROOT, '.bench', 'latest.json'), `${JSON.stringify(latest, null, 2)}\n`);
+  process.stdout.write(`\n  figures written to .bench/latest.json\n`);
+}
+
+const args = process.argv.slice(2);
+if (args[0] === '--memory-child') await memoryChild(args[1] ?? '5000s');
+else await main();
