@@ -8,6 +8,19 @@ import { duration, memory, oneOf, positive, show, text, whole } from './fields.t
 import { PROFILE_NAMES } from '../platform/profiles.ts';
 import { looksLikeRateLiteral, parseRatePerS } from '../units/rate.ts';
 
+// Messages for the cases no field spells out: a field left out, a mapping where a value
+// was expected and the like.
+z.config({
+  customError: (iss) => {
+    if (iss.code === 'invalid_type') {
+      if (iss.input === undefined) return 'missing (this field is required)';
+      const expected = iss.expected === 'object' ? 'a mapping of fields' : iss.expected === 'array' ? 'a list' : iss.expected;
+      return `expected ${expected}, got ${show(iss.input)}`;
+    }
+    return undefined;
+  },
+});
+
 export const ROUTER_POLICIES = ['random', 'round-robin', 'least-connections', 'power-of-two', 'shared-queue'] as const;
 
 const constant = z.strictObject({

@@ -1,0 +1,192 @@
+import test from 'ava';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dynosim, ROOT } from './helpers/cli.ts';
+
+const EXAMPLE = join(ROOT, 'scenarios/two-web-dynos.yaml');
+const FILES = ['cost.csv', 'dynos.csv', 'run.json', 'summary.json', 'timeseries.csv'];
+
+function scratch(): string {
+  return mkdtempSync(join(tmpdir(), 'dynosim-test-'));
+}
+
+test('run writes every result file and the example costs $34.50', (t) => {
+  const out = join(scratch(), 'r');
+  const r = dynosim(['run', EXAMPLE, '--out', out, '--quiet']);
+  t.is(r.status, 0, r.stderr);
+  t.is(r.stdout, '');
+  t.deepEqual(readdirSync(out).sort(), FILES);
+  const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  t.is(s.cost.totalUsd, 34.5);
+  t.is(s.cost.dynoHours, 1440);
+  t.is(s.cost.freeHours, 750);
+  t.is(s.cost.billableHours, 690);
+  t.is(s.requests.arrived, s.requests.completed + Object.values(s.requests.errors as Record<string, number>).reduce((a, b) => a + b, 0));
+  // Two 1X dynos at 0.5 req/s each, 100 ms service: M/M/1 with response mean 1/(10 − 0.5) s.
+  t.true(Math.abs(s.latency.meanMs - 105.26) < 1.5, `mean ${s.latency.meanMs}`);
+  const series = readFileSync(join(out, 'timeseries.csv'), 'utf8').trimEnd().split('\n');
+  t.is(series[0], 'minute,t_start_s,arrivals,completed,errors_H11,errors_H12,errors_H14,latency_p50_ms,latency_p95_ms,latency_p99_ms,queue_mean,busy_dynos');
+  // A row per minute of the month, and one more when the last answers go out after the end.
+  t.true(series.length - 1 === 43200 || series.length - 1 === 43201, `${series.length - 1} rows`);
+  t.is(series[1]!.split(',')[0], '0');
+  const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+  t.true(run.requestsPerS > 0 && run.events >= run.requests);
+});
+
+test('the same scenario and seed give byte-identical files; another seed does not', (t) => {
+  const base = scratch();
+  const args = ['--set', 'duration=6h', '--quiet'];
+  t.is(dynosim(['run', EXAMPLE, '--out', join(base, 'a'), ...args]).status, 0);
+  t.is(dynosim(['run', EXAMPLE, '--out', join(base, 'b'), ...args]).status, 0);
+  t.is(dynosim(['run', EXAMPLE, '--out', join(base, 'c'), '--seed', '8', ...args]).status, 0);
+  for (const f of FILES.filter((f) => f !== 'run.json')) {
+    t.is(readFileSync(join(base, 'a', f), 'utf8'), readFileSync(join(base, 'b', f), 'utf8'), f);
+  }
+  t.not(readFileSync(join(base, 'a', 'summary.json'), 'utf8'), readFileSync(join(base, 'c', 'summary.json'), 'utf8'));
+  t.not(readFileSync(join(base, 'a', 'timeseries.csv'), 'utf8'), readFileSync(join(base, 'c', 'timeseries.csv'), 'utf8'));
+});
+
+test('a rerun replaces earlier results whole and leaves no hidden folder', (t) => {
+  const base = scratch();
+  const out = join(base, 'r');
+  mkdirSync(out);
+  writeFileSync(join(out, 'stale.txt'), 'old');
+  t.is(dynosim(['run', EXAMPLE, '--out', out, '--set', 'duration=1h', '--quiet']).status, 0);
+  t.deepEqual(readdirSync(out).sort(), FILES);
+  t.deepEqual(readdirSync(base), ['r']);
+});
+
+test('bad input keeps earlier results intact and writes nothing', (t) => {
+  const base = scratch();
+  const out = join(base, 'r');
+  mkdirSync(out);
+  writeFileSync(join(out, 'summary.json'), '{"earlier": true}');
+  const r = dynosim(['run', EXAMPLE, '--out', out, '--set', 'formation.web.count=two']);
+  t.is(r.status, 2);
+  t.is(r.stderr, 'two-web-dynos.yaml: formation.web.count: expected a whole number, got "two"\n');
+  t.is(readFileSync(join(out, 'summary.json'), 'utf8'), '{"earlier": true}');
+  t.deepEqual(readdirSync(base), ['r']);
+});
+
+test('--json prints the summary; --set and --seed change the run', (t) => {
+  const out = join(scratch(), 'r');
+  const r = dynosim(['run', EXAMPLE, '--out', out, '--json', '--seed', '11', '--set', 'duration=2h', '--set', 'formation.web.count=3']);
+  t.is(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  t.is(s.scenario.seed, 11);
+  t.is(s.scenario.durationS, 7200);
+  t.is(s.dynos.web.count, 3);
+  t.is(r.stdout, readFileSync(join(out, 'summary.json'), 'utf8'));
+});
+
+test('the readable summary labels every figure with its unit', (t) => {
+  const r = dynosim(['run', EXAMPLE, '--out', join(scratch(), 'r'), '--set', 'duration=1h']);
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stdout, /^latency\s+mean [\d.]+ ms · p50 [\d.]+ ms · p95 [\d.]+ ms · p99 [\d.]+ ms/m);
+  t.regex(r.stdout, /^cost\s+[\d.]+ dyno-hours \([\d.]+ free, [\d.]+ billable\) · bill \$[\d.]+ · a month \$34\.50$/m);
+});
+
+const BAD: Array<[string, string, string[]]> = [
+  ['wrong types and an unknown field, all reported at once', [
+    'name: broken', 'duration: 30', 'formation:', '  web: { count: two, size: 1X, concurency: 1 }',
+    'router: { policy: smart }', 'traffic: { rate: 1/s, service: { distribution: exponential, mean: 100ms } }',
+  ].join('\n'), [
+    'broken.yaml: duration: expected a duration with a unit (250ms, 30s, 10m, 2h, 30d), got 30',
+    'broken.yaml: formation.web.count: expected a whole number, got "two"',
+    'broken.yaml: formation.web.concurency: unknown field',
+    'broken.yaml: router.policy: expected one of random, round-robin, least-connections, power-of-two, shared-queue, got "smart"',
+  ]],
+  ['a unit that does not parse', 'name: b\nduration: 1h\nwarmup: 10 minutes\nformation: { web: { count: 1, size: 1X } }\nplatform: heroku-2013\ntraffic: { rate: 1/fortnight, service: { distribution: constant, value: 5 parsecs } }', [
+    'broken.yaml: warmup: expected a duration with a unit (250ms, 30s, 10m, 2h, 30d), got "10 minutes"',
+    'broken.yaml: traffic.rate: expected a rate such as 150/s, 9000/min or 2/h, got "1/fortnight"',
+    'broken.yaml: traffic.service.value: expected a duration with a unit (250ms, 30s, 10m, 2h, 30d), got "5 parsecs"',
+  ]],
+  ['a size the platform does not have, an unknown profile', 'name: b\nduration: 1h\nplatform: heroku-2099\nformation: { web: { count: 1, size: 1X } }\ntraffic: { rate: 1/s, service: { distribution: exponential, mean: 1s } }', [
+    'broken.yaml: platform: expected one of heroku-2013, heroku-2025, got "heroku-2099"',
+  ]],
+  ['a size of the other era', 'name: b\nduration: 1h\nplatform: heroku-2025\nformation: { web: { count: 1, size: 1X } }\ntraffic: { rate: 1/s, service: { distribution: exponential, mean: 1s } }', [
+    'broken.yaml: formation.web.size: expected a size of heroku-2025 (eco, basic, standard-1x, standard-2x, performance-m, performance-l), got "1X"',
+  ]],
+  ['an unknown distribution', 'name: b\nduration: 1h\nformation: { web: { count: 1, size: basic } }\ntraffic: { rate: 1/s, service: { distribution: gaussian, mean: 1s } }', [
+    'broken.yaml: traffic.service.distribution: expected distribution to be one of constant, exponential, lognormal, weibull, empirical, got "gaussian"',
+  ]],
+  ['a log-normal over- and under-specified', 'name: b\nduration: 1h\nformation: { web: { count: 1, size: basic } }\ntraffic: { rate: 1/s, service: { distribution: lognormal, mean: 1s, median: 1s } }', [
+    'broken.yaml: traffic.service: give exactly one of mean or median',
+    'broken.yaml: traffic.service: give exactly one of sigma or p99',
+  ]],
+  ['a rate expression with an unknown name', 'name: b\nduration: 1h\nformation: { web: { count: 1, size: basic } }\ntraffic: { rate: "10 + foo*t", service: { distribution: exponential, mean: 1s } }', [
+    'broken.yaml: traffic.rate: the rate expression "10 + foo*t" cannot be evaluated: Undefined symbol foo',
+  ]],
+  ['a warm-up as long as the run, a missing field', 'name: b\nduration: 1h\nwarmup: 2h\nformation: { web: { count: 1, size: basic } }', [
+    'broken.yaml: traffic: missing (this field is required)',
+  ]],
+  ['an empirical file that is not there', 'name: b\nduration: 1h\nformation: { web: { count: 1, size: basic } }\ntraffic: { rate: 1/s, service: { distribution: empirical, file: nowhere.csv } }', [
+    'broken.yaml: traffic.service.file: no such file: nowhere.csv',
+  ]],
+  ['YAML that does not parse', 'name: b\n  duration: 1h\n', [
+    'broken.yaml: not valid YAML or JSON: Nested mappings are not allowed in compact mappings at line 1, column 7',
+  ]],
+  ['not a mapping', '- 1\n- 2\n', [
+    'broken.yaml: expected a mapping of fields (name, duration, formation, traffic, ...)',
+  ]],
+];
+
+for (const [what, yaml, expected] of BAD) {
+  test(`bad input: ${what}`, (t) => {
+    const dir = scratch();
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(file, yaml);
+    const out = join(dir, 'out');
+    const r = dynosim(['run', file, '--out', out]);
+    t.is(r.status, 2);
+    t.is(r.stdout, '');
+    t.deepEqual(r.stderr.trimEnd().split('\n'), expected);
+    t.false(existsSync(out));
+    t.notRegex(r.stderr, /\bat .*\.ts:\d+/, 'no stack trace');
+  });
+}
+
+test('a missing scenario file is one line and exit 2', (t) => {
+  const r = dynosim(['run', 'no/such/scenario.yaml']);
+  t.is(r.status, 2);
+  t.is(r.stderr, 'no/such/scenario.yaml: no such file\n');
+});
+
+test('bad options exit 2 with a hint', (t) => {
+  for (const args of [['run'], ['run', EXAMPLE, '--seed', 'x'], ['frobnicate'], ['run', EXAMPLE, '--nope']]) {
+    const r = dynosim(args);
+    t.is(r.status, 2, args.join(' '));
+    t.regex(r.stderr, /^error: .*\n\(run with --help for usage\)\n$/);
+  }
+});
+
+test('--help on every subcommand, --version', (t) => {
+  for (const cmd of ['run', 'validate', 'schema']) {
+    const r = dynosim([cmd, '--help']);
+    t.is(r.status, 0);
+    t.regex(r.stdout, new RegExp(`^Usage: dynosim ${cmd}`));
+  }
+  const v = dynosim(['--version']);
+  t.is(v.status, 0);
+  t.is(v.stdout.trim(), JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+});
+
+test('schema exports a JSON Schema that knows the fields', (t) => {
+  const r = dynosim(['schema']);
+  t.is(r.status, 0);
+  const schema = JSON.parse(r.stdout);
+  t.is(schema.type, 'object');
+  t.false(schema.additionalProperties);
+  t.deepEqual(Object.keys(schema.properties.formation.properties.web.properties).sort(), ['concurrency', 'count', 'size']);
+  t.truthy(schema.properties.duration.pattern);
+});
+
+test('validate accepts every shipped scenario', (t) => {
+  for (const f of ['two-web-dynos.yaml', 'random-vs-shared-queue/random.yaml', 'random-vs-shared-queue/shared-queue.yaml',
+    'unicorn-workers/concurrency-1.yaml', 'unicorn-workers/concurrency-2.yaml', 'unicorn-workers/concurrency-4.yaml',
+    'requests-outlive-30s.yaml', 'bench/canonical.yaml']) {
+    const r = dynosim(['validate', join(ROOT, 'scenarios', f)]);
+    t.is(r.status, 0, `${f}: ${r.stderr}`);
+  }
+});
