@@ -1,8 +1,8 @@
 /**
  * Per-minute accumulators for the time series, in a ring that reaches as far into the
  * future as any request already routed (a request's service interval is known when it is
- * routed, so its share of busy time is added to the minutes it will span at once). A
- * minute is final once the clock passes its end; `take` then hands it over and clears it.
+ * routed, so it is entered at once). A minute is final once the clock passes its end;
+ * `take` then hands it over and clears it.
  */
 import { Histogram } from '../engine/Histogram.ts';
 
@@ -27,12 +27,19 @@ export interface MinuteRow {
   busyDynos: number;
 }
 
-// Column numbers in `cols`: the error codes come after these.
+// Columns of one minute's slot in `data`. Queue length and busy workers are step
+// functions of time: each request adds +1 to one from a start point to an end point. A
+// point at x inside minute m adds w·(end of m − x) to m's `partial` and w to m's `delta`,
+// the change of level carried into every later minute. So an interval costs two point
+// updates however many minutes it spans.
 const ARRIVALS = 0;
 const COMPLETED = 1;
-const QUEUE_US = 2;
-const BUSY_US = 3;
-const FIRST_ERROR = 4;
+const QUEUE_PARTIAL = 2;
+const QUEUE_DELTA = 3;
+const BUSY_PARTIAL = 4;
+const BUSY_DELTA = 5;
+const FIRST_ERROR = 6;
+const STRIDE = FIRST_ERROR + SERIES_CODES.length;
 const ROW_QUANTILES = [0.5, 0.95, 0.99];
 
 export class MinuteSeries {
@@ -40,7 +47,10 @@ export class MinuteSeries {
   private mask = 63;
   /** First minute not yet taken. */
   private base = 0;
-  private cols: Float64Array[] = Array.from({ length: FIRST_ERROR + SERIES_CODES.length }, () => new Float64Array(64));
+  private data = new Float64Array(64 * STRIDE);
+  /** Requests waiting, and workers busy, at the start of minute `base`. */
+  private queueLevel = 0;
+  private busyLevel = 0;
   private readonly hists: Histogram[];
   private readonly histMask: number;
 
@@ -53,86 +63,88 @@ export class MinuteSeries {
   }
 
   arrival(tUs: number): void {
-    this.cols[ARRIVALS]![this.slot(tUs)]!++;
+    this.data[this.slot(Math.floor(tUs / MINUTE_US)) + ARRIVALS]!++;
   }
 
   /** A response the client got at `tUs` after `latencyUs`. */
   response(tUs: number, latencyUs: number): void {
-    this.cols[COMPLETED]![this.slot(tUs)]!++;
-    this.hists[Math.floor(tUs / MINUTE_US) & this.histMask]!.record(latencyUs);
+    const m = Math.floor(tUs / MINUTE_US);
+    this.data[this.slot(m) + COMPLETED]!++;
+    this.hists[m & this.histMask]!.record(latencyUs);
   }
 
   /** An error response (`code` indexes SERIES_CODES); a negative latency keeps it out of the percentiles. */
   error(code: number, tUs: number, latencyUs: number): void {
-    this.cols[FIRST_ERROR + code]![this.slot(tUs)]!++;
-    if (latencyUs >= 0) this.hists[Math.floor(tUs / MINUTE_US) & this.histMask]!.record(latencyUs);
+    const m = Math.floor(tUs / MINUTE_US);
+    this.data[this.slot(m) + FIRST_ERROR + code]!++;
+    if (latencyUs >= 0) this.hists[m & this.histMask]!.record(latencyUs);
   }
 
+  /** A request waiting for a worker from `fromUs` to `toUs`. */
   queueInterval(fromUs: number, toUs: number): void {
-    this.addInterval(QUEUE_US, fromUs, toUs);
+    this.point(QUEUE_PARTIAL, fromUs, 1);
+    this.point(QUEUE_PARTIAL, toUs, -1);
   }
 
+  /** A worker busy from `fromUs` to `toUs`. */
   busyInterval(fromUs: number, toUs: number): void {
-    this.addInterval(BUSY_US, fromUs, toUs);
+    this.point(BUSY_PARTIAL, fromUs, 1);
+    this.point(BUSY_PARTIAL, toUs, -1);
   }
 
   /** Hands over minute `m` (which must be the next untaken one) and clears it. */
   take(m: number, concurrency: number): MinuteRow {
     if (m !== this.base) throw new Error(`minute ${m} taken out of order (next is ${this.base})`);
-    const i = m & this.mask;
-    const cols = this.cols;
+    const i = (m & this.mask) * STRIDE;
+    const data = this.data;
     const h = this.hists[m & this.histMask]!;
     const [p50, p95, p99] = h.quantiles(ROW_QUANTILES);
     const ms = (us: number | undefined): number | null => (h.count === 0 ? null : round3(us! / 1000));
     const errors = {} as Record<SeriesCode, number>;
-    SERIES_CODES.forEach((code, k) => (errors[code] = cols[FIRST_ERROR + k]![i]!));
+    SERIES_CODES.forEach((code, k) => (errors[code] = data[i + FIRST_ERROR + k]!));
+    const queueUs = this.queueLevel * MINUTE_US + data[i + QUEUE_PARTIAL]!;
+    const busyUs = this.busyLevel * MINUTE_US + data[i + BUSY_PARTIAL]!;
+    this.queueLevel += data[i + QUEUE_DELTA]!;
+    this.busyLevel += data[i + BUSY_DELTA]!;
     const row: MinuteRow = {
       minute: m,
-      arrivals: cols[ARRIVALS]![i]!,
-      completed: cols[COMPLETED]![i]!,
+      arrivals: data[i + ARRIVALS]!,
+      completed: data[i + COMPLETED]!,
       errors,
       latencyP50Ms: ms(p50),
       latencyP95Ms: ms(p95),
       latencyP99Ms: ms(p99),
-      queueMean: round3(cols[QUEUE_US]![i]! / MINUTE_US),
-      busyDynos: round3(cols[BUSY_US]![i]! / MINUTE_US / concurrency),
+      queueMean: round3(queueUs / MINUTE_US),
+      busyDynos: round3(busyUs / MINUTE_US / concurrency),
     };
-    for (const col of cols) col[i] = 0;
+    data.fill(0, i, i + STRIDE);
     h.reset();
     this.base++;
     return row;
   }
 
-  private slot(tUs: number): number {
-    const m = Math.floor(tUs / MINUTE_US);
-    if (m - this.base >= this.cap) this.grow(m - this.base + 1);
-    return m & this.mask;
+  /** Adds a step of `w` at `xUs` to the step function whose partial column is `partial` (its delta follows it). */
+  private point(partial: number, xUs: number, w: number): void {
+    const m = Math.floor(xUs / MINUTE_US);
+    const i = this.slot(m) + partial;
+    this.data[i]! += w * ((m + 1) * MINUTE_US - xUs);
+    this.data[i + 1]! += w;
   }
 
-  private addInterval(c: number, fromUs: number, toUs: number): void {
-    if (!(toUs > fromUs)) return;
-    let m = Math.floor(fromUs / MINUTE_US);
-    const last = Math.floor(toUs / MINUTE_US);
-    if (last - this.base >= this.cap) this.grow(last - this.base + 1);
-    const col = this.cols[c]!;
-    const mask = this.mask;
-    if (m === last) {
-      col[m & mask]! += toUs - fromUs;
-      return;
-    }
-    col[m & mask]! += (m + 1) * MINUTE_US - fromUs;
-    for (m++; m < last; m++) col[m & mask]! += MINUTE_US;
-    col[last & mask]! += toUs - last * MINUTE_US;
+  /** Offset in `data` of minute m's slot, growing the ring when m lies beyond it. */
+  private slot(m: number): number {
+    if (m - this.base >= this.cap) this.grow(m - this.base + 1);
+    return (m & this.mask) * STRIDE;
   }
 
   private grow(needed: number): void {
     let cap = this.cap;
     while (cap < needed) cap <<= 1;
-    this.cols = this.cols.map((a) => {
-      const b = new Float64Array(cap);
-      for (let m = this.base; m < this.base + this.cap; m++) b[m & (cap - 1)] = a[m & this.mask]!;
-      return b;
-    });
+    const next = new Float64Array(cap * STRIDE);
+    for (let m = this.base; m < this.base + this.cap; m++) {
+      next.set(this.data.subarray((m & this.mask) * STRIDE, (m & this.mask) * STRIDE + STRIDE), (m & (cap - 1)) * STRIDE);
+    }
+    this.data = next;
     this.cap = cap;
     this.mask = cap - 1;
   }

@@ -4,8 +4,7 @@
  * until their client has an answer; latency statistics cover those arriving after the
  * warm-up, billing covers the whole duration.
  */
-import { Engine, type OrderedSource } from '../engine/Engine.ts';
-import { Histogram } from '../engine/Histogram.ts';
+import { Engine } from '../engine/Engine.ts';
 import { Streams } from '../engine/streams.ts';
 import { bill, billedSeconds, type DynoUsage } from '../billing/bill.ts';
 import { createPolicy } from '../router/policies.ts';
@@ -15,7 +14,8 @@ import { varyingRateArrivals } from '../traffic/arrivals/varyingRate.ts';
 import type { ArrivalProcess } from '../traffic/arrivals/ArrivalProcess.ts';
 import { VERSION } from '../version.ts';
 import { MINUTE_US, MinuteSeries, SERIES_CODES, round3, type MinuteRow } from './MinuteSeries.ts';
-import { REJECT_BACKLOG, REJECT_NO_DYNOS, WebTier } from './WebTier.ts';
+import { WebTier } from './WebTier.ts';
+import { RequestFlow } from './RequestFlow.ts';
 import type { DynoRow, RunResult, Summary } from './results.ts';
 
 export interface SimulateOptions {
@@ -25,9 +25,6 @@ export interface SimulateOptions {
   onProgress?: (nowUs: number, endUs: number) => void;
 }
 
-const H11 = SERIES_CODES.indexOf('H11');
-const H12 = SERIES_CODES.indexOf('H12');
-const H14 = SERIES_CODES.indexOf('H14');
 
 function arrivalsFor(s: Scenario, streams: Streams): ArrivalProcess {
   const u = streams.stream('arrivals');
@@ -51,85 +48,18 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
   const timeseries: MinuteRow[] = [];
   const onMinute = options.onMinute ?? ((row: MinuteRow) => void timeseries.push(row));
 
-  // Aggregates over requests arriving after the warm-up.
-  const latency = new Histogram(10);
-  const queue = new Histogram(10);
-  const errors = new Float64Array(SERIES_CODES.length);
-  let requests = 0;
-  let arrived = 0;
-  let completed = 0;
-  let queued = 0;
-  let servedAfterTimeout = 0;
-  let lastResponseUs = 0;
-  const perDynoRequests = new Float64Array(web.count);
-  const perDynoTimeouts = new Float64Array(web.count);
-  const perDynoQueueUs = new Float64Array(web.count);
-  const perDynoBusyUs = new Float64Array(web.count);
-
-  const source: OrderedSource & { nextUs: number } = {
-    nextUs: 0,
-    fire(): void {
-      const t = this.nextUs;
-      const serviceUs = drawService();
-      const d = tier.dispatch(t, serviceUs);
-      const counted = t >= warmupUs;
-      series.arrival(t);
-      requests++;
-      if (counted) arrived++;
-      if (d < 0) {
-        const code = d === REJECT_BACKLOG ? H11 : H14;
-        series.error(code, t, -1);
-        if (counted) errors[code]!++;
-        if (t > lastResponseUs) lastResponseUs = t;
-      } else {
-        const start = tier.startUs;
-        const end = tier.endUs;
-        const responseUs = end - t;
-        const timedOut = responseUs > timeoutUs;
-        const clientUs = timedOut ? timeoutUs : responseUs;
-        const answeredAt = t + clientUs;
-        if (answeredAt > lastResponseUs) lastResponseUs = answeredAt;
-        if (timedOut) series.error(H12, answeredAt, clientUs);
-        else series.response(answeredAt, clientUs);
-        if (start > t) series.queueInterval(t, start);
-        series.busyInterval(start, end);
-        if (counted) {
-          latency.record(clientUs);
-          const waitUs = start - t;
-          queue.record(waitUs);
-          if (waitUs > 0) queued++;
-          perDynoRequests[d]!++;
-          perDynoQueueUs[d]! += waitUs;
-          if (timedOut) {
-            errors[H12]!++;
-            perDynoTimeouts[d]!++;
-            servedAfterTimeout++;
-          } else {
-            completed++;
-          }
-        }
-        // Busy time inside the measured window [warm-up, duration].
-        const b0 = start > warmupUs ? start : warmupUs;
-        const b1 = end < durationUs ? end : durationUs;
-        if (b1 > b0) perDynoBusyUs[d]! += b1 - b0;
-      }
-      const next = arrivals.next();
-      this.nextUs = next < durationUs ? next : Infinity;
-    },
-  };
-  const first = arrivals.next();
-  source.nextUs = first < durationUs ? first : Infinity;
+  const flow = new RequestFlow(tier, arrivals, drawService, series, { timeoutUs, warmupUs, durationUs });
 
   // Each minute is handed over once the clock passes its end; the series runs until the
   // last client has its answer.
   const minuteKind = engine.register((m) => {
     onMinute(series.take(m, web.concurrency));
     options.onProgress?.(engine.nowUs, durationUs);
-    const horizonUs = Math.max(durationUs, lastResponseUs);
+    const horizonUs = Math.max(durationUs, flow.lastResponseUs);
     if ((m + 1) * MINUTE_US < horizonUs) engine.at((m + 2) * MINUTE_US, minuteKind, m + 1);
   });
   engine.at(MINUTE_US, minuteKind, 0);
-  engine.run(source);
+  engine.run(flow);
 
   const usages: DynoUsage[] = [];
   for (let d = 0; d < web.count; d++) {
@@ -139,14 +69,15 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
   const windowUs = durationUs - warmupUs;
   const workers = web.count * web.concurrency;
   let busyTotal = 0;
-  for (let d = 0; d < web.count; d++) busyTotal += perDynoBusyUs[d]!;
+  for (let d = 0; d < web.count; d++) busyTotal += flow.perDynoBusyUs[d]!;
 
+  const { latency, queue } = flow;
   const ms = (us: number): number | null => (Number.isFinite(us) ? round3(us / 1000) : null);
   const errorCounts: Record<string, number> = {};
   let errorTotal = 0;
   SERIES_CODES.forEach((code, k) => {
-    errorCounts[code] = errors[k]!;
-    errorTotal += errors[k]!;
+    errorCounts[code] = flow.errors[k]!;
+    errorTotal += flow.errors[k]!;
   });
   const summary: Summary = {
     dynosim: { version: VERSION },
@@ -160,11 +91,11 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
       routerPolicy: s.router.policy,
     },
     requests: {
-      arrived,
-      completed,
+      arrived: flow.arrived,
+      completed: flow.completed,
       errors: errorCounts,
-      errorRate: arrived === 0 ? 0 : round6(errorTotal / arrived),
-      servedAfterTimeout,
+      errorRate: flow.arrived === 0 ? 0 : round6(errorTotal / flow.arrived),
+      servedAfterTimeout: flow.servedAfterTimeout,
     },
     latency: {
       meanMs: ms(latency.mean()),
@@ -178,7 +109,7 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
       meanMs: ms(queue.mean()),
       p95Ms: ms(queue.quantile(0.95)),
       p99Ms: ms(queue.quantile(0.99)),
-      fractionQueued: queue.count === 0 ? null : round6(queued / queue.count),
+      fractionQueued: queue.count === 0 ? null : round6(flow.queued / queue.count),
     },
     dynos: {
       web: {
@@ -199,20 +130,20 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
   };
   const dynos: DynoRow[] = [];
   for (let d = 0; d < web.count; d++) {
-    const n = perDynoRequests[d]!;
+    const n = flow.perDynoRequests[d]!;
     dynos.push({
       dyno: `web.${d + 1}`,
       processType: 'web',
       size: web.size.name,
       concurrency: web.concurrency,
       requests: n,
-      timeouts: perDynoTimeouts[d]!,
-      queueMeanMs: n === 0 ? null : round3(perDynoQueueUs[d]! / n / 1000),
-      busyFraction: round6(perDynoBusyUs[d]! / (windowUs * web.concurrency)),
+      timeouts: flow.perDynoTimeouts[d]!,
+      queueMeanMs: n === 0 ? null : round3(flow.perDynoQueueUs[d]! / n / 1000),
+      busyFraction: round6(flow.perDynoBusyUs[d]! / (windowUs * web.concurrency)),
       billedHours: round6(billedSeconds(0, durationUs) / 3600),
     });
   }
-  return { summary, dynos, cost, timeseries, requests, events: engine.events, endUs: Math.max(durationUs, lastResponseUs) };
+  return { summary, dynos, cost, timeseries, requests: flow.requests, events: engine.events, endUs: Math.max(durationUs, flow.lastResponseUs) };
 }
 
 function round6(x: number): number {
