@@ -1,8 +1,7 @@
 /**
- * Per-minute accumulators for the time series, in a ring that reaches as far into the
- * future as any request already routed (a request's service interval is known when it is
- * routed, so it is entered at once). A minute is final once the clock passes its end;
- * `take` then hands it over and clears it.
+ * Per-minute accumulators for the time series, in a ring that reaches as far ahead as a
+ * client can be answered. A minute is final once the clock passes its end; `take` then
+ * hands it over and clears it.
  */
 import { Histogram } from '../engine/Histogram.ts';
 
@@ -27,20 +26,22 @@ export interface MinuteRow {
   busyDynos: number;
 }
 
-// Columns of one minute's slot in `data`. Queue length and busy workers are step
-// functions of time: each request adds +1 to one from a start point to an end point. A
-// point at x inside minute m adds w·(end of m − x) to m's `partial` and w to m's `delta`,
-// the change of level carried into every later minute. So an interval costs two point
-// updates however many minutes it spans.
-const ARRIVALS = 0;
-const COMPLETED = 1;
-const QUEUE_PARTIAL = 2;
-const QUEUE_DELTA = 3;
-const BUSY_PARTIAL = 4;
-const BUSY_DELTA = 5;
-const FIRST_ERROR = 6;
+// Columns of one minute's slot in `data`: answers and errors by the minute the client
+// got them, which can lie up to one timeout after the arrival. Arrivals, queue and busy
+// time need no slot: they are read off the web tier at each minute's end.
+const COMPLETED = 0;
+const FIRST_ERROR = 1;
 const STRIDE = FIRST_ERROR + SERIES_CODES.length;
 const ROW_QUANTILES = [0.5, 0.95, 0.99];
+
+/** What the web tier reports for one minute. */
+export interface MinuteTotals {
+  arrivals: number;
+  /** Request-microseconds spent waiting for a worker during the minute. */
+  queueUs: number;
+  /** Worker-microseconds spent serving during the minute. */
+  busyUs: number;
+}
 
 export class MinuteSeries {
   private cap = 64;
@@ -48,9 +49,6 @@ export class MinuteSeries {
   /** First minute not yet taken. */
   private base = 0;
   private data = new Float64Array(64 * STRIDE);
-  /** Requests waiting, and workers busy, at the start of minute `base`. */
-  private queueLevel = 0;
-  private busyLevel = 0;
   private readonly hists: Histogram[];
   private readonly histMask: number;
 
@@ -60,10 +58,6 @@ export class MinuteSeries {
     while (h < Math.ceil(spanUs / MINUTE_US) + 2) h <<= 1;
     this.hists = Array.from({ length: h }, () => new Histogram(7));
     this.histMask = h - 1;
-  }
-
-  arrival(tUs: number): void {
-    this.data[this.slot(Math.floor(tUs / MINUTE_US)) + ARRIVALS]!++;
   }
 
   /** A response the client got at `tUs` after `latencyUs`. */
@@ -80,20 +74,8 @@ export class MinuteSeries {
     if (latencyUs >= 0) this.hists[m & this.histMask]!.record(latencyUs);
   }
 
-  /** A request waiting for a worker from `fromUs` to `toUs`. */
-  queueInterval(fromUs: number, toUs: number): void {
-    this.point(QUEUE_PARTIAL, fromUs, 1);
-    this.point(QUEUE_PARTIAL, toUs, -1);
-  }
-
-  /** A worker busy from `fromUs` to `toUs`. */
-  busyInterval(fromUs: number, toUs: number): void {
-    this.point(BUSY_PARTIAL, fromUs, 1);
-    this.point(BUSY_PARTIAL, toUs, -1);
-  }
-
-  /** Hands over minute `m` (which must be the next untaken one) and clears it. */
-  take(m: number, concurrency: number): MinuteRow {
+  /** Hands over minute `m` (which must be the next untaken one), with the tier's totals for it, and clears it. */
+  take(m: number, totals: MinuteTotals, concurrency: number): MinuteRow {
     if (m !== this.base) throw new Error(`minute ${m} taken out of order (next is ${this.base})`);
     const i = (m & this.mask) * STRIDE;
     const data = this.data;
@@ -102,33 +84,21 @@ export class MinuteSeries {
     const ms = (us: number | undefined): number | null => (h.count === 0 ? null : round3(us! / 1000));
     const errors = {} as Record<SeriesCode, number>;
     SERIES_CODES.forEach((code, k) => (errors[code] = data[i + FIRST_ERROR + k]!));
-    const queueUs = this.queueLevel * MINUTE_US + data[i + QUEUE_PARTIAL]!;
-    const busyUs = this.busyLevel * MINUTE_US + data[i + BUSY_PARTIAL]!;
-    this.queueLevel += data[i + QUEUE_DELTA]!;
-    this.busyLevel += data[i + BUSY_DELTA]!;
     const row: MinuteRow = {
       minute: m,
-      arrivals: data[i + ARRIVALS]!,
+      arrivals: totals.arrivals,
       completed: data[i + COMPLETED]!,
       errors,
       latencyP50Ms: ms(p50),
       latencyP95Ms: ms(p95),
       latencyP99Ms: ms(p99),
-      queueMean: round3(queueUs / MINUTE_US),
-      busyDynos: round3(busyUs / MINUTE_US / concurrency),
+      queueMean: round3(totals.queueUs / MINUTE_US),
+      busyDynos: round3(totals.busyUs / MINUTE_US / concurrency),
     };
     data.fill(0, i, i + STRIDE);
     h.reset();
     this.base++;
     return row;
-  }
-
-  /** Adds a step of `w` at `xUs` to the step function whose partial column is `partial` (its delta follows it). */
-  private point(partial: number, xUs: number, w: number): void {
-    const m = Math.floor(xUs / MINUTE_US);
-    const i = this.slot(m) + partial;
-    this.data[i]! += w * ((m + 1) * MINUTE_US - xUs);
-    this.data[i + 1]! += w;
   }
 
   /** Offset in `data` of minute m's slot, growing the ring when m lies beyond it. */

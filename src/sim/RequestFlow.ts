@@ -29,8 +29,6 @@ export class RequestFlow implements OrderedSource {
   readonly perDynoRequests: Float64Array;
   readonly perDynoTimeouts: Float64Array;
   readonly perDynoQueueUs: Float64Array;
-  /** Busy worker time inside [warm-up, duration]. */
-  readonly perDynoBusyUs: Float64Array;
   /** When the last client got its answer. */
   lastResponseUs = 0.5;
 
@@ -59,7 +57,6 @@ export class RequestFlow implements OrderedSource {
     this.perDynoRequests = new Float64Array(tier.dynos);
     this.perDynoTimeouts = new Float64Array(tier.dynos);
     this.perDynoQueueUs = new Float64Array(tier.dynos);
-    this.perDynoBusyUs = new Float64Array(tier.dynos);
     this.lastResponseUs = 0;
     this.advance();
   }
@@ -71,7 +68,6 @@ export class RequestFlow implements OrderedSource {
     const series = this.series;
     const d = tier.dispatch(t, serviceUs);
     const counted = t >= this.warmupUs;
-    series.arrival(t);
     this.requests++;
     if (counted) this.arrived++;
     if (d < 0) {
@@ -91,8 +87,6 @@ export class RequestFlow implements OrderedSource {
       if (timedOut) series.error(H12, answeredAt, clientUs);
       else series.response(answeredAt, clientUs);
       const waitUs = start - t;
-      if (waitUs > 0) series.queueInterval(t, start);
-      series.busyInterval(start, end);
       if (counted) {
         this.latency.record(clientUs);
         this.queue.record(waitUs);
@@ -107,9 +101,6 @@ export class RequestFlow implements OrderedSource {
           this.completed++;
         }
       }
-      const b0 = start > this.warmupUs ? start : this.warmupUs;
-      const b1 = end < this.durationUs ? end : this.durationUs;
-      if (b1 > b0) this.perDynoBusyUs[d]! += b1 - b0;
     }
     this.advance();
   }

@@ -35,6 +35,9 @@ export class WebTier implements DynoLoad {
   private readonly queues: FloatRing[];
   /** Queued requests as last counted, summed over dynos: an upper bound on the true backlog, exact after `refreshAll`. */
   private queuedUpper = 0;
+  /** Service time handed to each worker so far, and waiting time of every routed request so far. */
+  private readonly assignedUs: Float64Array;
+  private waitedUs = 0;
   /** Shared queue only: workers in a heap ordered by (free time, index). */
   private readonly heap: Int32Array;
 
@@ -44,6 +47,7 @@ export class WebTier implements DynoLoad {
     this.policy = policy;
     this.backlogCap = backlogPerDyno * dynos;
     this.freeUs = new Float64Array(dynos * concurrency);
+    this.assignedUs = new Float64Array(dynos * concurrency);
     this.routable = new Int32Array(dynos);
     for (let d = 0; d < dynos; d++) this.routable[d] = d;
     this.routableCount = dynos;
@@ -81,9 +85,11 @@ export class WebTier implements DynoLoad {
     const start = f > nowUs ? f : nowUs;
     const end = start + serviceUs;
     free[k] = end;
+    this.assignedUs[k]! += serviceUs;
     if (start > nowUs) {
       q.push(start);
       this.queuedUpper++;
+      this.waitedUs += start - nowUs;
     }
     this.startUs = start;
     this.endUs = end;
@@ -101,6 +107,7 @@ export class WebTier implements DynoLoad {
     const start = f > nowUs ? f : nowUs;
     const end = start + serviceUs;
     free[w] = end;
+    this.assignedUs[w]! += serviceUs;
     // Sift the worker down to its new place.
     const n = heap.length;
     let i = 0;
@@ -119,7 +126,10 @@ export class WebTier implements DynoLoad {
       i = m;
     }
     heap[i] = w;
-    if (start > nowUs) q.push(start);
+    if (start > nowUs) {
+      q.push(start);
+      this.waitedUs += start - nowUs;
+    }
     this.startUs = start;
     this.endUs = end;
     return Math.floor(w / this.concurrency);
@@ -154,6 +164,35 @@ export class WebTier implements DynoLoad {
     const c = this.concurrency;
     for (let j = d * c, end = j + c; j < end; j++) if (this.freeUs[j]! > nowUs) busy++;
     return busy;
+  }
+
+  /**
+   * Time dyno `d`'s workers have spent serving from the start until `tUs`, for `tUs` no
+   * earlier than the last arrival. Exact without any per-request bookkeeping: a worker's
+   * work queued after the last arrival runs back to back until it falls free, so what is
+   * still to come is just free time − t.
+   */
+  busyIntegralUs(d: number, tUs: number): number {
+    let total = 0;
+    const c = this.concurrency;
+    for (let k = d * c, end = k + c; k < end; k++) {
+      const rest = this.freeUs[k]! - tUs;
+      total += this.assignedUs[k]! - (rest > 0 ? rest : 0);
+    }
+    return total;
+  }
+
+  /** Time requests have spent waiting for a worker from the start until `tUs` (no earlier than the last arrival), summed over requests. */
+  queueIntegralUs(tUs: number): number {
+    let ahead = 0;
+    for (const q of this.queues) {
+      for (let i = q.length - 1; i >= 0; i--) {
+        const start = q.at(i);
+        if (start <= tUs) break;
+        ahead += start - tUs;
+      }
+    }
+    return this.waitedUs - ahead;
   }
 
   /** The time the last worker of the tier falls free. */

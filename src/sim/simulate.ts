@@ -50,15 +50,40 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
 
   const flow = new RequestFlow(tier, arrivals, drawService, series, { timeoutUs, warmupUs, durationUs });
 
-  // Each minute is handed over once the clock passes its end; the series runs until the
-  // last client has its answer.
-  const minuteKind = engine.register((m) => {
-    onMinute(series.take(m, web.concurrency));
+  // Busy and queue time are read off the tier at instants no earlier than the last
+  // arrival (scheduled events run before arrivals at the same time): at each minute's
+  // end, and at the ends of the measured window for the per-dyno figures.
+  const busyAt = (tUs: number): number => {
+    let total = 0;
+    for (let d = 0; d < web.count; d++) total += tier.busyIntegralUs(d, tUs);
+    return total;
+  };
+  const last = { requests: 0, busyUs: 0, queueUs: 0 };
+  const minuteKind = engine.register((m, tUs) => {
+    const busyUs = busyAt(tUs);
+    const queueUs = tier.queueIntegralUs(tUs);
+    const totals = { arrivals: flow.requests - last.requests, busyUs: busyUs - last.busyUs, queueUs: queueUs - last.queueUs };
+    last.requests = flow.requests;
+    last.busyUs = busyUs;
+    last.queueUs = queueUs;
+    onMinute(series.take(m, totals, web.concurrency));
     options.onProgress?.(engine.nowUs, durationUs);
     const horizonUs = Math.max(durationUs, flow.lastResponseUs);
     if ((m + 1) * MINUTE_US < horizonUs) engine.at((m + 2) * MINUTE_US, minuteKind, m + 1);
   });
   engine.at(MINUTE_US, minuteKind, 0);
+  // Per-dyno busy time inside [warm-up, duration].
+  const busyAtWarmup = new Float64Array(web.count);
+  const perDynoBusyUs = new Float64Array(web.count);
+  const windowKind = engine.register((edge, tUs) => {
+    for (let d = 0; d < web.count; d++) {
+      const b = tier.busyIntegralUs(d, tUs);
+      if (edge === 0) busyAtWarmup[d] = b;
+      else perDynoBusyUs[d] = b - busyAtWarmup[d]!;
+    }
+  });
+  engine.at(warmupUs, windowKind, 0);
+  engine.at(durationUs, windowKind, 1);
   engine.run(flow);
 
   const usages: DynoUsage[] = [];
@@ -69,7 +94,7 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
   const windowUs = durationUs - warmupUs;
   const workers = web.count * web.concurrency;
   let busyTotal = 0;
-  for (let d = 0; d < web.count; d++) busyTotal += flow.perDynoBusyUs[d]!;
+  for (let d = 0; d < web.count; d++) busyTotal += perDynoBusyUs[d]!;
 
   const { latency, queue } = flow;
   const ms = (us: number): number | null => (Number.isFinite(us) ? round3(us / 1000) : null);
@@ -139,7 +164,7 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
       requests: n,
       timeouts: flow.perDynoTimeouts[d]!,
       queueMeanMs: n === 0 ? null : round3(flow.perDynoQueueUs[d]! / n / 1000),
-      busyFraction: round6(flow.perDynoBusyUs[d]! / (windowUs * web.concurrency)),
+      busyFraction: round6(perDynoBusyUs[d]! / (windowUs * web.concurrency)),
       billedHours: round6(billedSeconds(0, durationUs) / 3600),
     });
   }
