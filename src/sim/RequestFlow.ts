@@ -10,6 +10,9 @@ import type { ArrivalProcess } from '../traffic/arrivals/ArrivalProcess.ts';
 import { MinuteSeries, SERIES_CODES } from './MinuteSeries.ts';
 import { REJECT_BACKLOG, type WebTier } from './WebTier.ts';
 
+/** Draws made at a time. */
+const BATCH = 256;
+
 const H11 = SERIES_CODES.indexOf('H11');
 const H12 = SERIES_CODES.indexOf('H12');
 const H14 = SERIES_CODES.indexOf('H14');
@@ -34,7 +37,12 @@ export class RequestFlow implements OrderedSource {
 
   private readonly tier: WebTier;
   private readonly arrivals: ArrivalProcess;
-  private readonly drawService: () => number;
+  private readonly fillService: (out: Float64Array) => void;
+  // Draws are made a batch at a time into these buffers (see ServiceDistribution.filler).
+  private readonly serviceBuf = new Float64Array(BATCH);
+  private servicePos = BATCH;
+  private readonly arrivalBuf = new Float64Array(BATCH);
+  private arrivalPos = BATCH;
   private readonly series: MinuteSeries;
   private readonly timeoutUs: number;
   private readonly warmupUs: number;
@@ -43,13 +51,13 @@ export class RequestFlow implements OrderedSource {
   constructor(
     tier: WebTier,
     arrivals: ArrivalProcess,
-    drawService: () => number,
+    fillService: (out: Float64Array) => void,
     series: MinuteSeries,
     p: { timeoutUs: number; warmupUs: number; durationUs: number },
   ) {
     this.tier = tier;
     this.arrivals = arrivals;
-    this.drawService = drawService;
+    this.fillService = fillService;
     this.series = series;
     this.timeoutUs = p.timeoutUs;
     this.warmupUs = p.warmupUs;
@@ -63,7 +71,11 @@ export class RequestFlow implements OrderedSource {
 
   fire(): void {
     const t = this.nextUs;
-    const serviceUs = this.drawService();
+    if (this.servicePos === BATCH) {
+      this.fillService(this.serviceBuf);
+      this.servicePos = 0;
+    }
+    const serviceUs = this.serviceBuf[this.servicePos++]!;
     const tier = this.tier;
     const series = this.series;
     const d = tier.dispatch(t, serviceUs);
@@ -106,7 +118,11 @@ export class RequestFlow implements OrderedSource {
   }
 
   private advance(): void {
-    const next = this.arrivals.next();
+    if (this.arrivalPos === BATCH) {
+      this.arrivals.fill(this.arrivalBuf);
+      this.arrivalPos = 0;
+    }
+    const next = this.arrivalBuf[this.arrivalPos++]!;
     this.nextUs = next < this.durationUs ? next : Infinity;
   }
 }

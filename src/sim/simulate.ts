@@ -42,13 +42,13 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
   const durationUs = s.durationUs;
   const web = s.web;
   const tier = new WebTier(web.count, web.concurrency, createPolicy(s.router.policy, streams.stream('routing')), s.platform.router.backlogPerDyno);
-  const drawService = s.traffic.service.sampler(streams.stream('service'));
+  const fillService = s.traffic.service.filler(streams.stream('service'));
   const arrivals = arrivalsFor(s, streams);
   const series = new MinuteSeries(timeoutUs);
   const timeseries: MinuteRow[] = [];
   const onMinute = options.onMinute ?? ((row: MinuteRow) => void timeseries.push(row));
 
-  const flow = new RequestFlow(tier, arrivals, drawService, series, { timeoutUs, warmupUs, durationUs });
+  const flow = new RequestFlow(tier, arrivals, fillService, series, { timeoutUs, warmupUs, durationUs });
 
   // Busy and queue time are read off the tier at instants no earlier than the last
   // arrival (scheduled events run before arrivals at the same time): at each minute's

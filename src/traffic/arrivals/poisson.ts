@@ -13,11 +13,19 @@ class PoissonArrivals implements ArrivalProcess {
   constructor(ratePerS: number, u: Uniform, startUs: number) {
     this.meanGapUs = ratePerS > 0 ? 1e6 / ratePerS : Infinity;
     this.u = u;
-    this.tUs = startUs + 0.5 - 0.5; // a float from the start, so the field's representation never changes
+    this.tUs = startUs;
   }
 
   next(): number {
     return (this.tUs += -this.meanGapUs * Math.log(1 - this.u()));
+  }
+
+  fill(out: Float64Array): void {
+    const u = this.u;
+    const gap = this.meanGapUs;
+    let t = this.tUs;
+    for (let i = 0; i < out.length; i++) out[i] = t += -gap * Math.log(1 - u());
+    this.tUs = t;
   }
 }
 

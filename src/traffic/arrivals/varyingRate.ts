@@ -21,7 +21,10 @@ export function varyingRateArrivals(rate: RateFunction, stepUs: number, u: Unifo
   let r0 = rateAt(0);
   let r1 = rateAt(stepUs);
   let s0 = 0; // offset of the last arrival inside the segment
-  return {
+  const process = {
+    fill(out: Float64Array): void {
+      for (let i = 0; i < out.length; i++) out[i] = process.next();
+    },
     next(): number {
       let need = -Math.log(1 - u()); // unit-rate exponential: the integral of the rate to cover
       for (;;) {
@@ -48,4 +51,5 @@ export function varyingRateArrivals(rate: RateFunction, stepUs: number, u: Unifo
       }
     },
   };
+  return process;
 }

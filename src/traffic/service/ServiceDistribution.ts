@@ -9,4 +9,10 @@ export interface ServiceDistribution {
   readonly varianceUs2: number;
   /** A function drawing one service time (microseconds) per call from `u`. */
   sampler(u: Uniform): () => number;
+  /**
+   * A function filling an array with the next draws, in the order `sampler` would give
+   * them: the engine's hot path reads service times from a buffer, so that no draw
+   * crosses a function boundary as a boxed float.
+   */
+  filler(u: Uniform): (out: Float64Array) => void;
 }

@@ -48,5 +48,28 @@ export function lognormal(mu: number, sigma: number): ServiceDistribution {
         return Math.exp(mu + sigma * r * Math.cos(th));
       };
     },
+    filler: (u) => {
+      // The same pairs as `sampler`, the second normal of a pair carried across batches.
+      const spare = new Float64Array(1);
+      let hasSpare = false;
+      return (out) => {
+        let i = 0;
+        if (hasSpare && out.length > 0) {
+          out[i++] = Math.exp(mu + sigma * spare[0]!);
+          hasSpare = false;
+        }
+        while (i < out.length) {
+          const r = Math.sqrt(-2 * Math.log(1 - u()));
+          const th = 2 * Math.PI * u();
+          out[i++] = Math.exp(mu + sigma * r * Math.cos(th));
+          const z = r * Math.sin(th);
+          if (i < out.length) out[i++] = Math.exp(mu + sigma * z);
+          else {
+            spare[0] = z;
+            hasSpare = true;
+          }
+        }
+      };
+    },
   };
 }

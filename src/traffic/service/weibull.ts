@@ -11,5 +11,8 @@ export function weibull(shape: number, scaleUs: number): ServiceDistribution {
     meanUs: scaleUs * g1,
     varianceUs2: scaleUs * scaleUs * (g2 - g1 * g1),
     sampler: (u) => () => scaleUs * Math.pow(-Math.log(1 - u()), inv),
+    filler: (u) => (out) => {
+      for (let i = 0; i < out.length; i++) out[i] = scaleUs * Math.pow(-Math.log(1 - u()), inv);
+    },
   };
 }
