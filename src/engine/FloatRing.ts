@@ -18,21 +18,9 @@ export class FloatRing {
     this.length++;
   }
 
-  /** The oldest value (undefined behaviour when empty: check `length`). */
-  first(): number {
-    return this.buf[this.head]!;
-  }
-
   /** The i-th oldest value. */
   at(i: number): number {
     return this.buf[(this.head + i) & this.mask]!;
-  }
-
-  shift(): number {
-    const v = this.buf[this.head]!;
-    this.head = (this.head + 1) & this.mask;
-    this.length--;
-    return v;
   }
 
   /** Drops leading values up to and including `limit` (for a ring of non-decreasing values); returns how many. */
@@ -44,11 +32,6 @@ export class FloatRing {
       n++;
     }
     return n;
-  }
-
-  clear(): void {
-    this.head = 0;
-    this.length = 0;
   }
 
   private grow(): void {

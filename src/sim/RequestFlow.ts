@@ -18,7 +18,7 @@ const H12 = SERIES_CODES.indexOf('H12');
 const H14 = SERIES_CODES.indexOf('H14');
 
 export class RequestFlow implements OrderedSource {
-  nextUs = 0.5;
+  nextUs = 0;
   /** Requests simulated, warm-up included. */
   requests = 0;
   // Over requests arriving after the warm-up:
@@ -33,7 +33,7 @@ export class RequestFlow implements OrderedSource {
   readonly perDynoTimeouts: Float64Array;
   readonly perDynoQueueUs: Float64Array;
   /** When the last client got its answer. */
-  lastResponseUs = 0.5;
+  lastResponseUs = 0;
 
   private readonly tier: WebTier;
   private readonly arrivals: ArrivalProcess;
@@ -65,7 +65,6 @@ export class RequestFlow implements OrderedSource {
     this.perDynoRequests = new Float64Array(tier.dynos);
     this.perDynoTimeouts = new Float64Array(tier.dynos);
     this.perDynoQueueUs = new Float64Array(tier.dynos);
-    this.lastResponseUs = 0;
     this.advance();
   }
 

@@ -153,11 +153,6 @@ export class WebTier implements DynoLoad {
     return q.length + this.busyWorkers(d, nowUs);
   }
 
-  /** Requests waiting for a worker at `nowUs`, over all dynos (or at the router). */
-  queuedAt(nowUs: number): number {
-    return this.refreshAll(nowUs);
-  }
-
   /** Workers of dyno `d` busy at `nowUs`. */
   busyWorkers(d: number, nowUs: number): number {
     let busy = 0;
@@ -193,12 +188,5 @@ export class WebTier implements DynoLoad {
       }
     }
     return this.waitedUs - ahead;
-  }
-
-  /** The time the last worker of the tier falls free. */
-  drainedUs(): number {
-    let t = 0;
-    for (let i = 0; i < this.freeUs.length; i++) if (this.freeUs[i]! > t) t = this.freeUs[i]!;
-    return t;
   }
 }

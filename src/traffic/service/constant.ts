@@ -7,7 +7,6 @@ export function constant(valueUs: number): ServiceDistribution {
     meanUs: valueUs,
     varianceUs2: 0,
     // Still consumes one draw, so that switching distributions keeps the stream aligned.
-    sampler: (u) => () => (u(), valueUs),
     filler: (u) => (out) => {
       for (let i = 0; i < out.length; i++) {
         u();

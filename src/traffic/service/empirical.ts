@@ -12,7 +12,6 @@ export function empirical(samplesUs: Float64Array): ServiceDistribution {
     name: 'empirical',
     meanUs: mean,
     varianceUs2: ss / n,
-    sampler: (u) => () => samplesUs[Math.floor(u() * n)]!,
     filler: (u) => (out) => {
       for (let i = 0; i < out.length; i++) out[i] = samplesUs[Math.floor(u() * n)]!;
     },

@@ -6,7 +6,6 @@ export function exponential(meanUs: number): ServiceDistribution {
     name: 'exponential',
     meanUs,
     varianceUs2: meanUs * meanUs,
-    sampler: (u) => () => -meanUs * Math.log(1 - u()),
     filler: (u) => (out) => {
       for (let i = 0; i < out.length; i++) out[i] = -meanUs * Math.log(1 - u());
     },

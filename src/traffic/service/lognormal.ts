@@ -33,23 +33,8 @@ export function lognormal(mu: number, sigma: number): ServiceDistribution {
     name: 'lognormal',
     meanUs: Math.exp(mu + s2 / 2),
     varianceUs2: (Math.exp(s2) - 1) * Math.exp(2 * mu + s2),
-    sampler: (u) => {
-      // Box–Muller, keeping the second normal of each pair for the next call.
-      let spare = NaN;
-      return () => {
-        if (spare === spare) {
-          const z = spare;
-          spare = NaN;
-          return Math.exp(mu + sigma * z);
-        }
-        const r = Math.sqrt(-2 * Math.log(1 - u()));
-        const th = 2 * Math.PI * u();
-        spare = r * Math.sin(th);
-        return Math.exp(mu + sigma * r * Math.cos(th));
-      };
-    },
     filler: (u) => {
-      // The same pairs as `sampler`, the second normal of a pair carried across batches.
+      // Box–Muller pairs; the second normal of a pair is carried across batches.
       const spare = new Float64Array(1);
       let hasSpare = false;
       return (out) => {

@@ -10,7 +10,6 @@ export function weibull(shape: number, scaleUs: number): ServiceDistribution {
     name: 'weibull',
     meanUs: scaleUs * g1,
     varianceUs2: scaleUs * scaleUs * (g2 - g1 * g1),
-    sampler: (u) => () => scaleUs * Math.pow(-Math.log(1 - u()), inv),
     filler: (u) => (out) => {
       for (let i = 0; i < out.length; i++) out[i] = scaleUs * Math.pow(-Math.log(1 - u()), inv);
     },
