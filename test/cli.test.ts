@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { dynosim, ROOT } from './helpers/cli.ts';
 
 const EXAMPLE = join(ROOT, 'scenarios/two-web-dynos.yaml');
-const FILES = ['cost.csv', 'dynos.csv', 'run.json', 'summary.json', 'timeseries.csv'];
+const FILES = ['cost.csv', 'dynos.csv', 'events.csv', 'metrics.csv', 'run.json', 'summary.json', 'timeseries.csv'];
 
 function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'dynosim-test-'));
@@ -26,7 +26,7 @@ test('run writes every result file and the example costs $34.50', (t) => {
   // Two 1X dynos at 0.5 req/s each, 100 ms service: M/M/1 with response mean 1/(10 − 0.5) s.
   t.true(Math.abs(s.latency.meanMs - 105.26) < 1.5, `mean ${s.latency.meanMs}`);
   const series = readFileSync(join(out, 'timeseries.csv'), 'utf8').trimEnd().split('\n');
-  t.is(series[0], 'minute,t_start_s,arrivals,completed,errors_H11,errors_H12,errors_H14,latency_p50_ms,latency_p95_ms,latency_p99_ms,queue_mean,busy_dynos');
+  t.is(series[0], 'minute,t_start_s,arrivals,completed,errors_H10,errors_H11,errors_H12,errors_H13,errors_H14,errors_H19,errors_H20,errors_H21,errors_H99,latency_p50_ms,latency_p95_ms,latency_p99_ms,queue_mean,busy_dynos,dynos_up');
   // A row per minute of the month, and one more when the last answers go out after the end.
   t.true(series.length - 1 === 43200 || series.length - 1 === 43201, `${series.length - 1} rows`);
   t.is(series[1]!.split(',')[0], '0');
@@ -178,7 +178,7 @@ test('schema exports a JSON Schema that knows the fields', (t) => {
   const schema = JSON.parse(r.stdout);
   t.is(schema.type, 'object');
   t.false(schema.additionalProperties);
-  t.deepEqual(Object.keys(schema.properties.formation.properties.web.properties).sort(), ['concurrency', 'count', 'size']);
+  t.deepEqual(Object.keys(schema.properties.formation.properties.web.properties).sort(), ['command', 'concurrency', 'count', 'crashRate', 'memory', 'size']);
   t.truthy(schema.properties.duration.pattern);
 });
 

@@ -22,6 +22,8 @@ const HISTOGRAM_REL = 0.001;
 /** 10 web dynos, one worker each, λ = 8/s per dyno, μ = 10/s: ρ = 0.8. About 10^5 requests after the warm-up. */
 const MM1_BASE = {
   name: 'queueing',
+  // Faults off: theory knows no daily cycling.
+  platform: { profile: 'heroku-2025', dynoManager: { cycling: false } },
   duration: '1370s',
   warmup: '120s',
   formation: { web: { count: 10, size: 'standard-1x' } },

@@ -57,6 +57,8 @@ function replayOneDyno(seed: number, ratePerS: number, serviceUs: number, durati
 const LONG = {
   name: 'timeout',
   seed: 2,
+  // Faults off: theory knows no daily cycling.
+  platform: { profile: 'heroku-2025', dynoManager: { cycling: false } },
   duration: '4m',
   formation: { web: { count: 1, size: 'standard-1x' } },
   traffic: { rate: '1/min', service: { distribution: 'constant', value: '40s' } },

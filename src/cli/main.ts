@@ -11,12 +11,19 @@ import { scenarioJsonSchema } from '../scenario/schema.ts';
 import { VERSION } from '../version.ts';
 import { runCommand } from './commands/run.ts';
 
-/** Input the user can fix: printed as one line per problem, exit status 2. */
-class UsageError extends Error {}
+import { UsageError } from './UsageError.ts';
 
 function wholeNumber(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected a whole number, got ${JSON.stringify(value)}`);
   return Number(value);
+}
+
+/** A share such as 0.01 or 1%. */
+function share(value: string): number {
+  const m = /^(\d+(?:\.\d+)?|\.\d+)(%?)$/.exec(value.trim());
+  const x = m === null ? NaN : Number(m[1]) / (m[2] === '%' ? 100 : 1);
+  if (!(x > 0 && x <= 1)) throw new InvalidArgumentError(`expected a share above 0 and at most 1 (such as 0.01 or 1%), got ${JSON.stringify(value)}`);
+  return x;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -34,12 +41,15 @@ export function buildProgram(): Command {
 
   program
     .command('run')
-    .description('run a scenario: print a summary and write summary.json, timeseries.csv, dynos.csv, cost.csv and run.json')
+    .description('run a scenario: print a summary and write summary.json, timeseries.csv, dynos.csv, events.csv, metrics.csv, cost.csv and run.json')
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .option('--seed <n>', 'override the scenario seed', wholeNumber)
     .option('--set <path=value>', 'override a scenario field, e.g. --set formation.web.count=4 (repeatable)', collect, [])
     .option('--out <dir>', 'folder for the results (default results/<scenario name>)')
     .option('--json', 'print summary.json instead of the readable summary', false)
+    .option('--logs <file>', 'also write the run as Heroku log lines (router, dyno lifecycle, runtime metrics)')
+    .option('--log-sample <share>', 'log the router lines of this share of requests (0.01 or 1%); other lines are all logged', share, 1)
+    .addOption(new Option('--log-format <format>', 'plain: as `heroku logs` prints; drain: RFC 5424 frames as a syslog drain receives').choices(['plain', 'drain']).default('plain'))
     .addOption(new Option('-q, --quiet', 'print nothing on success').default(false))
     .action(async (file: string, opts) => {
       await runCommand(file, opts);

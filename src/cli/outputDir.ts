@@ -71,3 +71,39 @@ function alive(pid: number): boolean {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/** One file written atomically: into a hidden file beside it, renamed into place when complete. */
+export class AtomicFile {
+  readonly target: string;
+  private readonly tmp: string;
+  private readonly fd: number;
+  private done = false;
+
+  constructor(target: string) {
+    this.target = resolve(target);
+    const parent = dirname(this.target);
+    clearStale(parent);
+    this.tmp = join(parent, `.dynosim-${basename(this.target)}-${process.pid}.tmp`);
+    this.fd = openSync(this.tmp, 'w');
+  }
+
+  write(text: string): void {
+    writeSync(this.fd, text);
+  }
+
+  commit(): void {
+    closeSync(this.fd);
+    renameSync(this.tmp, this.target);
+    this.done = true;
+  }
+
+  abandon(): void {
+    if (this.done) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+    rmSync(this.tmp, { force: true });
+  }
+}

@@ -34,6 +34,28 @@ export class FloatRing {
     return n;
   }
 
+  /** Removes one value equal to `v` (the oldest such), keeping the order of the rest; false when there is none. */
+  removeOne(v: number): boolean {
+    for (let i = 0; i < this.length; i++) {
+      if (this.at(i) !== v) continue;
+      for (let j = i; j < this.length - 1; j++) this.buf[(this.head + j) & this.mask] = this.at(j + 1);
+      this.length--;
+      return true;
+    }
+    return false;
+  }
+
+  /** Drops the `n` oldest values. */
+  dropFirst(n: number): void {
+    this.head = (this.head + n) & this.mask;
+    this.length -= n;
+  }
+
+  clear(): void {
+    this.head = 0;
+    this.length = 0;
+  }
+
   private grow(): void {
     const cap = this.buf.length * 2;
     const next = new Float64Array(cap);

@@ -1,7 +1,8 @@
 /** Today's platform: dynos priced by the month, prorated to the second, no free hours. */
 import type { PlatformProfile } from './profile.ts';
+import { DAY_US, HOSTS, MINUTE_US, ROUTER_CONNECT, typicalBoot } from './common.ts';
 
-const DAY_US = 86_400_000_000;
+const boot = typicalBoot();
 
 export const heroku2025: PlatformProfile = Object.freeze({
   name: 'heroku-2025',
@@ -9,13 +10,27 @@ export const heroku2025: PlatformProfile = Object.freeze({
   sizes: Object.freeze({
     // Eco is a $5 subscription for a shared pool of 1000 hours; its price here is that of
     // one dyno running the whole month on its own pool.
-    eco: Object.freeze({ name: 'eco', memoryMb: 512, cpuShare: 1, dedicated: false, priceUsd: 5, freeHoursWeight: 1 }),
-    basic: Object.freeze({ name: 'basic', memoryMb: 512, cpuShare: 1, dedicated: false, priceUsd: 7, freeHoursWeight: 1 }),
-    'standard-1x': Object.freeze({ name: 'standard-1x', memoryMb: 512, cpuShare: 1, dedicated: false, priceUsd: 25, freeHoursWeight: 1 }),
-    'standard-2x': Object.freeze({ name: 'standard-2x', memoryMb: 1024, cpuShare: 2, dedicated: false, priceUsd: 50, freeHoursWeight: 2 }),
-    'performance-m': Object.freeze({ name: 'performance-m', memoryMb: 2560, cpuShare: 2, dedicated: true, priceUsd: 250, freeHoursWeight: 1 }),
-    'performance-l': Object.freeze({ name: 'performance-l', memoryMb: 14336, cpuShare: 8, dedicated: true, priceUsd: 500, freeHoursWeight: 1 }),
+    eco: Object.freeze({ name: 'eco', memoryMb: 512, cpuShare: 1, dedicated: false, priceUsd: 5, freeHoursWeight: 1, boot, r15Multiple: 2 }),
+    basic: Object.freeze({ name: 'basic', memoryMb: 512, cpuShare: 1, dedicated: false, priceUsd: 7, freeHoursWeight: 1, boot, r15Multiple: 2 }),
+    'standard-1x': Object.freeze({ name: 'standard-1x', memoryMb: 512, cpuShare: 1, dedicated: false, priceUsd: 25, freeHoursWeight: 1, boot, r15Multiple: 2 }),
+    'standard-2x': Object.freeze({ name: 'standard-2x', memoryMb: 1024, cpuShare: 2, dedicated: false, priceUsd: 50, freeHoursWeight: 2, boot, r15Multiple: 2 }),
+    'performance-m': Object.freeze({ name: 'performance-m', memoryMb: 2560, cpuShare: 2, dedicated: true, priceUsd: 250, freeHoursWeight: 1, boot, r15Multiple: 2 }),
+    'performance-l': Object.freeze({ name: 'performance-l', memoryMb: 14336, cpuShare: 8, dedicated: true, priceUsd: 500, freeHoursWeight: 1, boot, r15Multiple: 2 }),
   }),
-  router: Object.freeze({ timeoutUs: 30_000_000, backlogPerDyno: 200 }),
-  billing: Object.freeze({ pricePer: 'month', freeHoursPerMonth: 0, monthUs: 30 * DAY_US }),
+  router: Object.freeze({ timeoutUs: 30_000_000, backlogPerDyno: 200, ...ROUTER_CONNECT }),
+  billing: Object.freeze({ pricePer: 'month', freeHoursPerMonth: 0, monthUs: 30 * DAY_US, billCrashed: true }),
+  hosts: HOSTS,
+  // R15 at 2x the quota on standard and performance-M/L (2024); SIGKILL 30 s after
+  // SIGTERM; the 2019 back-off (20, 40, 60, 180, 320 min, then every 320 min).
+  dynoManager: Object.freeze({
+    restartPolicy: 'heroku-2019',
+    stableAfterUs: 10 * MINUTE_US,
+    bootTimeoutUs: 60_000_000,
+    shutdownGraceUs: 30_000_000,
+    cycling: true,
+    cycleEveryUs: DAY_US,
+    cycleJitterUs: 216 * MINUTE_US,
+  }),
+  noisyNeighbours: null,
+  epochMs: Date.UTC(2025, 5, 2),
 });

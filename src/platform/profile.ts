@@ -1,8 +1,10 @@
 /**
  * A platform profile: the published (and, where unpublished, assumed) numbers of one era
  * of the dyno platform. Profiles are plain frozen data; every number can be overridden
- * from a scenario's `platform:` block.
+ * from a scenario's `platform:` block. Numbers Heroku does not publish are marked so
+ * here and in the README.
  */
+import type { ServiceDistribution } from '../traffic/service/ServiceDistribution.ts';
 
 /** One dyno size of a profile's price book. */
 export interface DynoSize {
@@ -17,6 +19,10 @@ export interface DynoSize {
   readonly priceUsd: number;
   /** How many free dyno-hours one hour of this size uses up (2013: 1X 1, 2X 2, PX 16). */
   readonly freeHoursWeight: number;
+  /** Time from process start to binding $PORT (Heroku: 20-60 s, usually 30-45 s). */
+  readonly boot: ServiceDistribution;
+  /** Memory at which the dyno is killed (R15), as a multiple of its quota. */
+  readonly r15Multiple: number;
 }
 
 /** Router limits of an era. */
@@ -25,6 +31,63 @@ export interface RouterLimits {
   readonly timeoutUs: number;
   /** The per-app backlog is capped at this many queued requests per web dyno; past it, H11. */
   readonly backlogPerDyno: number;
+  /** A dyno that does not accept a connection this long is given up on (H19 after the last attempt). */
+  readonly connectTimeoutUs: number;
+  /** A dyno that failed a connection is skipped this long. */
+  readonly quarantineUs: number;
+  /** Connection attempts per request at most (fewer with fewer web dynos). */
+  readonly maxAttempts: number;
+  /** Requests are held this long while no dyno can take them (dynos booting: H20; all quarantined: H99). */
+  readonly holdUs: number;
+  /**
+   * How long the router goes on sending requests to a dyno whose process has exited
+   * before it learns (they are refused: H21 after the last attempt). Not published.
+   */
+  readonly routeUpdateUs: number;
+}
+
+/** The EC2 instances dynos run on, and how the dyno manager places dynos on them. */
+export interface HostRules {
+  /** Availability zones, in order; hosts are numbered zone by zone. */
+  readonly zones: readonly string[];
+  /** Not published: enough hosts that an app's dynos rarely share one. */
+  readonly hostsPerZone: number;
+  /** Memory and dyno slots per host (an outside estimate: ~124 standard-1X per r3.2xlarge). */
+  readonly memoryMb: number;
+  readonly slots: number;
+  readonly placement: string;
+  /** Mean time between failures of one host, exponential; Infinity for none. Not published. */
+  readonly mtbfUs: number;
+  /** Mean time to repair a failed host, exponential. Not published. */
+  readonly repairUs: number;
+  /** From a host failing to the dyno manager relocating its dynos. Not published. */
+  readonly detectionUs: number;
+}
+
+/** How the dyno manager starts, restarts and stops dynos. */
+export interface DynoManagerRules {
+  /** Crash back-off: 'heroku-2013', 'heroku-2013-early' or 'heroku-2019'. */
+  readonly restartPolicy: string;
+  /** A dyno up this long has "started fine" and its crash back-off resets (not published for 2019 on). */
+  readonly stableAfterUs: number;
+  /** A web dyno that has not bound $PORT this long after starting is killed (R10). */
+  readonly bootTimeoutUs: number;
+  /** SIGTERM to SIGKILL (R12 when processes outlive it). */
+  readonly shutdownGraceUs: number;
+  /** Daily cycling: every dyno restarted after `cycleEveryUs` plus a uniform draw up to `cycleJitterUs`. */
+  readonly cycling: boolean;
+  readonly cycleEveryUs: number;
+  readonly cycleJitterUs: number;
+}
+
+/** Other apps' dynos on shared hosts, slowing ours when they are busy. Off unless a scenario sets it. */
+export interface NoisyNeighbours {
+  /** Service-time multiplier on a shared-size dyno while its host is busy. */
+  readonly slowdown: number;
+  /** Long-run share of time a host is busy. */
+  readonly busyShare: number;
+  /** Mean length of a busy period, exponential. */
+  readonly busyPeriodUs: number;
 }
 
 /** How dyno time turns into money. */
@@ -35,6 +98,11 @@ export interface BillingRules {
   readonly freeHoursPerMonth: number;
   /** Length of a billing month in microseconds (not published: 30 days by default). */
   readonly monthUs: number;
+  /**
+   * Whether a crashed dyno accrues usage. Heroku: "all dynos scaled above 0 accrue usage,
+   * regardless of whether they're receiving or processing requests", so true.
+   */
+  readonly billCrashed: boolean;
 }
 
 export interface PlatformProfile {
@@ -43,4 +111,9 @@ export interface PlatformProfile {
   readonly sizes: Readonly<Record<string, DynoSize>>;
   readonly router: RouterLimits;
   readonly billing: BillingRules;
+  readonly hosts: HostRules;
+  readonly dynoManager: DynoManagerRules;
+  readonly noisyNeighbours: NoisyNeighbours | null;
+  /** When simulated time zero is, for log timestamps (ms since the epoch). */
+  readonly epochMs: number;
 }

@@ -3,16 +3,43 @@ import { stringify } from 'csv-stringify/sync';
 import type { CostReport } from '../billing/bill.ts';
 import { SERIES_CODES, type MinuteRow } from '../sim/MinuteSeries.ts';
 import type { DynoRow } from '../sim/results.ts';
+import type { LifecycleEvent } from '../dynos/DynoManager.ts';
+import type { MetricsSample } from '../dynos/DynoMemory.ts';
 
 export const TIMESERIES_HEADER = [
   'minute', 't_start_s', 'arrivals', 'completed', ...SERIES_CODES.map((c) => `errors_${c}`),
-  'latency_p50_ms', 'latency_p95_ms', 'latency_p99_ms', 'queue_mean', 'busy_dynos',
+  'latency_p50_ms', 'latency_p95_ms', 'latency_p99_ms', 'queue_mean', 'busy_dynos', 'dynos_up',
 ];
 
 export function timeseriesRecord(r: MinuteRow): Array<string | number> {
   return [
     r.minute, r.minute * 60, r.arrivals, r.completed, ...SERIES_CODES.map((c) => r.errors[c]),
-    r.latencyP50Ms ?? '', r.latencyP95Ms ?? '', r.latencyP99Ms ?? '', r.queueMean, r.busyDynos,
+    r.latencyP50Ms ?? '', r.latencyP95Ms ?? '', r.latencyP99Ms ?? '', r.queueMean, r.busyDynos, r.dynosUp,
+  ];
+}
+
+/** Seconds from the start of the run, to the microsecond. */
+function seconds(us: number): string {
+  return (Math.round(us) / 1e6).toFixed(6);
+}
+
+export function eventsCsv(rows: readonly LifecycleEvent[]): string {
+  return csv([
+    ['time_s', 'dyno', 'host', 'zone', 'from', 'to', 'reason'],
+    ...rows.map((e) => [seconds(e.timeUs), e.dyno, e.host, e.zone, e.from, e.to, e.reason]),
+  ]);
+}
+
+export const METRICS_HEADER = [
+  'time_s', 'dyno', 'dyno_id', 'load_avg_1m', 'load_avg_5m', 'load_avg_15m',
+  'memory_total_mb', 'memory_rss_mb', 'memory_cache_mb', 'memory_swap_mb', 'memory_pgpgin_pages', 'memory_pgpgout_pages', 'memory_quota_mb',
+];
+
+export function metricsRecord(m: MetricsSample): Array<string | number> {
+  const mb = (x: number | null): string => (x === null ? '' : x.toFixed(2));
+  return [
+    seconds(m.timeUs), m.dyno, m.dynoId, m.load1m.toFixed(2), m.load5m.toFixed(2), m.load15m.toFixed(2),
+    mb(m.memoryTotalMb), mb(m.memoryRssMb), mb(m.memoryCacheMb), mb(m.memorySwapMb), m.memoryPgpgin ?? '', m.memoryPgpgout ?? '', mb(m.memoryQuotaMb),
   ];
 }
 

@@ -48,6 +48,19 @@ export function wrap(text: string, width: number, indent = ''): string {
   return out.join('\n');
 }
 
+function platformLine(p: Summary['platform']): string {
+  const parts: string[] = [];
+  const add = (n: number, one: string, many: string): void => void (n > 0 && parts.push(`${fmtInt(n)} ${n === 1 ? one : many}`));
+  add(p.hostFailures, 'host failure', 'host failures');
+  add(p.dynoCrashes, 'crash', 'crashes');
+  add(p.relocations, 'relocation', 'relocations');
+  add(p.restarts, 'restart', 'restarts');
+  add(p.cycles, 'daily cycle', 'daily cycles');
+  for (const code of ['r10', 'r12', 'r14', 'r15'] as const) add(p[code], code.toUpperCase(), code.toUpperCase());
+  if (p.placementWaitS > 0) parts.push(`${formatDuration(Math.round(p.placementWaitS) * 1e6)} waiting for a host`);
+  return parts.length === 0 ? 'no failures, crashes or restarts' : parts.join(' · ');
+}
+
 export function summaryText(s: Summary): string {
   const sc = s.scenario;
   const errTotal = Object.values(s.requests.errors).reduce((a, b) => a + b, 0);
@@ -57,7 +70,9 @@ export function summaryText(s: Summary): string {
     ['requests', `${fmtInt(s.requests.arrived)} arrived · ${fmtInt(s.requests.completed)} completed · ${fmtInt(errTotal)} errors (${fmtPct(s.requests.errorRate, 3)})${errParts.length > 0 ? ': ' + errParts.join(', ') : ''}`],
     ['latency', `mean ${fmtMs(s.latency.meanMs)} · p50 ${fmtMs(s.latency.p50Ms)} · p95 ${fmtMs(s.latency.p95Ms)} · p99 ${fmtMs(s.latency.p99Ms)} · p99.9 ${fmtMs(s.latency.p999Ms)} · max ${fmtMs(s.latency.maxMs)}`],
     ['queue', `mean ${fmtMs(s.queue.meanMs)} · p95 ${fmtMs(s.queue.p95Ms)} · p99 ${fmtMs(s.queue.p99Ms)} · ${fmtPct(s.queue.fractionQueued)} of requests waited`],
+    ['availability', `${fmtPct(s.availability, 3)} of requests answered by a dyno within the timeout`],
     ['dynos', `web ${web.count} × ${web.size}, ${web.concurrency} at once each · busy ${fmtPct(web.busyFraction)}`],
+    ['platform', platformLine(s.platform)],
     ['cost', `${s.cost.dynoHours.toFixed(1)} dyno-hours (${s.cost.freeHours.toFixed(1)} free, ${s.cost.billableHours.toFixed(1)} billable) · bill ${fmtUsd(s.cost.totalUsd)} · a month ${fmtUsd(s.cost.monthlyUsd)}`],
   ];
   if (s.requests.servedAfterTimeout > 0) {

@@ -6,7 +6,8 @@
  */
 import * as z from 'zod';
 import { parseDurationUs } from '../units/duration.ts';
-import { parseMemoryMb } from '../units/memory.ts';
+import { parseMemoryMb, parseMemoryRateMbPerH } from '../units/memory.ts';
+import { parseRatePerS } from '../units/rate.ts';
 
 /** How a wrong value is quoted back in a message. */
 export function show(input: unknown): string {
@@ -72,4 +73,42 @@ export function text(what = 'text') {
   return z
     .string({ error: (iss) => `expected ${what}, got ${show(iss.input)}` })
     .min(1, { error: `expected ${what}, got an empty string` });
+}
+
+/** A memory growth rate such as "40MB/h"; parsed to MB per hour. */
+export function memoryRate() {
+  const hint = 'a memory rate with units (40MB/h, 1GB/d)';
+  return z
+    .string({ error: (iss) => `expected ${hint}, got ${show(iss.input)}` })
+    .refine((t) => parseMemoryRateMbPerH(t) !== undefined, { error: (iss) => `expected ${hint}, got ${show(iss.input)}` })
+    .transform((t) => parseMemoryRateMbPerH(t)!);
+}
+
+/** An event rate such as "2/day"; parsed to events per second. */
+export function rate(what = 'a rate') {
+  const hint = `${what} such as 2/day, 1/h or 150/s`;
+  return z
+    .string({ error: (iss) => `expected ${hint}, got ${show(iss.input)}` })
+    .refine((t) => parseRatePerS(t) !== undefined, { error: (iss) => `expected ${hint}, got ${show(iss.input)}` })
+    .transform((t) => parseRatePerS(t)!);
+}
+
+/** A number from 0 to 1. */
+export function probability() {
+  return z
+    .number({ error: (iss) => `expected a probability from 0 to 1, got ${show(iss.input)}` })
+    .min(0, { error: (iss) => `expected a probability from 0 to 1, got ${show(iss.input)}` })
+    .max(1, { error: (iss) => `expected a probability from 0 to 1, got ${show(iss.input)}` });
+}
+
+/** A UTC date and time such as "2013-03-01T00:00:00Z"; parsed to ms since the epoch. */
+export function instant() {
+  const hint = 'a UTC date and time such as 2013-03-01T00:00:00Z';
+  const pattern = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z?)?$/;
+  return z
+    .string({ error: (iss) => `expected ${hint}, got ${show(iss.input)}` })
+    .refine((t) => pattern.test(t) && Number.isFinite(Date.parse(t.endsWith('Z') || !t.includes('T') ? t : `${t}Z`)), {
+      error: (iss) => `expected ${hint}, got ${show(iss.input)}`,
+    })
+    .transform((t) => Date.parse(t.endsWith('Z') || !t.includes('T') ? t : `${t}Z`));
 }

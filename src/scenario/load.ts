@@ -76,17 +76,23 @@ export function applySet(obj: Record<string, unknown>, assignment: string, probl
   } catch {
     value = assignment.slice(eq + 1);
   }
+  // Lists are entered by index (events.0.at).
   let node: Record<string, unknown> = obj;
   for (const key of path.slice(0, -1)) {
     const next = node[key];
     if (next === undefined) node[key] = {};
-    else if (next === null || typeof next !== 'object' || Array.isArray(next)) {
-      problems.push({ path: path.join('.'), message: `--set cannot go inside ${key}, which is not a mapping` });
+    else if (next === null || typeof next !== 'object') {
+      problems.push({ path: path.join('.'), message: `--set cannot go inside ${key}, which is not a mapping or a list` });
       return;
     }
     node = node[key] as Record<string, unknown>;
   }
-  node[path[path.length - 1]!] = value;
+  const last = path[path.length - 1]!;
+  if (Array.isArray(node) && !(/^\d+$/.test(last) && Number(last) <= node.length)) {
+    problems.push({ path: path.join('.'), message: `--set into a list of ${node.length} needs an index from 0 to ${node.length}` });
+    return;
+  }
+  node[last] = value;
 }
 
 function needsExpression(rate: string): boolean {

@@ -7,8 +7,8 @@ import { Histogram } from '../engine/Histogram.ts';
 
 export const MINUTE_US = 60_000_000;
 
-/** Error codes with a column in the time series, in column order. */
-export const SERIES_CODES = ['H11', 'H12', 'H14'] as const;
+/** Router error codes dynosim produces, each with a column in the time series, in column order. */
+export const SERIES_CODES = ['H10', 'H11', 'H12', 'H13', 'H14', 'H19', 'H20', 'H21', 'H99'] as const;
 export type SeriesCode = (typeof SERIES_CODES)[number];
 
 /** One row of timeseries.csv. */
@@ -24,6 +24,8 @@ export interface MinuteRow {
   queueMean: number;
   /** Time-averaged busy workers divided by workers per dyno: dynos' worth of busy. */
   busyDynos: number;
+  /** Web dynos taking traffic at the minute's end. */
+  dynosUp: number;
 }
 
 // Columns of one minute's slot in `data`: answers and errors by the minute the client
@@ -41,6 +43,7 @@ export interface MinuteTotals {
   queueUs: number;
   /** Worker-microseconds spent serving during the minute. */
   busyUs: number;
+  dynosUp: number;
 }
 
 export class MinuteSeries {
@@ -52,7 +55,7 @@ export class MinuteSeries {
   private readonly hists: Histogram[];
   private readonly histMask: number;
 
-  /** `spanUs`: the furthest after its arrival a response can come (the router timeout). */
+  /** `spanUs`: the furthest after its arrival a response can come (timeout, holds and connection retries). */
   constructor(spanUs: number) {
     let h = 2;
     while (h < Math.ceil(spanUs / MINUTE_US) + 2) h <<= 1;
@@ -72,6 +75,20 @@ export class MinuteSeries {
     const m = Math.floor(tUs / MINUTE_US);
     this.data[this.slot(m) + FIRST_ERROR + code]!++;
     if (latencyUs >= 0) this.hists[m & this.histMask]!.record(latencyUs);
+  }
+
+  /** Takes back a response recorded with `response` (its request's dyno died before answering). */
+  retractResponse(tUs: number, latencyUs: number): void {
+    const m = Math.floor(tUs / MINUTE_US);
+    this.data[this.slot(m) + COMPLETED]!--;
+    this.hists[m & this.histMask]!.remove(latencyUs);
+  }
+
+  /** Takes back an error recorded with `error`. */
+  retractError(code: number, tUs: number, latencyUs: number): void {
+    const m = Math.floor(tUs / MINUTE_US);
+    this.data[this.slot(m) + FIRST_ERROR + code]!--;
+    if (latencyUs >= 0) this.hists[m & this.histMask]!.remove(latencyUs);
   }
 
   /** Hands over minute `m` (which must be the next untaken one), with the tier's totals for it, and clears it. */
@@ -94,6 +111,7 @@ export class MinuteSeries {
       latencyP99Ms: ms(p99),
       queueMean: round3(totals.queueUs / MINUTE_US),
       busyDynos: round3(totals.busyUs / MINUTE_US / concurrency),
+      dynosUp: totals.dynosUp,
     };
     data.fill(0, i, i + STRIDE);
     h.reset();

@@ -3,19 +3,70 @@
  * ordered source: each `fire` is one arrival, routed, served (in closed form by the
  * WebTier) and recorded. State lives in fields, not closure variables, so that the hot
  * path updates floats in place and allocates nothing.
+ *
+ * Outcomes are recorded as soon as they are known. When a dyno's process dies, the
+ * requests it held are handed back (`lost`) and their outcomes overturned: H13 for the
+ * client still waiting, or a request put back in the router's queue (shared queue).
+ * The router's rarer paths live here too: requests held while dynos boot (H20) or while
+ * every dyno is quarantined (H99), and connection attempts to dynos that are gone,
+ * retried on another dyno (H19, H21).
  */
-import type { OrderedSource } from '../engine/Engine.ts';
+import type { Engine, OrderedSource } from '../engine/Engine.ts';
+import { FloatRing } from '../engine/FloatRing.ts';
 import { Histogram } from '../engine/Histogram.ts';
 import type { ArrivalProcess } from '../traffic/arrivals/ArrivalProcess.ts';
 import { MinuteSeries, SERIES_CODES } from './MinuteSeries.ts';
-import { REJECT_BACKLOG, type WebTier } from './WebTier.ts';
+import { ARRIVAL, DISPATCH, END, INDEX, SERVICE, START, TAG, type TrackRing } from './TrackRing.ts';
+import { REJECT_BACKLOG, REJECT_NO_DYNOS, SILENT, type WebTier } from './WebTier.ts';
 
 /** Draws made at a time. */
 const BATCH = 256;
 
-const H11 = SERIES_CODES.indexOf('H11');
-const H12 = SERIES_CODES.indexOf('H12');
-const H14 = SERIES_CODES.indexOf('H14');
+export const H10 = SERIES_CODES.indexOf('H10');
+export const H11 = SERIES_CODES.indexOf('H11');
+export const H12 = SERIES_CODES.indexOf('H12');
+export const H13 = SERIES_CODES.indexOf('H13');
+export const H14 = SERIES_CODES.indexOf('H14');
+export const H19 = SERIES_CODES.indexOf('H19');
+export const H20 = SERIES_CODES.indexOf('H20');
+export const H21 = SERIES_CODES.indexOf('H21');
+export const H99 = SERIES_CODES.indexOf('H99');
+/** `RequestLogSink.amend` code for a record superseded by a new one. */
+export const DROPPED = -2;
+/** Marks a `RouterGate.noDyno` answer that holds the request (the code is what it gets if the hold runs out). */
+export const HOLD = 256;
+
+/** What the router asks of the dyno manager. */
+export interface RouterGate {
+  /** For a request no dyno can take now: an error code index (H10, H14), or HOLD | code (H20, H99). */
+  noDyno(): number;
+  /** Block `b` failed a connection at `nowUs`: the router skips it for a while. */
+  quarantine(b: number, nowUs: number): void;
+  /** Web dynos in the formation now (connection attempts are capped by it). */
+  webDynos(): number;
+}
+
+/** Where sampled requests' outcomes go, for the router log lines. */
+export interface RequestLogSink {
+  /** Whether the request with this arrival index is logged. */
+  sampled(index: number): boolean;
+  /**
+   * A sampled request's outcome: `code` −1 for a response, else a SERIES_CODES index;
+   * `slot` the web dyno (−1 if none was reached). Returns a tag for `amend`.
+   */
+  record(index: number, arrivalUs: number, dispatchUs: number, answeredUs: number, slot: number, code: number): number;
+  /** A logged outcome overturned: now `code` (DROPPED: the request is routed again and logged anew), answered at `answeredUs`. */
+  amend(tag: number, code: number, answeredUs: number): void;
+}
+
+export interface FlowParams {
+  timeoutUs: number;
+  warmupUs: number;
+  durationUs: number;
+  connectTimeoutUs: number;
+  maxAttempts: number;
+  holdUs: number;
+}
 
 export class RequestFlow implements OrderedSource {
   nextUs = 0;
@@ -29,13 +80,17 @@ export class RequestFlow implements OrderedSource {
   readonly errors = new Float64Array(SERIES_CODES.length);
   readonly latency = new Histogram(10);
   readonly queue = new Histogram(10);
+  /** Per web dyno (slot): requests routed to it, H12s, and their summed wait for a worker. */
   readonly perDynoRequests: Float64Array;
   readonly perDynoTimeouts: Float64Array;
   readonly perDynoQueueUs: Float64Array;
   /** When the last client got its answer. */
   lastResponseUs = 0;
+  /** Requests waiting at the router for a dyno (H20/H99 holds, connection retries). */
+  pending = 0;
 
   private readonly tier: WebTier;
+  private readonly engine: Engine;
   private readonly arrivals: ArrivalProcess;
   private readonly fillService: (out: Float64Array) => void;
   // Draws are made a batch at a time into these buffers (see ServiceDistribution.filler).
@@ -44,28 +99,49 @@ export class RequestFlow implements OrderedSource {
   private readonly arrivalBuf = new Float64Array(BATCH);
   private arrivalPos = BATCH;
   private readonly series: MinuteSeries;
-  private readonly timeoutUs: number;
-  private readonly warmupUs: number;
-  private readonly durationUs: number;
+  private readonly p: FlowParams;
+  private gate: RouterGate | null = null;
+  private log: RequestLogSink | null = null;
+  /** Whether served requests are remembered (tracking, or logging). */
+  private watch = false;
+  // Held requests, in the order they were held: arrival, service, index, code, deadline.
+  private readonly held = new FloatRing(64);
+  private holdTimerUs = Infinity;
+  private readonly holdKind: number;
+  // Connection retries waiting out a connect timeout: a pool of records.
+  private readonly retryKind: number;
+  private retryBuf = new Float64Array(4 * 16);
+  private readonly retryFree: number[] = [];
+  private retryCount = 0;
 
   constructor(
+    engine: Engine,
     tier: WebTier,
     arrivals: ArrivalProcess,
     fillService: (out: Float64Array) => void,
     series: MinuteSeries,
-    p: { timeoutUs: number; warmupUs: number; durationUs: number },
+    slots: number,
+    p: FlowParams,
   ) {
+    this.engine = engine;
     this.tier = tier;
     this.arrivals = arrivals;
     this.fillService = fillService;
     this.series = series;
-    this.timeoutUs = p.timeoutUs;
-    this.warmupUs = p.warmupUs;
-    this.durationUs = p.durationUs;
-    this.perDynoRequests = new Float64Array(tier.dynos);
-    this.perDynoTimeouts = new Float64Array(tier.dynos);
-    this.perDynoQueueUs = new Float64Array(tier.dynos);
+    this.p = p;
+    this.perDynoRequests = new Float64Array(slots);
+    this.perDynoTimeouts = new Float64Array(slots);
+    this.perDynoQueueUs = new Float64Array(slots);
+    this.holdKind = engine.register((_, t) => this.expireHeld(t));
+    this.retryKind = engine.register((r, t) => this.retry(r, t));
     this.advance();
+  }
+
+  /** Connects the dyno manager (without one, no dyno is ever missing but for H14). */
+  attach(gate: RouterGate, log: RequestLogSink | null): void {
+    this.gate = gate;
+    this.log = log;
+    this.watch = log !== null || this.tier.tracking;
   }
 
   fire(): void {
@@ -75,45 +151,227 @@ export class RequestFlow implements OrderedSource {
       this.servicePos = 0;
     }
     const serviceUs = this.serviceBuf[this.servicePos++]!;
+    const index = this.requests++;
+    if (t >= this.p.warmupUs) this.arrived++;
+    this.route(t, t, serviceUs, index, 1);
+    this.advance();
+  }
+
+  /** Sends a request that reached the router at `arrivalUs` to a dyno at `nowUs` (attempt ≥ 1). */
+  private route(arrivalUs: number, nowUs: number, serviceUs: number, index: number, attempt: number): void {
     const tier = this.tier;
-    const series = this.series;
-    const d = tier.dispatch(t, serviceUs);
-    const counted = t >= this.warmupUs;
-    this.requests++;
-    if (counted) this.arrived++;
+    const d = tier.dispatch(nowUs, serviceUs);
     if (d < 0) {
-      const code = d === REJECT_BACKLOG ? H11 : H14;
-      series.error(code, t, -1);
-      if (counted) this.errors[code]!++;
-      if (t > this.lastResponseUs) this.lastResponseUs = t;
-    } else {
-      const start = tier.startUs;
-      const end = tier.endUs;
-      const responseUs = end - t;
-      const timeoutUs = this.timeoutUs;
-      const timedOut = responseUs > timeoutUs;
-      const clientUs = timedOut ? timeoutUs : responseUs;
-      const answeredAt = t + clientUs;
-      if (answeredAt > this.lastResponseUs) this.lastResponseUs = answeredAt;
-      if (timedOut) series.error(H12, answeredAt, clientUs);
-      else series.response(answeredAt, clientUs);
-      const waitUs = start - t;
-      if (counted) {
-        this.latency.record(clientUs);
-        this.queue.record(waitUs);
-        if (waitUs > 0) this.queued++;
-        this.perDynoRequests[d]!++;
-        this.perDynoQueueUs[d]! += waitUs;
-        if (timedOut) {
-          this.errors[H12]!++;
-          this.perDynoTimeouts[d]!++;
-          this.servedAfterTimeout++;
-        } else {
-          this.completed++;
-        }
+      this.rejected(d, arrivalUs, nowUs, serviceUs, index, attempt);
+      return;
+    }
+    const start = tier.startUs;
+    const end = tier.endUs;
+    const timeoutUs = this.p.timeoutUs;
+    const timedOut = end - nowUs > timeoutUs;
+    const answeredAt = timedOut ? nowUs + timeoutUs : end;
+    const clientUs = answeredAt - arrivalUs;
+    if (answeredAt > this.lastResponseUs) this.lastResponseUs = answeredAt;
+    if (timedOut) this.series.error(H12, answeredAt, clientUs);
+    else this.series.response(answeredAt, clientUs);
+    const slot = tier.ownerOf[d]!;
+    if (arrivalUs >= this.p.warmupUs) {
+      const waitUs = start - arrivalUs;
+      this.latency.record(clientUs);
+      this.queue.record(waitUs);
+      if (waitUs > 0) this.queued++;
+      this.perDynoRequests[slot]!++;
+      this.perDynoQueueUs[slot]! += waitUs;
+      if (timedOut) {
+        this.errors[H12]!++;
+        this.perDynoTimeouts[slot]!++;
+        this.servedAfterTimeout++;
+      } else {
+        this.completed++;
       }
     }
-    this.advance();
+    if (this.watch) {
+      const tag = this.log !== null && this.log.sampled(index) ? this.log.record(index, arrivalUs, nowUs, answeredAt, slot, timedOut ? H12 : -1) : -1;
+      if (tier.tracking) tier.track(d, arrivalUs, nowUs, serviceUs, index, tag);
+    }
+  }
+
+  /** The router answers with an error at `atUs`; `reached` when a dyno had the request (its latency counts). */
+  private fail(code: number, arrivalUs: number, atUs: number, index: number, slot: number, reached: boolean): void {
+    const clientUs = atUs - arrivalUs;
+    this.series.error(code, atUs, reached ? clientUs : -1);
+    if (atUs > this.lastResponseUs) this.lastResponseUs = atUs;
+    if (arrivalUs >= this.p.warmupUs) {
+      this.errors[code]!++;
+      if (reached) this.latency.record(clientUs);
+    }
+    if (this.log !== null && this.log.sampled(index)) this.log.record(index, arrivalUs, atUs, atUs, slot, code);
+  }
+
+  private rejected(d: number, arrivalUs: number, nowUs: number, serviceUs: number, index: number, attempt: number): void {
+    if (d === REJECT_BACKLOG) {
+      this.fail(H11, arrivalUs, nowUs, index, -1, false);
+    } else if (d === REJECT_NO_DYNOS) {
+      const what = this.gate === null ? H14 : this.gate.noDyno();
+      if (what & HOLD) this.hold(arrivalUs, nowUs, serviceUs, index, what & ~HOLD);
+      else this.fail(what, arrivalUs, nowUs, index, -1, false);
+    } else {
+      this.connectFailed(arrivalUs, nowUs, serviceUs, index, attempt);
+    }
+  }
+
+  /**
+   * The chosen dyno is gone: quarantine it and try another, at once when the connection
+   * was refused, after the connect timeout when nothing answered; after the last attempt,
+   * H21 or H19.
+   */
+  private connectFailed(arrivalUs: number, nowUs: number, serviceUs: number, index: number, attempt: number): void {
+    const b = this.tier.failedBlock;
+    const silent = this.tier.gone[b] === SILENT;
+    this.gate!.quarantine(b, nowUs);
+    const attempts = Math.max(1, Math.min(this.p.maxAttempts, this.gate!.webDynos()));
+    if (!silent) {
+      if (attempt >= attempts) this.fail(H21, arrivalUs, nowUs, index, -1, false);
+      else this.route(arrivalUs, nowUs, serviceUs, index, attempt + 1);
+      return;
+    }
+    const atUs = nowUs + this.p.connectTimeoutUs;
+    if (attempt >= attempts) {
+      this.fail(H19, arrivalUs, atUs, index, -1, false);
+      return;
+    }
+    // Wait out the connect timeout, then try again.
+    let r = this.retryFree.pop();
+    if (r === undefined) {
+      r = this.retryCount++;
+      if (4 * this.retryCount > this.retryBuf.length) {
+        const next = new Float64Array(this.retryBuf.length * 2);
+        next.set(this.retryBuf);
+        this.retryBuf = next;
+      }
+    }
+    const o = 4 * r;
+    this.retryBuf[o] = arrivalUs;
+    this.retryBuf[o + 1] = serviceUs;
+    this.retryBuf[o + 2] = index;
+    this.retryBuf[o + 3] = attempt + 1;
+    this.pending++;
+    this.engine.at(atUs, this.retryKind, r);
+  }
+
+  private retry(r: number, nowUs: number): void {
+    const o = 4 * r;
+    const b = this.retryBuf;
+    this.retryFree.push(r);
+    this.pending--;
+    this.route(b[o]!, nowUs, b[o + 1]!, b[o + 2]!, b[o + 3]!);
+  }
+
+  /** Holds a request until a dyno can take it, at most `holdUs`; then `code`. */
+  private hold(arrivalUs: number, nowUs: number, serviceUs: number, index: number, code: number): void {
+    const deadline = nowUs + this.p.holdUs;
+    const h = this.held;
+    h.push(arrivalUs);
+    h.push(serviceUs);
+    h.push(index);
+    h.push(code);
+    h.push(deadline);
+    this.pending++;
+    if (this.holdTimerUs === Infinity) {
+      this.holdTimerUs = deadline;
+      this.engine.at(deadline, this.holdKind);
+    }
+  }
+
+  /** A dyno can take requests again: the held ones go to dynos now, oldest first. */
+  releaseHeld(nowUs: number): void {
+    const h = this.held;
+    const n = h.length / 5;
+    for (let i = 0; i < n; i++) {
+      const arrivalUs = h.at(0);
+      const serviceUs = h.at(1);
+      const index = h.at(2);
+      h.dropFirst(5);
+      this.pending--;
+      this.route(arrivalUs, nowUs, serviceUs, index, 1);
+    }
+  }
+
+  private expireHeld(nowUs: number): void {
+    this.holdTimerUs = Infinity;
+    const h = this.held;
+    while (h.length > 0 && h.at(4) <= nowUs) {
+      const arrivalUs = h.at(0);
+      const index = h.at(2);
+      const code = h.at(3);
+      h.dropFirst(5);
+      this.pending--;
+      this.fail(code, arrivalUs, nowUs, index, -1, false);
+    }
+    if (h.length > 0) {
+      this.holdTimerUs = h.at(4);
+      this.engine.at(this.holdTimerUs, this.holdKind);
+    }
+  }
+
+  /**
+   * A request held by a dyno whose process died at the engine's now, before its client was
+   * answered (a TrackRing record at `o`): its recorded outcome is overturned.
+   */
+  lost(ring: TrackRing, o: number): void {
+    const buf = ring.buf;
+    const arrivalUs = buf[o + ARRIVAL]!;
+    const dispatchUs = buf[o + DISPATCH]!;
+    const start = buf[o + START]!;
+    const end = buf[o + END]!;
+    const tag = buf[o + TAG]!;
+    const nowUs = this.engine.nowUs;
+    const timeoutUs = this.p.timeoutUs;
+    const timedOut = end - dispatchUs > timeoutUs;
+    const counted = arrivalUs >= this.p.warmupUs;
+    if (timedOut && dispatchUs + timeoutUs <= nowUs) {
+      // The client had its H12 already; the dyno just never finishes the request.
+      if (counted) this.servedAfterTimeout--;
+      return;
+    }
+    const answeredAt = timedOut ? dispatchUs + timeoutUs : end;
+    const clientUs = answeredAt - arrivalUs;
+    if (timedOut) this.series.retractError(H12, answeredAt, clientUs);
+    else this.series.retractResponse(answeredAt, clientUs);
+    const started = start <= nowUs;
+    if (counted) {
+      this.latency.remove(clientUs);
+      if (timedOut) {
+        this.errors[H12]!--;
+        this.servedAfterTimeout--;
+      } else {
+        this.completed--;
+      }
+      if (!started) {
+        // It never reached a worker: its wait is not a wait for service after all.
+        const waitUs = start - arrivalUs;
+        this.queue.remove(waitUs);
+        if (waitUs > 0) this.queued--;
+      }
+    }
+    if (!started && this.tier.sharedQueue) {
+      // Still in the router's queue: it goes to the next free worker instead.
+      if (this.log !== null && tag >= 0) this.log.amend(tag, DROPPED, nowUs);
+      this.route(arrivalUs, nowUs, buf[o + SERVICE]!, buf[o + INDEX]!, 1);
+      return;
+    }
+    const clientNowUs = nowUs - arrivalUs;
+    this.series.error(H13, nowUs, clientNowUs);
+    if (counted) {
+      this.errors[H13]!++;
+      this.latency.record(clientNowUs);
+    }
+    if (this.log !== null && tag >= 0) this.log.amend(tag, H13, nowUs);
+  }
+
+  /** Requests held at the router or waiting to retry a connection. */
+  get waitingAtRouter(): number {
+    return this.pending;
   }
 
   private advance(): void {
@@ -122,6 +380,6 @@ export class RequestFlow implements OrderedSource {
       this.arrivalPos = 0;
     }
     const next = this.arrivalBuf[this.arrivalPos++]!;
-    this.nextUs = next < this.durationUs ? next : Infinity;
+    this.nextUs = next < this.p.durationUs ? next : Infinity;
   }
 }

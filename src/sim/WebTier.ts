@@ -10,61 +10,175 @@
  * Queued requests are remembered only by their start times (which never decrease in a
  * FIFO queue), so the router can count what each dyno holds, and the per-app backlog
  * (H11) can be checked exactly.
+ *
+ * The unit of state is a *block*: the workers of one dyno process (one incarnation of
+ * web.N). A restarted, cycled or relocated dyno gets a fresh block while the old one
+ * drains, so an old process finishing its requests after SIGTERM never delays the new
+ * one. With no restarts, block d is simply web.(d+1).
  */
 import { FloatRing } from '../engine/FloatRing.ts';
 import type { DynoLoad, RouterPolicy } from '../router/RouterPolicy.ts';
+import { END, START, TrackRing } from './TrackRing.ts';
 
 /** `dispatch` results that are not a dyno index. */
 export const REJECT_BACKLOG = -1; // H11
-export const REJECT_NO_DYNOS = -2; // H14
+export const REJECT_NO_DYNOS = -2; // nothing routable: H10, H14, or held (H20, H99)
+export const REJECT_UNREACHABLE = -3; // the chosen dyno's process is gone and the router does not know yet
+
+/** How a gone dyno answers a connection attempt. */
+export const REACHABLE = 0;
+export const REFUSES = 1; // the host is up, nothing listens: refused at once (H21)
+export const SILENT = 2; // the host is down: the connection times out (H19)
 
 export class WebTier implements DynoLoad {
-  readonly dynos: number;
+  /** Blocks allocated (grows when restarts overlap). */
+  blocks: number;
   readonly concurrency: number;
-  readonly routable: Int32Array;
-  routableCount: number;
+  readonly sharedQueue: boolean;
+  routable: Int32Array;
+  routableCount = 0;
   /** Start and end of service of the request last dispatched (microseconds). */
   startUs = 0;
   endUs = 0;
+  /** The block the last REJECT_UNREACHABLE tried. */
+  failedBlock = -1;
+  /** Service-time multiplier per block (swap, noisy neighbours); 1 when nothing slows it. */
+  slow: Float64Array;
+  /** Per block: REACHABLE, or how its gone process answers connections. */
+  gone: Uint8Array;
+  /** Per block: the web dyno (slot) it belongs to, or −1 when free. */
+  ownerOf: Int32Array;
 
   private readonly policy: RouterPolicy;
-  private readonly backlogCap: number;
-  /** When each worker (dyno d's workers are d·c … d·c+c−1) next falls free. */
-  private readonly freeUs: Float64Array;
-  /** Start times of the requests queued at each dyno (per-dyno queues), or at the router (shared queue). */
-  private readonly queues: FloatRing[];
-  /** Queued requests as last counted, summed over dynos: an upper bound on the true backlog, exact after `refreshAll`. */
+  private readonly backlogPerDyno: number;
+  private backlogCap = 0;
+  /** When each worker (block b's workers are b·c … b·c+c−1) next falls free. */
+  private freeUs: Float64Array;
+  /** Start times of the requests queued at each block (per-dyno queues), or at the router (shared queue). */
+  private queues: FloatRing[];
+  /** Queued requests as last counted, summed over blocks: an upper bound on the true backlog, exact after `refreshAll`. */
   private queuedUpper = 0;
   /** Service time handed to each worker so far, and waiting time of every routed request so far. */
-  private readonly assignedUs: Float64Array;
+  private assignedUs: Float64Array;
   private waitedUs = 0;
-  /** Shared queue only: workers in a heap ordered by (free time, index). */
-  private readonly heap: Int32Array;
+  /** Shared queue only: the routable blocks' workers in a heap ordered by (free time, index). */
+  private heap: Int32Array;
+  private heapSize = 0;
+  /** Requests each block holds, when something can stop a dyno (see TrackRing). */
+  private tracks: TrackRing[] | null;
+  private freeBlocks: number[] = [];
+  // Busy time attributed to web dynos inside a measuring window.
+  private windowOpen = false;
+  private readonly checkpointUs: number[] = [];
+  readonly slotBusyUs: Float64Array;
 
-  constructor(dynos: number, concurrency: number, policy: RouterPolicy, backlogPerDyno: number) {
-    this.dynos = dynos;
+  constructor(
+    slots: number,
+    concurrency: number,
+    policy: RouterPolicy,
+    backlogPerDyno: number,
+    opts: { track: boolean; blocks?: number },
+  ) {
     this.concurrency = concurrency;
     this.policy = policy;
-    this.backlogCap = backlogPerDyno * dynos;
-    this.freeUs = new Float64Array(dynos * concurrency);
-    this.assignedUs = new Float64Array(dynos * concurrency);
-    this.routable = new Int32Array(dynos);
-    for (let d = 0; d < dynos; d++) this.routable[d] = d;
-    this.routableCount = dynos;
-    const queueCount = policy.sharedQueue ? 1 : dynos;
-    this.queues = [];
-    for (let i = 0; i < queueCount; i++) this.queues.push(new FloatRing(64));
-    this.heap = new Int32Array(policy.sharedQueue ? dynos * concurrency : 0);
-    for (let w = 0; w < this.heap.length; w++) this.heap[w] = w;
+    this.sharedQueue = policy.sharedQueue;
+    this.backlogPerDyno = backlogPerDyno;
+    this.slotBusyUs = new Float64Array(slots);
+    const n = Math.max(1, opts.blocks ?? slots);
+    this.blocks = 0;
+    this.freeUs = new Float64Array(0);
+    this.assignedUs = new Float64Array(0);
+    this.slow = new Float64Array(0);
+    this.gone = new Uint8Array(0);
+    this.ownerOf = new Int32Array(0);
+    this.routable = new Int32Array(0);
+    this.heap = new Int32Array(0);
+    this.queues = policy.sharedQueue ? [new FloatRing(64)] : [];
+    this.tracks = opts.track ? [] : null;
+    this.grow(n);
+  }
+
+  /** Takes a free block for web dyno `slot`, its workers idle from `nowUs`. Not routable until `startRouting`. */
+  acquire(slot: number, nowUs: number): number {
+    if (this.freeBlocks.length === 0) this.grow(this.blocks * 2);
+    const b = this.freeBlocks.pop()!;
+    const c = this.concurrency;
+    for (let k = b * c; k < b * c + c; k++) this.freeUs[k] = nowUs;
+    this.slow[b] = 1;
+    this.gone[b] = REACHABLE;
+    this.ownerOf[b] = slot;
+    if (this.windowOpen) this.checkpointUs[b] = this.busyIntegralUs(b, nowUs);
+    return b;
+  }
+
+  /** Returns a block whose process has ended (it holds no work after `nowUs`). */
+  release(b: number, nowUs: number): void {
+    const slot = this.ownerOf[b]!;
+    if (slot < 0) throw new Error(`block ${b} released twice`);
+    if (this.windowOpen) this.slotBusyUs[slot]! += this.busyIntegralUs(b, nowUs) - this.checkpointUs[b]!;
+    this.ownerOf[b] = -1;
+    this.freeBlocks.push(b);
+  }
+
+  /** Starts measuring busy time per web dyno (at the end of the warm-up). */
+  openWindow(nowUs: number): void {
+    this.windowOpen = true;
+    for (let b = 0; b < this.blocks; b++) if (this.ownerOf[b]! >= 0) this.checkpointUs[b] = this.busyIntegralUs(b, nowUs);
+  }
+
+  closeWindow(nowUs: number): void {
+    for (let b = 0; b < this.blocks; b++) {
+      const slot = this.ownerOf[b]!;
+      if (slot >= 0) this.slotBusyUs[slot]! += this.busyIntegralUs(b, nowUs) - this.checkpointUs[b]!;
+    }
+    this.windowOpen = false;
+  }
+
+  /** The router starts sending requests to block `b`. */
+  startRouting(b: number, nowUs: number): void {
+    this.routable[this.routableCount++] = b;
+    this.routableChanged(nowUs);
+  }
+
+  /** The router stops sending requests to block `b` (it keeps serving what it holds). */
+  stopRouting(b: number, nowUs: number): void {
+    const r = this.routable;
+    let i = 0;
+    while (i < this.routableCount && r[i] !== b) i++;
+    if (i === this.routableCount) return;
+    r.copyWithin(i, i + 1, this.routableCount);
+    this.routableCount--;
+    this.routableChanged(nowUs);
+  }
+
+  isRoutable(b: number): boolean {
+    for (let i = 0; i < this.routableCount; i++) if (this.routable[i] === b) return true;
+    return false;
+  }
+
+  private routableChanged(nowUs: number): void {
+    this.backlogCap = this.backlogPerDyno * this.routableCount;
+    if (!this.sharedQueue) {
+      this.refreshAll(nowUs);
+      return;
+    }
+    const c = this.concurrency;
+    let n = 0;
+    for (let i = 0; i < this.routableCount; i++) {
+      const b = this.routable[i]!;
+      for (let k = b * c; k < b * c + c; k++) this.heap[n++] = k;
+    }
+    this.heapSize = n;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i, this.heap[i]!);
   }
 
   /**
-   * Routes a request arriving at `nowUs` that needs `serviceUs` of a worker. Returns the
-   * dyno index and sets `startUs`/`endUs`, or returns REJECT_BACKLOG / REJECT_NO_DYNOS.
+   * Routes a request reaching a dyno at `nowUs` that needs `serviceUs` of a worker. Returns
+   * the block and sets `startUs`/`endUs`, or returns one of the REJECT_ codes.
    */
   dispatch(nowUs: number, serviceUs: number): number {
     if (this.routableCount === 0) return REJECT_NO_DYNOS;
-    return this.policy.sharedQueue ? this.dispatchShared(nowUs, serviceUs) : this.dispatchToDyno(nowUs, serviceUs);
+    return this.sharedQueue ? this.dispatchShared(nowUs, serviceUs) : this.dispatchToDyno(nowUs, serviceUs);
   }
 
   private dispatchToDyno(nowUs: number, serviceUs: number): number {
@@ -80,12 +194,18 @@ export class WebTier implements DynoLoad {
         k = j;
       }
     }
+    // A gone process's workers are never free.
+    if (f === Infinity) {
+      this.failedBlock = d;
+      return REJECT_UNREACHABLE;
+    }
     const q = this.queues[d]!;
     if (q.length > 0) this.queuedUpper -= q.dropThrough(nowUs);
     const start = f > nowUs ? f : nowUs;
-    const end = start + serviceUs;
+    const workUs = serviceUs * this.slow[d]!;
+    const end = start + workUs;
     free[k] = end;
-    this.assignedUs[k]! += serviceUs;
+    this.assignedUs[k]! += workUs;
     if (start > nowUs) {
       q.push(start);
       this.queuedUpper++;
@@ -100,17 +220,35 @@ export class WebTier implements DynoLoad {
     const q = this.queues[0]!;
     if (q.length > 0) q.dropThrough(nowUs);
     if (q.length >= this.backlogCap) return REJECT_BACKLOG;
+    const free = this.freeUs;
+    const w = this.heap[0]!;
+    const f = free[w]!;
+    const b = Math.floor(w / this.concurrency);
+    if (f === Infinity) {
+      this.failedBlock = b;
+      return REJECT_UNREACHABLE;
+    }
+    const start = f > nowUs ? f : nowUs;
+    const workUs = serviceUs * this.slow[b]!;
+    const end = start + workUs;
+    free[w] = end;
+    this.assignedUs[w]! += workUs;
+    this.siftDown(0, w);
+    if (start > nowUs) {
+      q.push(start);
+      this.waitedUs += start - nowUs;
+    }
+    this.startUs = start;
+    this.endUs = end;
+    return b;
+  }
+
+  /** Puts worker `w` at heap position `i` and sifts it down to its place. */
+  private siftDown(i: number, w: number): void {
     const heap = this.heap;
     const free = this.freeUs;
-    const w = heap[0]!;
-    const f = free[w]!;
-    const start = f > nowUs ? f : nowUs;
-    const end = start + serviceUs;
-    free[w] = end;
-    this.assignedUs[w]! += serviceUs;
-    // Sift the worker down to its new place.
-    const n = heap.length;
-    let i = 0;
+    const n = this.heapSize;
+    const fw = free[w]!;
     for (;;) {
       let m = 2 * i + 1;
       if (m >= n) break;
@@ -121,18 +259,84 @@ export class WebTier implements DynoLoad {
         if (fr < fm || (fr === fm && heap[r]! < heap[m]!)) m = r;
       }
       const fm = free[heap[m]!]!;
-      if (end < fm || (end === fm && w < heap[m]!)) break;
+      if (fw < fm || (fw === fm && w < heap[m]!)) break;
       heap[i] = heap[m]!;
       i = m;
     }
     heap[i] = w;
-    if (start > nowUs) {
-      q.push(start);
-      this.waitedUs += start - nowUs;
+  }
+
+  /** Remembers the request just dispatched to `b` (when tracking): see TrackRing. */
+  track(b: number, arrivalUs: number, dispatchUs: number, serviceUs: number, index: number, tag: number): void {
+    const ring = this.tracks![b]!;
+    if (ring.length > 0) ring.dropEnded(dispatchUs);
+    ring.push(arrivalUs, dispatchUs, this.startUs, this.endUs, serviceUs, index, tag);
+  }
+
+  get tracking(): boolean {
+    return this.tracks !== null;
+  }
+
+  /**
+   * Block `b`'s process dies at `nowUs` (the engine's time: every earlier arrival has been
+   * dispatched). If the router still routes to it, it is marked gone (`how`: REFUSES or
+   * SILENT). Every request it still held is then handed to `lost` (its record's offset in
+   * `ring.buf`) and forgotten: the block holds no work after `nowUs`.
+   */
+  cut(b: number, nowUs: number, how: number, lost: (ring: TrackRing, offset: number) => void): void {
+    const ring = this.tracks![b]!;
+    const c = this.concurrency;
+    // The work the block's workers will never do, and the waits that end now.
+    for (let k = b * c; k < b * c + c; k++) {
+      const rest = this.freeUs[k]! - nowUs;
+      if (rest > 0 && rest !== Infinity) {
+        this.assignedUs[k]! -= rest;
+        this.freeUs[k] = nowUs;
+      }
     }
-    this.startUs = start;
-    this.endUs = end;
-    return Math.floor(w / this.concurrency);
+    for (let i = 0; i < ring.length; i++) {
+      const o = ring.offset(i);
+      const start = ring.buf[o + START]!;
+      if (ring.buf[o + END]! <= nowUs) continue;
+      if (start > nowUs) {
+        this.waitedUs -= start - nowUs;
+        if (this.sharedQueue) this.queues[0]!.removeOne(start);
+      }
+    }
+    if (!this.sharedQueue) {
+      const q = this.queues[b]!;
+      this.queuedUpper -= q.length;
+      q.clear();
+    }
+    if (how !== REACHABLE && this.isRoutable(b)) this.setGone(b, how);
+    // Hand them over last: `lost` may dispatch requests again (to other blocks).
+    const n = ring.length;
+    const held: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const o = ring.offset(i);
+      if (ring.buf[o + END]! > nowUs) held.push(i);
+    }
+    for (const i of held) lost(ring, ring.offset(i));
+    ring.clear();
+  }
+
+  /** Marks block `b`'s process gone: the router, until told, still tries it and fails to connect (`how`). */
+  setGone(b: number, how: number): void {
+    this.gone[b] = how;
+    const c = this.concurrency;
+    for (let k = b * c; k < b * c + c; k++) this.freeUs[k] = Infinity;
+    if (this.sharedQueue) this.routableChanged(Infinity);
+  }
+
+  /** When block `b` will have finished everything it holds (its last worker falls free). */
+  drainEndUs(b: number, nowUs: number): number {
+    let last = nowUs;
+    const c = this.concurrency;
+    for (let k = b * c; k < b * c + c; k++) {
+      const f = this.freeUs[k]!;
+      if (f > last && f !== Infinity) last = f;
+    }
+    return last;
   }
 
   /** Brings every queue count up to `nowUs`; returns the exact number of queued requests. */
@@ -146,23 +350,26 @@ export class WebTier implements DynoLoad {
     return total;
   }
 
-  /** Requests queued or in service at dyno `d` at `nowUs` (per-dyno queues). */
+  /** Requests queued or in service at block `d` at `nowUs` (per-dyno queues). */
   inSystem(d: number, nowUs: number): number {
     const q = this.queues[d]!;
     if (q.length > 0) this.queuedUpper -= q.dropThrough(nowUs);
     return q.length + this.busyWorkers(d, nowUs);
   }
 
-  /** Workers of dyno `d` busy at `nowUs`. */
+  /** Workers of block `d` busy at `nowUs`. */
   busyWorkers(d: number, nowUs: number): number {
     let busy = 0;
     const c = this.concurrency;
-    for (let j = d * c, end = j + c; j < end; j++) if (this.freeUs[j]! > nowUs) busy++;
+    for (let j = d * c, end = j + c; j < end; j++) {
+      const f = this.freeUs[j]!;
+      if (f > nowUs && f !== Infinity) busy++;
+    }
     return busy;
   }
 
   /**
-   * Time dyno `d`'s workers have spent serving from the start until `tUs`, for `tUs` no
+   * Time block `d`'s workers have spent serving from the start until `tUs`, for `tUs` no
    * earlier than the last arrival. Exact without any per-request bookkeeping: a worker's
    * work queued after the last arrival runs back to back until it falls free, so what is
    * still to come is just free time − t.
@@ -172,8 +379,15 @@ export class WebTier implements DynoLoad {
     const c = this.concurrency;
     for (let k = d * c, end = k + c; k < end; k++) {
       const rest = this.freeUs[k]! - tUs;
-      total += this.assignedUs[k]! - (rest > 0 ? rest : 0);
+      total += this.assignedUs[k]! - (rest > 0 && rest !== Infinity ? rest : 0);
     }
+    return total;
+  }
+
+  /** Busy time of every block, summed (see busyIntegralUs). */
+  totalBusyUs(tUs: number): number {
+    let total = 0;
+    for (let b = 0; b < this.blocks; b++) total += this.busyIntegralUs(b, tUs);
     return total;
   }
 
@@ -189,4 +403,34 @@ export class WebTier implements DynoLoad {
     }
     return this.waitedUs - ahead;
   }
+
+  /** Makes room for `n` blocks in all. */
+  private grow(n: number): void {
+    const c = this.concurrency;
+    const old = this.blocks;
+    const widen = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (len: number) => T, len: number): T => {
+      const next = make(len);
+      next.set(a);
+      return next;
+    };
+    this.freeUs = widen(this.freeUs, (l) => new Float64Array(l), n * c);
+    this.assignedUs = widen(this.assignedUs, (l) => new Float64Array(l), n * c);
+    this.slow = widen(this.slow, (l) => new Float64Array(l).fill(1), n);
+    this.gone = widen(this.gone, (l) => new Uint8Array(l), n);
+    this.ownerOf = widen(this.ownerOf, (l) => new Int32Array(l).fill(-1), n);
+    this.routable = widen(this.routable, (l) => new Int32Array(l), n);
+    if (this.sharedQueue) this.heap = widen(this.heap, (l) => new Int32Array(l), n * c);
+    for (let b = old; b < n; b++) {
+      if (!this.sharedQueue) this.queues.push(new FloatRing(64));
+      this.tracks?.push(new TrackRing(16));
+      this.checkpointUs.push(0);
+    }
+    // Lowest index first: with no restarts, web.(d+1) gets block d.
+    const added: number[] = [];
+    for (let b = n - 1; b >= old; b--) added.push(b);
+    this.freeBlocks = added.concat(this.freeBlocks);
+    this.blocks = n;
+  }
 }
+
+export { END, START };

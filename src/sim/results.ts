@@ -1,6 +1,8 @@
 /** What a run produces: flat records and aggregates, ready for reports; nothing here reaches back into the engine. */
 import type { CostReport } from '../billing/bill.ts';
 import type { MinuteRow } from './MinuteSeries.ts';
+import type { LifecycleEvent, PlatformCounts } from '../dynos/DynoManager.ts';
+import type { MetricsSample } from '../dynos/DynoMemory.ts';
 
 /** The deterministic summary of a run (summary.json). Times in ms, fractions 0..1, money in USD. */
 export interface Summary {
@@ -11,17 +13,21 @@ export interface Summary {
     arrived: number;
     /** Of those, answered by a dyno within the router timeout. */
     completed: number;
-    /** Of those, answered by the router with an error, by Heroku code. */
+    /** Of those, answered by the router with an error, by Heroku code (codes that occurred). */
     errors: Record<string, number>;
     errorRate: number;
     /** Timed-out requests the dyno went on serving and finished (the client had its H12 already). */
     servedAfterTimeout: number;
   };
+  /** Share of arriving requests answered by a dyno within the timeout, with no router error (= 1 − errorRate). */
+  availability: number;
   /** Response time as the client sees it, over requests that reached a dyno; an H12 counts as the timeout. */
   latency: { meanMs: number | null; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null; p999Ms: number | null; maxMs: number | null };
   /** From arrival at the router to the start of service, over requests that started service. */
   queue: { meanMs: number | null; p95Ms: number | null; p99Ms: number | null; fractionQueued: number | null };
   dynos: Record<string, { count: number; size: string; concurrency: number; busyFraction: number }>;
+  /** What the platform did: host failures, crashes (R10 included), relocations, restarts of any cause, daily cycles, runtime errors logged, time waiting for a host. */
+  platform: Omit<PlatformCounts, 'placementWaitUs'> & { placementWaitS: number };
   cost: {
     pricePer: 'hour' | 'month';
     dynoHours: number;
@@ -53,6 +59,10 @@ export interface RunResult {
   cost: CostReport;
   /** The time series, when the run was asked to keep it (see `SimulateOptions.onMinute`). */
   timeseries: MinuteRow[];
+  /** Every change in a dyno's life (events.csv). */
+  lifecycle: LifecycleEvent[];
+  /** Runtime-metrics samples, when kept (see `SimulateOptions.onMetrics`). */
+  metrics: MetricsSample[];
   /** Requests simulated, warm-up included. */
   requests: number;
   /** Engine events run (arrivals plus scheduled events). */

@@ -16,13 +16,20 @@ import { VERSION } from '../version.ts';
 import { MINUTE_US, MinuteSeries, SERIES_CODES, round3, type MinuteRow } from './MinuteSeries.ts';
 import { WebTier } from './WebTier.ts';
 import { RequestFlow } from './RequestFlow.ts';
+import { RunLog, type RunLogOptions } from './RunLog.ts';
 import type { DynoRow, RunResult, Summary } from './results.ts';
+import { DynoManager, type LifecycleEvent } from '../dynos/DynoManager.ts';
+import type { MetricsSample } from '../dynos/DynoMemory.ts';
 
 export interface SimulateOptions {
   /** Receives each minute of the time series as soon as it is final; without it the rows are kept in `RunResult.timeseries`. */
   onMinute?: (row: MinuteRow) => void;
+  /** Receives each runtime-metrics sample; without it they are kept in `RunResult.metrics`. */
+  onMetrics?: (m: MetricsSample) => void;
   /** Called about every simulated minute with the simulated time reached and the run's end (µs). */
   onProgress?: (nowUs: number, endUs: number) => void;
+  /** Writes the run as Heroku log lines. */
+  log?: RunLogOptions;
 }
 
 
@@ -37,73 +44,88 @@ function arrivalsFor(s: Scenario, streams: Streams): ArrivalProcess {
 export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult {
   const engine = new Engine();
   const streams = new Streams(s.seed);
-  const timeoutUs = s.platform.router.timeoutUs;
+  const router = s.platform.router;
+  const timeoutUs = router.timeoutUs;
   const warmupUs = s.warmupUs;
   const durationUs = s.durationUs;
   const web = s.web;
-  const tier = new WebTier(web.count, web.concurrency, createPolicy(s.router.policy, streams.stream('routing')), s.platform.router.backlogPerDyno);
+  // Slots for every web dyno the formation ever has.
+  const slots = Math.max(web.count, ...s.events.map((e) => (e.kind === 'scale' ? e.count : 0)));
+  const tier = new WebTier(slots, web.concurrency, createPolicy(s.router.policy, streams.stream('routing')), router.backlogPerDyno, {
+    track: DynoManager.mayStopDynos(s),
+  });
   const fillService = s.traffic.service.filler(streams.stream('service'));
   const arrivals = arrivalsFor(s, streams);
-  const series = new MinuteSeries(timeoutUs);
+  // A client can be answered as late as a hold, every connection attempt and the timeout after its arrival.
+  const series = new MinuteSeries(timeoutUs + router.holdUs + router.maxAttempts * router.connectTimeoutUs);
   const timeseries: MinuteRow[] = [];
   const onMinute = options.onMinute ?? ((row: MinuteRow) => void timeseries.push(row));
+  const metrics: MetricsSample[] = [];
+  const lifecycle: LifecycleEvent[] = [];
 
-  const flow = new RequestFlow(tier, arrivals, fillService, series, { timeoutUs, warmupUs, durationUs });
+  const flow = new RequestFlow(engine, tier, arrivals, fillService, series, slots, {
+    timeoutUs,
+    warmupUs,
+    durationUs,
+    connectTimeoutUs: router.connectTimeoutUs,
+    maxAttempts: router.maxAttempts,
+    holdUs: router.holdUs,
+  });
+  const log = options.log === undefined ? null : new RunLog(s, options.log);
+  const manager = new DynoManager(engine, s, tier, flow, streams, slots, {
+    onEvent: (e) => void lifecycle.push(e),
+    log,
+    onMetrics: options.onMetrics ?? ((m) => void metrics.push(m)),
+  });
+  flow.attach(manager, log);
+  manager.start();
 
   // Busy and queue time are read off the tier at instants no earlier than the last
   // arrival (scheduled events run before arrivals at the same time): at each minute's
   // end, and at the ends of the measured window for the per-dyno figures.
-  const busyAt = (tUs: number): number => {
-    let total = 0;
-    for (let d = 0; d < web.count; d++) total += tier.busyIntegralUs(d, tUs);
-    return total;
-  };
   const last = { requests: 0, busyUs: 0, queueUs: 0 };
   const minuteKind = engine.register((m, tUs) => {
-    const busyUs = busyAt(tUs);
+    const busyUs = tier.totalBusyUs(tUs);
     const queueUs = tier.queueIntegralUs(tUs);
-    const totals = { arrivals: flow.requests - last.requests, busyUs: busyUs - last.busyUs, queueUs: queueUs - last.queueUs };
+    const totals = { arrivals: flow.requests - last.requests, busyUs: busyUs - last.busyUs, queueUs: queueUs - last.queueUs, dynosUp: manager.upCount };
     last.requests = flow.requests;
     last.busyUs = busyUs;
     last.queueUs = queueUs;
     onMinute(series.take(m, totals, web.concurrency));
+    log?.flush(tUs);
     options.onProgress?.(engine.nowUs, durationUs);
+    // Follow the run until every client has its answer.
     const horizonUs = Math.max(durationUs, flow.lastResponseUs);
-    if ((m + 1) * MINUTE_US < horizonUs) engine.at((m + 2) * MINUTE_US, minuteKind, m + 1);
+    if ((m + 1) * MINUTE_US < horizonUs || flow.waitingAtRouter > 0) engine.at((m + 2) * MINUTE_US, minuteKind, m + 1);
+    else engine.stop();
   });
   engine.at(MINUTE_US, minuteKind, 0);
-  // Per-dyno busy time inside [warm-up, duration].
-  const busyAtWarmup = new Float64Array(web.count);
-  const perDynoBusyUs = new Float64Array(web.count);
-  const windowKind = engine.register((edge, tUs) => {
-    for (let d = 0; d < web.count; d++) {
-      const b = tier.busyIntegralUs(d, tUs);
-      if (edge === 0) busyAtWarmup[d] = b;
-      else perDynoBusyUs[d] = b - busyAtWarmup[d]!;
-    }
-  });
+  const windowKind = engine.register((edge, tUs) => (edge === 0 ? tier.openWindow(tUs) : tier.closeWindow(tUs)));
   engine.at(warmupUs, windowKind, 0);
   engine.at(durationUs, windowKind, 1);
   engine.run(flow);
+  manager.finish();
+  log?.finish();
 
-  const usages: DynoUsage[] = [];
-  for (let d = 0; d < web.count; d++) {
-    usages.push({ processType: 'web', dyno: `web.${d + 1}`, size: web.size.name, startUs: 0, endUs: durationUs });
-  }
+  const usages: DynoUsage[] = manager.usages;
   const cost = bill(usages, s.platform, durationUs);
   const windowUs = durationUs - warmupUs;
-  const workers = web.count * web.concurrency;
+  // Worker time the formation had in the window, for the busy fraction.
+  let dynoWindowUs = 0;
+  for (const u of usages) dynoWindowUs += Math.max(0, Math.min(u.endUs, durationUs) - Math.max(u.startUs, warmupUs));
+  const workers = (dynoWindowUs / windowUs) * web.concurrency;
   let busyTotal = 0;
-  for (let d = 0; d < web.count; d++) busyTotal += perDynoBusyUs[d]!;
+  for (let d = 0; d < slots; d++) busyTotal += tier.slotBusyUs[d]!;
 
   const { latency, queue } = flow;
   const ms = (us: number): number | null => (Number.isFinite(us) ? round3(us / 1000) : null);
   const errorCounts: Record<string, number> = {};
   let errorTotal = 0;
   SERIES_CODES.forEach((code, k) => {
-    errorCounts[code] = flow.errors[k]!;
+    if (flow.errors[k]! > 0) errorCounts[code] = flow.errors[k]!;
     errorTotal += flow.errors[k]!;
   });
+  const c = manager.counts;
   const summary: Summary = {
     dynosim: { version: VERSION },
     scenario: {
@@ -122,6 +144,7 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
       errorRate: flow.arrived === 0 ? 0 : round6(errorTotal / flow.arrived),
       servedAfterTimeout: flow.servedAfterTimeout,
     },
+    availability: flow.arrived === 0 ? 1 : round6(flow.completed / flow.arrived),
     latency: {
       meanMs: ms(latency.mean()),
       p50Ms: ms(latency.quantile(0.5)),
@@ -144,6 +167,18 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
         busyFraction: workers === 0 ? 0 : round6(busyTotal / (windowUs * workers)),
       },
     },
+    platform: {
+      hostFailures: c.hostFailures,
+      dynoCrashes: c.dynoCrashes,
+      relocations: c.relocations,
+      restarts: c.restarts,
+      cycles: c.cycles,
+      r10: c.r10,
+      r12: c.r12,
+      r14: c.r14,
+      r15: c.r15,
+      placementWaitS: round3(c.placementWaitUs / 1e6),
+    },
     cost: {
       pricePer: s.platform.billing.pricePer,
       dynoHours: cost.dynoHours,
@@ -154,8 +189,12 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
     },
   };
   const dynos: DynoRow[] = [];
-  for (let d = 0; d < web.count; d++) {
+  const billedUs = new Float64Array(slots);
+  for (const u of usages) billedUs[Number(u.dyno.slice(4)) - 1]! += billedSeconds(u.startUs, u.endUs) * 1e6;
+  for (let d = 0; d < slots; d++) {
     const n = flow.perDynoRequests[d]!;
+    let upUs = 0;
+    for (const u of usages) if (u.dyno === `web.${d + 1}`) upUs += Math.max(0, Math.min(u.endUs, durationUs) - Math.max(u.startUs, warmupUs));
     dynos.push({
       dyno: `web.${d + 1}`,
       processType: 'web',
@@ -164,11 +203,21 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
       requests: n,
       timeouts: flow.perDynoTimeouts[d]!,
       queueMeanMs: n === 0 ? null : round3(flow.perDynoQueueUs[d]! / n / 1000),
-      busyFraction: round6(perDynoBusyUs[d]! / (windowUs * web.concurrency)),
-      billedHours: round6(billedSeconds(0, durationUs) / 3600),
+      busyFraction: upUs === 0 ? 0 : round6(tier.slotBusyUs[d]! / (upUs * web.concurrency)),
+      billedHours: round6(billedUs[d]! / 3.6e9),
     });
   }
-  return { summary, dynos, cost, timeseries, requests: flow.requests, events: engine.events, endUs: Math.max(durationUs, flow.lastResponseUs) };
+  return {
+    summary,
+    dynos,
+    cost,
+    timeseries,
+    lifecycle,
+    metrics,
+    requests: flow.requests,
+    events: engine.events,
+    endUs: Math.max(durationUs, flow.lastResponseUs),
+  };
 }
 
 function round6(x: number): number {

@@ -8,3 +8,14 @@ export function parseMemoryMb(text: string): number | undefined {
   if (m === null) return undefined;
   return Number(m[1]) * MB_PER[m[2]!.toUpperCase() + 'B']!;
 }
+
+const SECONDS_PER: Readonly<Record<string, number>> = { s: 1, min: 60, m: 60, h: 3600, d: 86400 };
+
+/** Parses a memory growth rate such as "40MB/h" into megabytes per hour; undefined when it is not one. */
+export function parseMemoryRateMbPerH(text: string): number | undefined {
+  const m = /^\s*(.+?)\s*\/\s*(s|min|m|h|d)\s*$/.exec(text);
+  if (m === null) return undefined;
+  const mb = parseMemoryMb(m[1]!);
+  if (mb === undefined) return undefined;
+  return (mb / SECONDS_PER[m[2]!]!) * 3600;
+}

@@ -1,13 +1,16 @@
 /** `dynosim run`: one scenario, a readable summary on stdout, the result files in a folder. */
-import { join, relative } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { loadScenario } from '../../scenario/load.ts';
 import { simulate } from '../../sim/simulate.ts';
 import type { MinuteRow } from '../../sim/MinuteSeries.ts';
-import { TIMESERIES_HEADER, costCsv, dynosCsv, timeseriesRecord } from '../../report/csv.ts';
+import { METRICS_HEADER, TIMESERIES_HEADER, costCsv, dynosCsv, eventsCsv, metricsRecord, timeseriesRecord } from '../../report/csv.ts';
+import type { MetricsSample } from '../../dynos/DynoMemory.ts';
 import { summaryText } from '../../report/text.ts';
 import { VERSION } from '../../version.ts';
-import { OutputDir } from '../outputDir.ts';
+import { AtomicFile, OutputDir } from '../outputDir.ts';
+import { UsageError } from '../UsageError.ts';
 
 export interface RunCommandOptions {
   seed?: number;
@@ -15,6 +18,9 @@ export interface RunCommandOptions {
   out?: string;
   json: boolean;
   quiet: boolean;
+  logs?: string;
+  logSample: number;
+  logFormat: 'plain' | 'drain';
 }
 
 /** Minutes of the series buffered before they are written out. */
@@ -22,26 +28,29 @@ const SERIES_BATCH = 1024;
 
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<void> {
   const scenario = await loadScenario(file, { set: opts.set, seed: opts.seed });
+  if (opts.logs !== undefined) {
+    const parent = dirname(resolve(opts.logs));
+    if (!existsSync(parent) || !statSync(parent).isDirectory()) throw new UsageError(`--logs ${opts.logs}: the folder ${relative(process.cwd(), parent) || '.'} does not exist`);
+    if (existsSync(opts.logs) && statSync(opts.logs).isDirectory()) throw new UsageError(`--logs ${opts.logs}: is a folder, not a file`);
+  }
   const outDir = new OutputDir(opts.out ?? join('results', scenario.name));
+  const logFile = opts.logs === undefined ? null : new AtomicFile(opts.logs);
   try {
-    const series = outDir.open('timeseries.csv');
-    series.write(stringify([TIMESERIES_HEADER], { record_delimiter: '\n' }));
-    let batch: Array<Array<string | number>> = [];
-    const onMinute = (row: MinuteRow): void => {
-      batch.push(timeseriesRecord(row));
-      if (batch.length >= SERIES_BATCH) {
-        series.write(stringify(batch, { record_delimiter: '\n' }));
-        batch = [];
-      }
-    };
+    const series = batched(outDir.open('timeseries.csv'), TIMESERIES_HEADER);
+    const metrics = batched(outDir.open('metrics.csv'), METRICS_HEADER);
     const t0 = performance.now();
-    const result = simulate(scenario, { onMinute });
+    const result = simulate(scenario, {
+      onMinute: (row: MinuteRow) => series.add(timeseriesRecord(row)),
+      onMetrics: (m: MetricsSample) => metrics.add(metricsRecord(m)),
+      log: logFile === null ? undefined : { write: (text) => logFile.write(text), sampleRate: opts.logSample, format: opts.logFormat },
+    });
     const wallS = (performance.now() - t0) / 1000;
-    if (batch.length > 0) series.write(stringify(batch, { record_delimiter: '\n' }));
     series.close();
+    metrics.close();
 
     outDir.write('summary.json', JSON.stringify(result.summary, null, 2) + '\n');
     outDir.write('dynos.csv', dynosCsv(result.dynos));
+    outDir.write('events.csv', eventsCsv(result.lifecycle));
     outDir.write('cost.csv', costCsv(result.cost));
     const run = {
       version: VERSION,
@@ -55,19 +64,42 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     };
     outDir.write('run.json', JSON.stringify(run, null, 2) + '\n');
     outDir.commit();
+    logFile?.commit();
 
     if (opts.json) {
       process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
     } else if (!opts.quiet) {
       process.stdout.write(summaryText(result.summary));
       process.stdout.write(
-        `\nwrote ${relative(process.cwd(), outDir.target) || '.'}/ (summary.json, timeseries.csv, dynos.csv, cost.csv, run.json): ` +
+        `\nwrote ${relative(process.cwd(), outDir.target) || '.'}/ (summary.json, timeseries.csv, dynos.csv, events.csv, metrics.csv, cost.csv, run.json)` +
+          (logFile === null ? '' : ` and ${relative(process.cwd(), logFile.target)}`) +
+          `: ` +
           `${(result.requests / 1e6).toFixed(2)} M requests in ${wallS.toFixed(2)} s, ${(run.requestsPerS / 1e6).toFixed(1)} M requests/s\n`,
       );
     }
   } finally {
     outDir.abandon();
+    logFile?.abandon();
   }
+}
+
+/** A CSV file written a batch of rows at a time. */
+function batched(file: { write(text: string): void; close(): void }, header: readonly string[]) {
+  file.write(stringify([header as string[]], { record_delimiter: '\n' }));
+  let batch: Array<Array<string | number>> = [];
+  return {
+    add(record: Array<string | number>): void {
+      batch.push(record);
+      if (batch.length >= SERIES_BATCH) {
+        file.write(stringify(batch, { record_delimiter: '\n' }));
+        batch = [];
+      }
+    },
+    close(): void {
+      if (batch.length > 0) file.write(stringify(batch, { record_delimiter: '\n' }));
+      file.close();
+    },
+  };
 }
 
 function round(x: number, digits: number): number {

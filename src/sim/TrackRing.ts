@@ -1,0 +1,73 @@
+/**
+ * The requests a dyno holds (queued or in service), remembered so that when its process
+ * dies their recorded outcomes can be taken back and replaced (H13). Kept only when
+ * something in the run can stop a dyno; the closed-form web tier needs none of it
+ * otherwise. Records are dropped once their service has ended, oldest first.
+ */
+
+/** Fields of one record, in order. */
+export const ARRIVAL = 0;
+export const DISPATCH = 1;
+export const START = 2;
+export const END = 3;
+/** Service time as drawn, before any slowdown. */
+export const SERVICE = 4;
+/** The request's arrival index, and its log record (or −1). */
+export const INDEX = 5;
+export const TAG = 6;
+const STRIDE = 7;
+
+export class TrackRing {
+  buf: Float64Array;
+  private mask: number;
+  private head = 0;
+  length = 0;
+
+  constructor(capacity = 16) {
+    let cap = 1;
+    while (cap < capacity) cap <<= 1;
+    this.buf = new Float64Array(cap * STRIDE);
+    this.mask = cap - 1;
+  }
+
+  push(arrivalUs: number, dispatchUs: number, startUs: number, endUs: number, serviceUs: number, index: number, tag: number): void {
+    if (this.length > this.mask) this.grow();
+    const o = ((this.head + this.length) & this.mask) * STRIDE;
+    const b = this.buf;
+    b[o + ARRIVAL] = arrivalUs;
+    b[o + DISPATCH] = dispatchUs;
+    b[o + START] = startUs;
+    b[o + END] = endUs;
+    b[o + SERVICE] = serviceUs;
+    b[o + INDEX] = index;
+    b[o + TAG] = tag;
+    this.length++;
+  }
+
+  /** Offset in `buf` of the i-th oldest record. */
+  offset(i: number): number {
+    return ((this.head + i) & this.mask) * STRIDE;
+  }
+
+  /** Drops leading records whose service ended by `nowUs`. */
+  dropEnded(nowUs: number): void {
+    while (this.length > 0 && this.buf[this.head * STRIDE + END]! <= nowUs) {
+      this.head = (this.head + 1) & this.mask;
+      this.length--;
+    }
+  }
+
+  clear(): void {
+    this.head = 0;
+    this.length = 0;
+  }
+
+  private grow(): void {
+    const cap = (this.mask + 1) * 2;
+    const next = new Float64Array(cap * STRIDE);
+    for (let i = 0; i < this.length; i++) next.set(this.buf.subarray(this.offset(i), this.offset(i) + STRIDE), i * STRIDE);
+    this.buf = next;
+    this.mask = cap - 1;
+    this.head = 0;
+  }
+}
