@@ -605,7 +605,7 @@ test('LineBuffer writes lines in (time, insertion) order, stable over a shuffled
   const n = 20_000;
   const times: number[] = [];
   for (let i = 0; i < n; i++) times.push(Math.floor(next() * 500)); // many equal times
-  const buffer = new LineBuffer(1);
+  const buffer = new LineBuffer();
   times.forEach((time, i) => buffer.add(time, `${time} #${i}`));
   t.is(buffer.size, n);
   const expected = times
