@@ -47,6 +47,22 @@ test('the same scenario and seed give byte-identical files; another seed does no
   t.not(readFileSync(join(base, 'a', 'timeseries.csv'), 'utf8'), readFileSync(join(base, 'c', 'timeseries.csv'), 'utf8'));
 });
 
+test('a run with platform faults and logs is byte-identical from run to run', (t) => {
+  const base = scratch();
+  const scenario = join(ROOT, 'scenarios', 'crash-loop-release.yaml');
+  const args = ['--set', 'duration=1h40m', '--log-sample', '5%', '--quiet'];
+  for (const k of ['a', 'b']) {
+    t.is(dynosim(['run', scenario, '--out', join(base, k), '--logs', join(base, `${k}.log`), ...args]).status, 0);
+  }
+  for (const f of FILES.filter((f) => f !== 'run.json')) {
+    t.is(readFileSync(join(base, 'a', f), 'utf8'), readFileSync(join(base, 'b', f), 'utf8'), f);
+  }
+  const log = readFileSync(join(base, 'a.log'), 'utf8');
+  t.is(log, readFileSync(join(base, 'b.log'), 'utf8'));
+  t.true(log.includes('heroku[web.1]: State changed from starting to crashed') && log.includes('code=H10'));
+  t.true(readFileSync(join(base, 'a', 'events.csv'), 'utf8').split('\n').length > 20);
+});
+
 test('a rerun replaces earlier results whole and leaves no hidden folder', (t) => {
   const base = scratch();
   const out = join(base, 'r');

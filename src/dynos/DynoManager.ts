@@ -103,6 +103,8 @@ export class DynoManager implements RouterGate {
   /** Set while a slot's process is dead on a failed host and the manager has not noticed. */
   private readonly lostOnHost: Int32Array;
   private readonly waitingSinceUs: Float64Array;
+  /** Where a crashed dyno ran, so that its restart can go back there. */
+  private readonly lastHost: Int32Array;
   private readonly waiting: number[] = [];
   private readonly usageOpenUs: Float64Array;
   readonly usages: DynoUsage[] = [];
@@ -161,6 +163,7 @@ export class DynoManager implements RouterGate {
     this.series = Array.from({ length: slots }, () => new CrashSeries(this.restartPolicy));
     this.lostOnHost = new Int32Array(slots).fill(-1);
     this.waitingSinceUs = new Float64Array(slots);
+    this.lastHost = new Int32Array(slots).fill(-1);
     this.usageOpenUs = new Float64Array(slots).fill(-1);
     this.blockHost = new Int32Array(0);
     this.blockEpoch = new Float64Array(0);
@@ -258,6 +261,11 @@ export class DynoManager implements RouterGate {
     });
   }
 
+  /** A host's own change of state: a row of events.csv with no dyno. */
+  private hostRecord(h: number, from: string, to: string, reason: string): void {
+    this.onEvent({ timeUs: this.engine.nowUs, dyno: '', host: this.fleet.hostName(h), zone: this.fleet.zoneName(this.fleet.zoneOf(h)), from, to, reason });
+  }
+
   private say(slot: number, message: string): void {
     this.log?.dyno(this.engine.nowUs, slot, message);
   }
@@ -341,7 +349,7 @@ export class DynoManager implements RouterGate {
   }
 
   /** Starts a new process on `slot` (placing it on a host first); the slot is `starting` until it binds its port. */
-  private startProcess(slot: number, reason: string): void {
+  private startProcess(slot: number, reason: string, announced = false): void {
     const from = this.state[slot]!;
     if (from === UP) this.upCount--;
     this.epoch[slot]!++;
@@ -350,8 +358,10 @@ export class DynoManager implements RouterGate {
     }
     if (from === CRASHED && !this.s.platform.billing.billCrashed) this.usageOpenUs[slot] = this.engine.nowUs;
     this.state[slot] = STARTING;
-    this.say(slot, say.stateChanged(STATE_NAMES[from === UP ? UP : from]!, 'starting'));
-    const h = this.placement.place(this.fleet, this.req, this.u.placement);
+    if (!announced) this.say(slot, say.stateChanged(STATE_NAMES[from]!, 'starting'));
+    // A crashed dyno restarts where it was, when its host still has room; others are placed anew.
+    const last = this.lastHost[slot]!;
+    const h = from === CRASHED && last >= 0 && this.fleet.fits(last, this.req) ? last : this.placement.place(this.fleet, this.req, this.u.placement);
     if (h < 0) {
       this.host[slot] = -1;
       this.record(slot, from, STARTING, `${reason}; no host has room`, -1);
@@ -398,9 +408,8 @@ export class DynoManager implements RouterGate {
     const e = this.epoch[slot]!;
     const crashes = this.crashOnBoot > 0 && this.u.crashes() < this.crashOnBoot;
     if (crashes) {
-      // A release that cannot boot: the process exits part way through its boot.
-      const atUs = now + Math.min(bootUs, m.bootTimeoutUs) * (0.1 + 0.9 * this.u.crashes());
-      this.engine.at(atUs, this.k.bootFailed, pack(slot, e * 2 + 1));
+      // A release that cannot boot: the process exits when it would have bound its port.
+      this.engine.at(now + Math.min(bootUs, m.bootTimeoutUs), this.k.bootFailed, pack(slot, e * 2 + 1));
     } else if (bootUs > m.bootTimeoutUs) {
       this.engine.at(now + m.bootTimeoutUs, this.k.bootFailed, pack(slot, e * 2));
     } else {
@@ -418,8 +427,10 @@ export class DynoManager implements RouterGate {
     this.record(slot, STARTING, UP, 'booted');
     this.route[b] = 1;
     this.tier.startRouting(b, this.engine.nowUs);
+    // Cycling counts from the process's start, boot included.
     const m = this.s.platform.dynoManager;
-    this.scheduleLife(slot, m.cycling ? m.cycleEveryUs + this.u.cycling() * m.cycleJitterUs : Infinity);
+    const sinceStartUs = this.engine.nowUs - this.startedUs[slot]!;
+    this.scheduleLife(slot, m.cycling ? m.cycleEveryUs + this.u.cycling() * m.cycleJitterUs - sinceStartUs : Infinity);
     this.flow.releaseHeld(this.engine.nowUs);
   }
 
@@ -456,6 +467,7 @@ export class DynoManager implements RouterGate {
     this.block[slot] = -1;
     this.say(slot, say.stateChanged(STATE_NAMES[from]!, 'crashed'));
     this.record(slot, from, CRASHED, reason);
+    this.lastHost[slot] = this.host[slot]!;
     this.host[slot] = -1;
     if (!this.s.platform.billing.billCrashed) this.closeUsage(slot);
     const delayUs = this.series[slot]!.crashed(this.startedUs[slot]!, now);
@@ -566,9 +578,11 @@ export class DynoManager implements RouterGate {
 
   /** Stops the slot's process (if any) and starts a new one at once; the crash back-off starts over. */
   private replace(slot: number, reason: string): void {
+    // Heroku logs the state change, then SIGTERM, then the new process's start.
+    this.say(slot, say.stateChanged(STATE_NAMES[this.state[slot]!]!, 'starting'));
     this.sigterm(slot);
     this.series[slot]!.reset();
-    this.startProcess(slot, reason);
+    this.startProcess(slot, reason, true);
   }
 
   /** Takes a slot out of the formation (scale down). */
@@ -627,6 +641,7 @@ export class DynoManager implements RouterGate {
     if (!this.fleet.isUp(h)) return;
     this.counts.hostFailures++;
     this.fleet.fail(h);
+    this.hostRecord(h, 'up', 'down', reason);
     this.hostEpoch[h]!++;
     for (let slot = 0; slot < this.formation; slot++) {
       if (this.host[slot] !== h) continue;
@@ -675,6 +690,7 @@ export class DynoManager implements RouterGate {
     if (this.fleet.isUp(h)) return;
     this.fleet.repair(h);
     this.hostEpoch[h]!++;
+    this.hostRecord(h, 'down', 'up', 'repaired');
     if (Number.isFinite(this.s.platform.hosts.mtbfUs)) this.scheduleRandomFailure(h);
     this.placeWaiting();
   }
