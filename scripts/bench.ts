@@ -261,12 +261,17 @@ async function main(): Promise<void> {
   const simpy = simpyPeer();
   if (simpy.skipped) log(`SimPy skipped: ${simpy.skipped}; using the published ${M(SIMPY_PUBLISHED)} req/s`);
   const inProc = await inProcess(s);
+  // The same model with the platform's daily cycling on: the web tier then remembers every
+  // request a dyno holds, so that a stopping dyno's requests can be overturned.
+  log('in-process, daily cycling on:');
+  const faulty = await inProcess(await loadScenario(join(ROOT, SCENARIO), { set: ['platform.dynoManager.cycling=true', 'dynoAges=random'] }));
 
   const simpyLabel = simpy.published ? 'published, benchmarks.md' : `${simpy.version}, N=${SIMPY_N}, median of ${RUNS}`;
   const mem1 = memory[0]!.peakRssMb;
   const rows: [string, string, string][] = [
     ['in-process req/s (median)', M(inProc.requestsPerS), `simulate(), ${inProc.requests} requests, ${inProc.wallS.toFixed(3)} s, warm, median of ${RUNS}`],
     ['in-process events/s', M(inProc.eventsPerS), `${inProc.events} events per run`],
+    ['  with daily cycling', M(faulty.requestsPerS), `faults on: ${X(ratio(faulty.requestsPerS, inProc.requestsPerS))} the faults-off rate (requests tracked per dyno)`],
     ['whole-process req/s', M(whole.requestsPerS), whole.skipped ? `skipped: ${whole.skipped}` : `requests / process wall (${whole.measuredWallS!.toFixed(3)} s), median of ${RUNS} fresh processes`],
     ['  process overhead', whole.runs.length ? `${median(whole.runs.map((r) => r.measuredWallS - r.wallS)).toFixed(3)} s` : 'n/a', 'process wall − simulate(): start-up, loading, writing results'],
     ['  CLI simulate() req/s', M(whole.cliInProcessRequestsPerS), 'run.json requestsPerS (cold process, no warm-up)'],
@@ -297,6 +302,7 @@ async function main(): Promise<void> {
     cpuModel: cpus()[0]?.model.trim() ?? null,
     scenario: SCENARIO,
     inProcess: inProc,
+    inProcessCycling: faulty,
     wholeProcess: whole,
     memory,
     simpy,
