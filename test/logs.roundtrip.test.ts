@@ -297,7 +297,7 @@ test('another seed gives another log', async (t) => {
 // Known bugs: a dyno dying turns outcomes it held into H13, or sends them back to the
 // router's queue, but dynos.csv keeps counting them as before (RequestFlow.lost).
 
-test.failing('an H12-to-be that ends as H13 when its dyno crashes is no H12 in dynos.csv', async (t) => {
+test('an H12-to-be that ends as H13 when its dyno crashes is no H12 in dynos.csv', async (t) => {
   // Requests of 40 s on one dyno: when it crashes at 2m, a request dispatched less than 30 s
   // earlier was going to be an H12 and is an H13 now.
   const s = await scenarioFromObject({
@@ -316,7 +316,7 @@ test.failing('an H12-to-be that ends as H13 when its dyno crashes is no H12 in d
   checkPerDyno(t, result, router);
 });
 
-test.failing('a request put back in the shared queue by a crash counts on the dyno that serves it only', async (t) => {
+test('a request put back in the shared queue by a crash counts on the dyno that serves it only', async (t) => {
   const s = await scenarioFromObject({
     name: 'shared-queue-crash',
     seed: 1,

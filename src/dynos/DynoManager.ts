@@ -482,7 +482,7 @@ export class DynoManager implements RouterGate {
   private endProcess(b: number, how: number): boolean {
     const now = this.engine.nowUs;
     const routed = this.route[b] !== 0;
-    this.tier.cut(b, now, routed ? how : REACHABLE, (ring, o) => this.flow.lost(ring, o));
+    this.tier.cut(b, now, routed ? how : REACHABLE, (ring, o, b) => this.flow.lost(ring, o, b));
     this.memory?.stopped(b);
     if (!routed) {
       this.tier.release(b, now);
@@ -532,7 +532,7 @@ export class DynoManager implements RouterGate {
     this.route[b] = 0;
     if (st === STARTING) {
       // Not serving yet: it stops at once.
-      this.tier.cut(b, now, REACHABLE, (ring, o) => this.flow.lost(ring, o));
+      this.tier.cut(b, now, REACHABLE, (ring, o, b) => this.flow.lost(ring, o, b));
       this.tier.release(b, now);
       this.blockEpoch[b]!++;
       this.fleet.release(h, this.req);
@@ -558,7 +558,7 @@ export class DynoManager implements RouterGate {
       this.counts.r12++;
       this.say(slot, say.r12(this.s.platform.dynoManager.shutdownGraceUs / 1e6));
       this.say(slot, say.stoppingSigkill());
-      this.tier.cut(b, now, REACHABLE, (ring, o) => this.flow.lost(ring, o));
+      this.tier.cut(b, now, REACHABLE, (ring, o, b) => this.flow.lost(ring, o, b));
       this.say(slot, say.processExited(137));
     } else {
       this.say(slot, say.processExited(143));
@@ -658,7 +658,7 @@ export class DynoManager implements RouterGate {
     for (const [b, stop] of [...this.stopping]) {
       if (stop.host !== h) continue;
       this.stopping.delete(b);
-      this.tier.cut(b, this.engine.nowUs, REACHABLE, (ring, o) => this.flow.lost(ring, o));
+      this.tier.cut(b, this.engine.nowUs, REACHABLE, (ring, o, b) => this.flow.lost(ring, o, b));
       this.tier.release(b, this.engine.nowUs);
       this.blockEpoch[b]!++;
       this.fleet.release(h, this.req);

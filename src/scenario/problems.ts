@@ -35,8 +35,8 @@ export function formatProblem(file: string, p: Problem): string {
 export function joinPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
   for (const k of path) {
-    if (typeof k === 'number') out += `[${k}]`;
-    else out += out === '' ? String(k) : `.${String(k)}`;
+    // List items by index, as --set writes them: events.0.at
+    out += out === '' ? String(k) : `.${String(k)}`;
   }
   return out;
 }

@@ -163,7 +163,8 @@ function resolveEvents(specs: readonly EventSpec[], platform: PlatformProfile, m
       return undefined;
     }
     if (Number(m[1]) > maxWeb) {
-      problems.push({ path, message: `expected a web dyno the formation has (web.1 to web.${maxWeb}), got ${JSON.stringify(text)}` });
+      const has = maxWeb === 0 ? 'the formation has no web dynos' : maxWeb === 1 ? 'expected web.1, the only web dyno' : `expected one of the web dynos web.1 to web.${maxWeb}`;
+      problems.push({ path, message: `${has}, got ${JSON.stringify(text)}` });
       return undefined;
     }
     return Number(m[1]) - 1;

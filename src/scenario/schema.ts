@@ -9,6 +9,7 @@ import { PLACEMENT_POLICIES } from '../dynos/placement/policies.ts';
 import { RESTART_POLICIES } from '../dynos/restart/policies.ts';
 import { PROFILE_NAMES } from '../platform/profiles.ts';
 import { looksLikeRateLiteral, parseRatePerS } from '../units/rate.ts';
+import { formatDuration } from '../units/duration.ts';
 
 // Messages for the cases no field spells out: a field left out, a mapping where a value
 // was expected and the like.
@@ -172,7 +173,7 @@ const eventSchema = z
   .superRefine((e, ctx) => {
     const kinds = EVENT_KINDS.filter((k) => e[k] !== undefined);
     if (kinds.length !== 1) {
-      ctx.addIssue({ code: 'custom', path: [], message: `expected exactly one of ${EVENT_KINDS.join(', ')}${kinds.length > 1 ? `, got ${kinds.join(' and ')}` : ''}` });
+      ctx.addIssue({ code: 'custom', path: [], message: `expected exactly one of ${EVENT_KINDS.join(', ')}${kinds.length > 1 ? `, got ${kinds.length}: ${kinds.join(', ')}` : ''}` });
     } else if (e.for !== undefined && kinds[0] !== 'failHost' && kinds[0] !== 'zoneDown') {
       ctx.addIssue({ code: 'custom', path: ['for'], message: 'only failHost and zoneDown events last for a while' });
     }
@@ -209,7 +210,7 @@ export const scenarioSchema = z
       ctx.addIssue({ code: 'custom', path: ['warmup'], message: 'expected a warm-up shorter than the duration' });
     }
     s.events.forEach((e, i) => {
-      if (e.at >= s.duration) ctx.addIssue({ code: 'custom', path: ['events', i, 'at'], message: 'expected a time before the end of the run' });
+      if (e.at >= s.duration) ctx.addIssue({ code: 'custom', path: ['events', i, 'at'], message: `expected a time before the end of the run (duration ${formatDuration(s.duration)})` });
     });
   });
 

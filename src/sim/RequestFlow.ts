@@ -318,7 +318,7 @@ export class RequestFlow implements OrderedSource {
    * A request held by a dyno whose process died at the engine's now, before its client was
    * answered (a TrackRing record at `o`): its recorded outcome is overturned.
    */
-  lost(ring: TrackRing, o: number): void {
+  lost(ring: TrackRing, o: number, block: number): void {
     const buf = ring.buf;
     const arrivalUs = buf[o + ARRIVAL]!;
     const dispatchUs = buf[o + DISPATCH]!;
@@ -339,11 +339,14 @@ export class RequestFlow implements OrderedSource {
     if (timedOut) this.series.retractError(H12, answeredAt, clientUs);
     else this.series.retractResponse(answeredAt, clientUs);
     const started = start <= nowUs;
+    const slot = this.tier.ownerOf[block]!;
+    const requeued = !started && this.tier.sharedQueue;
     if (counted) {
       this.latency.remove(clientUs);
       if (timedOut) {
         this.errors[H12]!--;
         this.servedAfterTimeout--;
+        this.perDynoTimeouts[slot]!--;
       } else {
         this.completed--;
       }
@@ -352,9 +355,12 @@ export class RequestFlow implements OrderedSource {
         const waitUs = start - arrivalUs;
         this.queue.remove(waitUs);
         if (waitUs > 0) this.queued--;
+        this.perDynoQueueUs[slot]! -= waitUs;
       }
+      // Put back in the shared queue, it will count on the dyno that serves it.
+      if (requeued) this.perDynoRequests[slot]!--;
     }
-    if (!started && this.tier.sharedQueue) {
+    if (requeued) {
       // Still in the router's queue: it goes to the next free worker instead.
       if (this.log !== null && tag >= 0) this.log.amend(tag, DROPPED, nowUs);
       this.route(arrivalUs, nowUs, buf[o + SERVICE]!, buf[o + INDEX]!, 1);

@@ -283,7 +283,7 @@ export class WebTier implements DynoLoad {
    * SILENT). Every request it still held is then handed to `lost` (its record's offset in
    * `ring.buf`) and forgotten: the block holds no work after `nowUs`.
    */
-  cut(b: number, nowUs: number, how: number, lost: (ring: TrackRing, offset: number) => void): void {
+  cut(b: number, nowUs: number, how: number, lost: (ring: TrackRing, offset: number, block: number) => void): void {
     const ring = this.tracks![b]!;
     const c = this.concurrency;
     // The work the block's workers will never do, and the waits that end now.
@@ -316,7 +316,7 @@ export class WebTier implements DynoLoad {
       const o = ring.offset(i);
       if (ring.buf[o + END]! > nowUs) held.push(i);
     }
-    for (const i of held) lost(ring, ring.offset(i));
+    for (const i of held) lost(ring, ring.offset(i), b);
     ring.clear();
   }
 
