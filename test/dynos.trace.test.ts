@@ -29,7 +29,7 @@ async function run(obj: Record<string, unknown>, opts: Parameters<typeof simulat
 function trace(r: RunResult, withHost = false): string[] {
   return r.lifecycle
     .filter((e) => e.timeUs > 0)
-    .map((e) => `${e.timeUs / 1e6} ${e.dyno || e.host} ${e.from}>${e.to} ${e.reason}${withHost && e.dyno ? ` @${e.host}` : ''}`);
+    .map((e) => `${e.timeUs / 1e6} ${e.dyno || e.host} ${e.from}>${e.to} ${e.reason}${withHost && e.dyno && e.host ? ` @${e.host}` : ''}`);
 }
 
 test('a release that cannot boot: crashes and restarts on the 2019 back-off (at once, 20, 40, 60, 180 min)', async (t) => {
@@ -172,4 +172,49 @@ test('memory: R14 at every sample over the quota, then R15 at twice it kills the
   t.is(at(680).memoryTotalMb, 400 + (600 * 680) / 3600);
   t.is(at(3740).memorySwapMb, 400 + (600 * 3740) / 3600 - 512);
   t.is(at(3780).memoryTotalMb, 400 + (600 * 20) / 3600);
+});
+
+test('a dyno no host can take waits for one, and the wait is reported', async (t) => {
+  // Two hosts, two performance dynos (a host each): when one host fails there is nowhere
+  // to relocate until it is repaired ten minutes later.
+  const r = await run(
+    base({
+      duration: '30m',
+      platform: {
+        profile: 'heroku-2025',
+        sizes: { 'performance-m': TEN_S },
+        dynoManager: { cycling: false },
+        hosts: { zones: ['a'], hostsPerZone: 2, detection: '60s' },
+      },
+      formation: { web: { count: 2, size: 'performance-m' } },
+      events: [{ at: '5m', failHost: 2, for: '10m' }],
+    }),
+  );
+  const lost = r.lifecycle.find((e) => e.timeUs === 300e6 && e.dyno !== '')!;
+  t.deepEqual(trace(r, true), [
+    '300 host-2 up>down host failure',
+    `300 ${lost.dyno} up>down host failure (not yet detected) @host-2`,
+    `360 ${lost.dyno} down>starting relocation; no host has room`,
+    '900 host-2 down>up repaired',
+    `900 ${lost.dyno} starting>starting placed @host-2`,
+    `910 ${lost.dyno} starting>up booted @host-2`,
+  ]);
+  t.is(r.summary.platform.placementWaitS, 540);
+});
+
+test('noisy neighbours slow shared dynos while their host is busy, not dedicated ones', async (t) => {
+  const busy = async (size: string) =>
+    (
+      await run(
+        base({
+          duration: '20m',
+          platform: { profile: 'heroku-2025', dynoManager: { cycling: false }, noisyNeighbours: { slowdown: 2, busyShare: 1, busyPeriod: '10m' } },
+          formation: { web: { count: 2, size } },
+          traffic: { rate: '2/s', service: { distribution: 'constant', value: '100ms' } },
+        }),
+      )
+    ).summary.dynos['web']!.busyFraction;
+  // 2 requests/s of 100 ms on two dynos: 10% busy each, 20% when every host is busy and serves at half speed.
+  t.is(Math.round((await busy('standard-1x')) * 100), 20);
+  t.is(Math.round((await busy('performance-m')) * 100), 10);
 });

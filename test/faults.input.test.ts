@@ -291,3 +291,16 @@ test('run: a run that fails leaves no log file and an earlier log as it was', (t
   t.is(readFileSync(join(dir, 'x.log'), 'utf8'), 'earlier\n');
   t.deepEqual(readdirSync(dir).sort(), ['bad.yaml', 'x.log']);
 });
+
+test('eco and basic run one dyno per process type, scaling included', async (t) => {
+  const e = await t.throwsAsync(
+    scenarioFromObject({
+      name: 'eco',
+      duration: '1h',
+      formation: { web: { count: 1, size: 'eco' } },
+      traffic: { rate: '1/s', service: { distribution: 'exponential', mean: '100ms' } },
+      events: [{ at: '10m', scale: { web: 2 } }],
+    }),
+  );
+  t.deepEqual((e as ScenarioError).problems, [{ path: 'formation.web.count', message: 'expected at most 1: eco dynos run one per process type, got 2' }]);
+});

@@ -8,9 +8,9 @@ export const heroku2013: PlatformProfile = Object.freeze({
   name: 'heroku-2013',
   description: 'Cedar in 2013: random routing, 1X/2X/PX dynos by the hour, 750 free dyno-hours per app-month.',
   sizes: Object.freeze({
-    '1X': Object.freeze({ name: '1X', memoryMb: 512, cpuShare: 1, dedicated: false, priceUsd: 0.05, freeHoursWeight: 1, boot, r15Multiple: 3 }),
-    '2X': Object.freeze({ name: '2X', memoryMb: 1024, cpuShare: 2, dedicated: false, priceUsd: 0.10, freeHoursWeight: 2, boot, r15Multiple: 3 }),
-    PX: Object.freeze({ name: 'PX', memoryMb: 6144, cpuShare: 8, dedicated: true, priceUsd: 0.80, freeHoursWeight: 16, boot, r15Multiple: 3 }),
+    '1X': Object.freeze({ name: '1X', memoryMb: 512, cpuShare: 1, dedicated: false, priceUsd: 0.05, freeHoursWeight: 1, boot, r15Multiple: 3, onePerProcessType: false }),
+    '2X': Object.freeze({ name: '2X', memoryMb: 1024, cpuShare: 2, dedicated: false, priceUsd: 0.10, freeHoursWeight: 2, boot, r15Multiple: 3, onePerProcessType: false }),
+    PX: Object.freeze({ name: 'PX', memoryMb: 6144, cpuShare: 8, dedicated: true, priceUsd: 0.80, freeHoursWeight: 16, boot, r15Multiple: 3, onePerProcessType: false }),
   }),
   // Backlog and active-request limits are the Cedar figures published in 2014, the
   // nearest to 2013 that exist.

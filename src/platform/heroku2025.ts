@@ -10,12 +10,12 @@ export const heroku2025: PlatformProfile = Object.freeze({
   sizes: Object.freeze({
     // Eco is a $5 subscription for a shared pool of 1000 hours; its price here is that of
     // one dyno running the whole month on its own pool.
-    eco: Object.freeze({ name: 'eco', memoryMb: 512, cpuShare: 1, dedicated: false, priceUsd: 5, freeHoursWeight: 1, boot, r15Multiple: 2 }),
-    basic: Object.freeze({ name: 'basic', memoryMb: 512, cpuShare: 1, dedicated: false, priceUsd: 7, freeHoursWeight: 1, boot, r15Multiple: 2 }),
-    'standard-1x': Object.freeze({ name: 'standard-1x', memoryMb: 512, cpuShare: 1, dedicated: false, priceUsd: 25, freeHoursWeight: 1, boot, r15Multiple: 2 }),
-    'standard-2x': Object.freeze({ name: 'standard-2x', memoryMb: 1024, cpuShare: 2, dedicated: false, priceUsd: 50, freeHoursWeight: 2, boot, r15Multiple: 2 }),
-    'performance-m': Object.freeze({ name: 'performance-m', memoryMb: 2560, cpuShare: 2, dedicated: true, priceUsd: 250, freeHoursWeight: 1, boot, r15Multiple: 2 }),
-    'performance-l': Object.freeze({ name: 'performance-l', memoryMb: 14336, cpuShare: 8, dedicated: true, priceUsd: 500, freeHoursWeight: 1, boot, r15Multiple: 2 }),
+    eco: Object.freeze({ name: 'eco', memoryMb: 512, cpuShare: 1, dedicated: false, priceUsd: 5, freeHoursWeight: 1, boot, r15Multiple: 2, onePerProcessType: true }),
+    basic: Object.freeze({ name: 'basic', memoryMb: 512, cpuShare: 1, dedicated: false, priceUsd: 7, freeHoursWeight: 1, boot, r15Multiple: 2, onePerProcessType: true }),
+    'standard-1x': Object.freeze({ name: 'standard-1x', memoryMb: 512, cpuShare: 1, dedicated: false, priceUsd: 25, freeHoursWeight: 1, boot, r15Multiple: 2, onePerProcessType: false }),
+    'standard-2x': Object.freeze({ name: 'standard-2x', memoryMb: 1024, cpuShare: 2, dedicated: false, priceUsd: 50, freeHoursWeight: 2, boot, r15Multiple: 2, onePerProcessType: false }),
+    'performance-m': Object.freeze({ name: 'performance-m', memoryMb: 2560, cpuShare: 2, dedicated: true, priceUsd: 250, freeHoursWeight: 1, boot, r15Multiple: 2, onePerProcessType: false }),
+    'performance-l': Object.freeze({ name: 'performance-l', memoryMb: 14336, cpuShare: 8, dedicated: true, priceUsd: 500, freeHoursWeight: 1, boot, r15Multiple: 2, onePerProcessType: false }),
   }),
   router: Object.freeze({ timeoutUs: 30_000_000, backlogPerDyno: 200, ...ROUTER_CONNECT }),
   billing: Object.freeze({ pricePer: 'month', freeHoursPerMonth: 0, monthUs: 30 * DAY_US, billCrashed: true }),

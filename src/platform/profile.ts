@@ -23,6 +23,8 @@ export interface DynoSize {
   readonly boot: ServiceDistribution;
   /** Memory at which the dyno is killed (R15), as a multiple of its quota. */
   readonly r15Multiple: number;
+  /** Eco and Basic run at most one dyno per process type. */
+  readonly onePerProcessType: boolean;
 }
 
 /** Router limits of an era. */

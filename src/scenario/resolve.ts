@@ -98,6 +98,7 @@ export function mergeProfile(s: ScenarioFile, readSamples: SampleReader, problem
       freeHoursWeight: ov.freeHoursWeight ?? prev?.freeHoursWeight ?? 1,
       boot: ov.boot === undefined ? (prev?.boot ?? anyBase.boot) : resolveService(ov.boot, `platform.sizes.${name}.boot`, readSamples, problems),
       r15Multiple: ov.r15Multiple ?? prev?.r15Multiple ?? anyBase.r15Multiple,
+      onePerProcessType: prev?.onePerProcessType ?? false,
     };
     for (const k of ['memory', 'cpuShare', 'priceUsd'] as const) {
       const v = k === 'memory' ? merged.memoryMb : merged[k];
@@ -275,6 +276,9 @@ export function resolveScenario(
   const web = s.formation.web;
   const maxWeb = Math.max(web.count, ...s.events.map((e) => e.scale?.web ?? 0));
   const events = resolveEvents(s.events, platform, maxWeb, problems);
+  if (size?.onePerProcessType === true && maxWeb > 1) {
+    problems.push({ path: 'formation.web.count', message: `expected at most 1: ${size.name} dynos run one per process type, got ${maxWeb}` });
+  }
   const m = web.memory;
   const memoryModel: MemoryModel | null =
     m === undefined ? null : Object.freeze({ baseMb: m.base, perRequestMb: m.perRequest, leakMbPerH: m.leak, cacheMb: m.cache, swapSlowdown: m.swapSlowdown });
