@@ -26,6 +26,7 @@ import type { DynoUsage } from '../billing/bill.ts';
 import * as say from '../logs/format.ts';
 import { DynoMemory, type MetricsSample } from './DynoMemory.ts';
 import { NoisyNeighbours } from './NoisyNeighbours.ts';
+import { epochOf, indexOf, pack } from './eventArg.ts';
 
 /** Dyno states, as Heroku names them. */
 export const DOWN = 0;
@@ -65,9 +66,6 @@ export interface PlatformCounts {
   placementWaitUs: number;
 }
 
-/** Event args carry an index and the epoch it was scheduled in. */
-const CAP = 1 << 16;
-const pack = (i: number, epoch: number): number => i + CAP * epoch;
 
 export class DynoManager implements RouterGate {
   readonly counts: PlatformCounts = { hostFailures: 0, dynoCrashes: 0, relocations: 0, restarts: 0, cycles: 0, r10: 0, r12: 0, r14: 0, r15: 0, placementWaitUs: 0 };
@@ -112,6 +110,8 @@ export class DynoManager implements RouterGate {
   private crashOnBoot = 0;
 
   // Per block.
+  /** Old processes draining after SIGTERM: their slot and host. */
+  private readonly stopping = new Map<number, { slot: number; host: number }>();
   private blockHost: Int32Array;
   private blockEpoch: Float64Array;
   /** 0: not routed; 1: routed; 2: routed but quarantined. */
@@ -176,17 +176,17 @@ export class DynoManager implements RouterGate {
     this.neighbours = p.noisyNeighbours !== null && !s.web.size.dedicated ? new NoisyNeighbours(engine, this.fleet.count, p.noisyNeighbours, streams.stream('neighbours'), () => this.refreshSlowAll()) : null;
 
     this.k = {
-      up: engine.register((a) => this.onUp(a % CAP, Math.floor(a / CAP))),
-      bootFailed: engine.register((a) => this.onBootFailed(a % CAP, Math.floor(a / CAP))),
+      up: engine.register((a) => this.onUp(indexOf(a), epochOf(a))),
+      bootFailed: engine.register((a) => this.onBootFailed(indexOf(a), epochOf(a))),
       crash: engine.register((a) => this.ifCurrent(a, (slot) => this.die(slot, 'crash', say.processExited(1)))),
       restart: engine.register((a) => this.ifCurrent(a, (slot) => this.startProcess(slot, 'restart'))),
       cycle: engine.register((a) => this.ifCurrent(a, (slot) => this.cycle(slot))),
-      routeUpdate: engine.register((a) => this.onRouteUpdate(a % CAP, Math.floor(a / CAP))),
-      stopped: engine.register((a) => this.onStopped(a % CAP, Math.floor(a / CAP))),
-      quarantineEnd: engine.register((a) => this.onQuarantineEnd(a % CAP, Math.floor(a / CAP))),
-      hostFail: engine.register((a) => this.onRandomHostFailure(a % CAP, Math.floor(a / CAP))),
-      hostRepair: engine.register((a) => this.onHostRepair(a % CAP, Math.floor(a / CAP))),
-      detect: engine.register((a) => this.onDetect(a % CAP)),
+      routeUpdate: engine.register((a) => this.onRouteUpdate(indexOf(a), epochOf(a))),
+      stopped: engine.register((a) => this.onStopped(indexOf(a), epochOf(a))),
+      quarantineEnd: engine.register((a) => this.onQuarantineEnd(indexOf(a), epochOf(a))),
+      hostFail: engine.register((a) => this.onRandomHostFailure(indexOf(a), epochOf(a))),
+      hostRepair: engine.register((a) => this.onHostRepair(indexOf(a), epochOf(a))),
+      detect: engine.register((a) => this.onDetect(indexOf(a))),
       scripted: engine.register((i) => this.onScripted(i)),
     };
   }
@@ -344,8 +344,8 @@ export class DynoManager implements RouterGate {
 
   /** Runs `f(slot)` if the event packed in `arg` belongs to the slot's current process. */
   private ifCurrent(arg: number, f: (slot: number) => void): void {
-    const slot = arg % CAP;
-    if (Math.floor(arg / CAP) === this.epoch[slot]) f(slot);
+    const slot = indexOf(arg);
+    if (epochOf(arg) === this.epoch[slot]) f(slot);
   }
 
   /** Starts a new process on `slot` (placing it on a host first); the slot is `starting` until it binds its port. */
@@ -545,8 +545,6 @@ export class DynoManager implements RouterGate {
     this.engine.at(killed ? graceEndUs : drainedUs, this.k.stopped, pack(b, this.blockEpoch[b]! * 2 + (killed ? 1 : 0)));
     this.stopping.set(b, { slot, host: h });
   }
-
-  private readonly stopping = new Map<number, { slot: number; host: number }>();
 
   private onStopped(b: number, packed: number): void {
     const e = Math.floor(packed / 2);
@@ -760,10 +758,5 @@ export class DynoManager implements RouterGate {
   /** R14/R15 from the memory model: R15 kills the process, which restarts like a crash. */
   memoryKill(slot: number): void {
     if (this.state[slot] === UP || this.state[slot] === STARTING) this.die(slot, 'R15', say.processExited(137));
-  }
-
-  /** The dyno's uuid as logged (heroku.<app>.<uuid>) is derived from its incarnation. */
-  hostOf(slot: number): number {
-    return this.host[slot]!;
   }
 }

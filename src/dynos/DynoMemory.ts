@@ -15,6 +15,7 @@ import { LoadAverage } from './loadAverage.ts';
 import { appId, dynoUuid } from '../logs/ids.ts';
 import * as say from '../logs/format.ts';
 import type { DynoLog } from './DynoManager.ts';
+import { epochOf, indexOf, pack } from './eventArg.ts';
 
 export const SAMPLE_US = 20_000_000;
 const PAGES_PER_MB = 256;
@@ -89,8 +90,8 @@ export class DynoMemory {
     this.pgpgin = new Float64Array(slots);
     this.pgpgout = new Float64Array(slots);
     this.tickKind = engine.register((arg) => {
-      const slot = arg % 65536;
-      if (Math.floor(arg / 65536) === this.host.epoch[slot]) this.sample(slot);
+      const slot = indexOf(arg);
+      if (epochOf(arg) === this.host.epoch[slot]) this.sample(slot);
     });
   }
 
@@ -103,7 +104,7 @@ export class DynoMemory {
     this.pgpgin[slot] = 0;
     this.pgpgout[slot] = 0;
     this.setSwapFactor(b, 1);
-    this.engine.at(nowUs + SAMPLE_US, this.tickKind, slot + 65536 * this.host.epoch[slot]!);
+    this.engine.at(nowUs + SAMPLE_US, this.tickKind, pack(slot, this.host.epoch[slot]!));
   }
 
   /** Block `b`'s process is gone. */
@@ -133,7 +134,7 @@ export class DynoMemory {
     load.update((busyUs - this.lastBusyUs[slot]!) / dtUs, dtUs);
     this.lastUs[slot] = now;
     this.lastBusyUs[slot] = busyUs;
-    this.engine.at(now + SAMPLE_US, this.tickKind, slot + 65536 * this.host.epoch[slot]!);
+    this.engine.at(now + SAMPLE_US, this.tickKind, pack(slot, this.host.epoch[slot]!));
 
     const quotaMb = this.s.web.size.memoryMb;
     const m = this.s.web.memory;

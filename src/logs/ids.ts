@@ -19,6 +19,8 @@ const TAG_REQUEST = 0x52455131;
 const TAG_DYNO = 0x44594e4f;
 const TAG_APP = 0x41505031;
 const TAG_FWD = 0x46574431;
+const TAG_SAMPLE = 0x534d504c;
+const TAG_BYTES = 0x42595445;
 
 function mixIn(h: number, word: number): number {
   let k = Math.imul(word, C1);
@@ -79,6 +81,16 @@ export function requestId(seed: number, index: number): string {
  */
 export function dynoUuid(seed: number, incarnation: number): string {
   return uuid(TAG_DYNO, seed, incarnation);
+}
+
+/** A uniform number in [0, 1) for request `index`, deciding whether its router line is logged (no random stream is touched). */
+export function logSampleUnit(seed: number, index: number): number {
+  return hash(TAG_SAMPLE, seed, index, 0) / TWO_32;
+}
+
+/** The response size in the router's `bytes=` of a served request: 512 to 16 895 bytes. */
+export function responseBytes(seed: number, index: number): number {
+  return 512 + (hash(TAG_BYTES, seed, index, 0) % 16_384);
 }
 
 /** The app's numeric id in runtime metrics' `dyno=heroku.<app id>.<uuid>`: seven digits. */

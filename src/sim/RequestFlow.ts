@@ -87,7 +87,7 @@ export class RequestFlow implements OrderedSource {
   /** When the last client got its answer. */
   lastResponseUs = 0;
   /** Requests waiting at the router for a dyno (H20/H99 holds, connection retries). */
-  pending = 0;
+  waitingAtRouter = 0;
 
   private readonly tier: WebTier;
   private readonly engine: Engine;
@@ -255,7 +255,7 @@ export class RequestFlow implements OrderedSource {
     this.retryBuf[o + 1] = serviceUs;
     this.retryBuf[o + 2] = index;
     this.retryBuf[o + 3] = attempt + 1;
-    this.pending++;
+    this.waitingAtRouter++;
     this.engine.at(atUs, this.retryKind, r);
   }
 
@@ -263,7 +263,7 @@ export class RequestFlow implements OrderedSource {
     const o = 4 * r;
     const b = this.retryBuf;
     this.retryFree.push(r);
-    this.pending--;
+    this.waitingAtRouter--;
     this.route(b[o]!, nowUs, b[o + 1]!, b[o + 2]!, b[o + 3]!);
   }
 
@@ -276,7 +276,7 @@ export class RequestFlow implements OrderedSource {
     h.push(index);
     h.push(code);
     h.push(deadline);
-    this.pending++;
+    this.waitingAtRouter++;
     if (this.holdTimerUs === Infinity) {
       this.holdTimerUs = deadline;
       this.engine.at(deadline, this.holdKind);
@@ -292,7 +292,7 @@ export class RequestFlow implements OrderedSource {
       const serviceUs = h.at(1);
       const index = h.at(2);
       h.dropFirst(5);
-      this.pending--;
+      this.waitingAtRouter--;
       this.route(arrivalUs, nowUs, serviceUs, index, 1);
     }
   }
@@ -305,7 +305,7 @@ export class RequestFlow implements OrderedSource {
       const index = h.at(2);
       const code = h.at(3);
       h.dropFirst(5);
-      this.pending--;
+      this.waitingAtRouter--;
       this.fail(code, arrivalUs, nowUs, index, -1, false);
     }
     if (h.length > 0) {
@@ -373,11 +373,6 @@ export class RequestFlow implements OrderedSource {
       this.latency.record(clientNowUs);
     }
     if (this.log !== null && tag >= 0) this.log.amend(tag, H13, nowUs);
-  }
-
-  /** Requests held at the router or waiting to retry a connection. */
-  get waitingAtRouter(): number {
-    return this.pending;
   }
 
   private advance(): void {

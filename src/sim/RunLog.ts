@@ -6,7 +6,7 @@
  */
 import { LineBuffer } from '../logs/LineBuffer.ts';
 import { logLine, routerMessage, type RouterLogRecord } from '../logs/format.ts';
-import { fwdAddress, requestId } from '../logs/ids.ts';
+import { fwdAddress, logSampleUnit, requestId, responseBytes } from '../logs/ids.ts';
 import type { Scenario } from '../scenario/resolve.ts';
 import type { DynoLog } from '../dynos/DynoManager.ts';
 import { DROPPED, type RequestLogSink } from './RequestFlow.ts';
@@ -36,7 +36,7 @@ export class RunLog implements DynoLog, RequestLogSink {
   private readonly era: 'heroku-2013' | 'heroku-2025';
   private readonly appName: string;
   private readonly host: string;
-  private readonly threshold: number;
+  private readonly sampleRate: number;
   private readonly buffer = new LineBuffer();
   private readonly pending = new Map<number, Pending>();
   private nextTag = 0;
@@ -48,17 +48,12 @@ export class RunLog implements DynoLog, RequestLogSink {
     this.era = s.platform.name === 'heroku-2013' ? 'heroku-2013' : 'heroku-2025';
     this.appName = s.name.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
     this.host = `${this.appName}.herokuapp.com`;
-    this.threshold = Math.floor(opts.sampleRate * 2 ** 32);
+    this.sampleRate = opts.sampleRate;
   }
 
   /** Whether request `index` is logged: a hash of the seed and index, so sampling draws no random numbers. */
   sampled(index: number): boolean {
-    if (this.threshold >= 2 ** 32) return true;
-    let h = Math.imul(index ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(this.seed + 0x632be5ab, 0xc2b2ae35);
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x7feb352d);
-    h ^= h >>> 15;
-    return h >>> 0 < this.threshold;
+    return this.sampleRate >= 1 || logSampleUnit(this.seed, index) < this.sampleRate;
   }
 
   record(index: number, arrivalUs: number, dispatchUs: number, answeredUs: number, slot: number, code: number): number {
@@ -118,7 +113,7 @@ export class RunLog implements DynoLog, RequestLogSink {
       connectMs: reached ? ms(p.dispatchUs - p.arrivalUs) : null,
       serviceMs: reached ? ms(p.answeredUs - p.dispatchUs) : null,
       status: code === null ? 200 : 503,
-      bytes: !reached ? null : code === null ? 512 + (requestId(this.seed, p.index).charCodeAt(0) % 16) * 997 : 0,
+      bytes: !reached ? null : code === null ? responseBytes(this.seed, p.index) : 0,
       protocol: 'https',
       code,
     };

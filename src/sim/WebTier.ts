@@ -432,5 +432,3 @@ export class WebTier implements DynoLoad {
     this.blocks = n;
   }
 }
-
-export { END, START };
