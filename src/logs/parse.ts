@@ -130,7 +130,7 @@ const INT_RE = /^\d+$/;
  * @throws LogParseError when the line is not from the router, lacks a field, holds a
  * malformed number, or carries a code dynosim does not model (H15, H80 …).
  */
-export function parseRouterLine(parsed: ParsedLogLine): RouterLogRecord {
+export function parseRouterLine(parsed: ParsedLogLine, opts: { anyCode?: boolean } = {}): RouterLogRecord {
   if (parsed.source !== 'heroku' || parsed.proc !== 'router') {
     throw new LogParseError(`not a router line: it comes from ${parsed.source}[${parsed.proc}]`);
   }
@@ -143,11 +143,11 @@ export function parseRouterLine(parsed: ParsedLogLine): RouterLogRecord {
   const codeText = f['code'];
   let code: RouterLogRecord['code'] = null;
   if (codeText !== undefined) {
-    if (!isRouterCode(codeText)) {
+    if (!isRouterCode(codeText) && !(opts.anyCode === true && /^H\d\d$/.test(codeText))) {
       throw new LogParseError(`router code ${quoteForError(codeText)} is not one dynosim models (${ROUTER_CODES.join(', ')})`);
     }
     if (at === 'info') throw new LogParseError(`router line has at=info with code=${codeText}`);
-    code = codeText;
+    code = codeText as RouterLogRecord['code'];
   } else if (at === 'error') {
     throw new LogParseError('router line has at=error but no code=');
   }
