@@ -10,6 +10,7 @@ import { loadScenario } from '../scenario/load.ts';
 import { scenarioJsonSchema } from '../scenario/schema.ts';
 import { VERSION } from '../version.ts';
 import { runCommand } from './commands/run.ts';
+import { registerFit } from './commands/fit.ts';
 
 import { UsageError } from './UsageError.ts';
 
@@ -64,6 +65,8 @@ export function buildProgram(): Command {
       const s = await loadScenario(file, { set: opts.set });
       process.stdout.write(`${file}: ok (${s.name}, ${s.platform.name}, ${s.web.count} × ${s.web.size.name} web)\n`);
     });
+
+  registerFit(program);
 
   program
     .command('schema')
