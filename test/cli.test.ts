@@ -132,10 +132,11 @@ const BAD: Array<[string, string, string[]]> = [
     'broken.yaml: traffic.service: give exactly one of sigma or p99',
   ]],
   ['a rate expression with an unknown name', 'name: b\nduration: 1h\nformation: { web: { count: 1, size: basic } }\ntraffic: { rate: "10 + foo*t", service: { distribution: exponential, mean: 1s } }', [
-    'broken.yaml: traffic.rate: the rate expression "10 + foo*t" cannot be evaluated: Undefined symbol foo',
+    'broken.yaml: traffic.rate: unknown variable foo in the rate expression "10 + foo*t" (the variables are t, minute, hour, day; units are written as in 30 min or 100/min)',
   ]],
   ['a warm-up as long as the run, a missing field', 'name: b\nduration: 1h\nwarmup: 2h\nformation: { web: { count: 1, size: basic } }', [
-    'broken.yaml: traffic: missing (this field is required)',
+    'broken.yaml: warmup: expected a warm-up shorter than the duration',
+    'broken.yaml: traffic: missing (web dynos need traffic: give traffic, or scale web to count: 0)',
   ]],
   ['an empirical file that is not there', 'name: b\nduration: 1h\nformation: { web: { count: 1, size: basic } }\ntraffic: { rate: 1/s, service: { distribution: empirical, file: nowhere.csv } }', [
     'broken.yaml: traffic.service.file: no such file: nowhere.csv',
@@ -194,14 +195,14 @@ test('schema exports a JSON Schema that knows the fields', (t) => {
   const schema = JSON.parse(r.stdout);
   t.is(schema.type, 'object');
   t.false(schema.additionalProperties);
-  t.deepEqual(Object.keys(schema.properties.formation.properties.web.properties).sort(), ['command', 'concurrency', 'count', 'crashRate', 'memory', 'size']);
+  t.deepEqual(Object.keys(schema.properties.formation.additionalProperties.properties).sort(), ['command', 'concurrency', 'count', 'cpuBound', 'crashRate', 'memory', 'queue', 'size']);
   t.truthy(schema.properties.duration.pattern);
 });
 
 test('validate accepts every shipped scenario', (t) => {
   for (const f of ['two-web-dynos.yaml', 'random-vs-shared-queue/random.yaml', 'random-vs-shared-queue/shared-queue.yaml',
     'unicorn-workers/concurrency-1.yaml', 'unicorn-workers/concurrency-2.yaml', 'unicorn-workers/concurrency-4.yaml',
-    'requests-outlive-30s.yaml', 'bench/canonical.yaml']) {
+    'requests-outlive-30s.yaml', 'bench/canonical.yaml', 'web-and-workers.yaml', 'nightly-jobs.yaml']) {
     const r = dynosim(['validate', join(ROOT, 'scenarios', f)]);
     t.is(r.status, 0, `${f}: ${r.stderr}`);
   }

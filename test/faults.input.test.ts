@@ -20,7 +20,7 @@ const BASE = {
   traffic: { rate: '1/s', service: { distribution: 'exponential', mean: '100ms' } },
 };
 
-const EVENT_KINDS = 'failHost, zoneDown, release, restart, crash, scale';
+const EVENT_KINDS = 'failHost, zoneDown, release, restart, crash, scale, traffic, run';
 const DURATION_HINT = 'a duration with a unit (250ms, 30s, 10m, 2h, 30d)';
 
 async function problemsOf(over: Record<string, unknown>): Promise<readonly Problem[]> {
@@ -47,7 +47,7 @@ const BAD: ReadonlyArray<[string, Record<string, unknown>, Problem[]]> = [
     { path: 'events.0', message: `expected exactly one of ${EVENT_KINDS}` },
   ]],
   ['for on a crash event', { events: [{ at: '10m', crash: 'web.1', for: '5m' }] }, [
-    { path: 'events.0.for', message: 'only failHost and zoneDown events last for a while' },
+    { path: 'events.0.for', message: 'only failHost, zoneDown and traffic events last for a while' },
   ]],
   ['at past the duration', { events: [{ at: '10m', restart: 'web' }, { at: '2h', crash: 'web.1' }] }, [
     { path: 'events.1.at', message: 'expected a time before the end of the run (duration 1h)' },
@@ -71,10 +71,10 @@ const BAD: ReadonlyArray<[string, Record<string, unknown>, Problem[]]> = [
     { path: 'events.0.crash', message: 'expected one of the web dynos web.1 to web.2, got "web.9"' },
   ]],
   ['crash of every web dyno at once', { events: [{ at: '10m', crash: 'web' }] }, [
-    { path: 'events.0.crash', message: 'expected a web dyno such as web.2, got "web"' },
+    { path: 'events.0.crash', message: 'expected a dyno such as web.2, got "web"' },
   ]],
   ['restart worker', { events: [{ at: '10m', restart: 'worker' }] }, [
-    { path: 'events.0.restart', message: 'expected web or a web dyno such as web.2, got "worker"' },
+    { path: 'events.0.restart', message: 'expected a process type or dyno such as web or worker.2 (the formation has web), got "worker"' },
   ]],
   ['an unknown placement policy', { platform: { profile: 'heroku-2013', hosts: { placement: 'best-fit' } } }, [
     { path: 'platform.hosts.placement', message: 'expected one of spread, random, first-fit, bin-pack, got "best-fit"' },
@@ -125,7 +125,7 @@ test('every problem with the events is reported at once, each naming its event',
     { path: 'events.0.failHost', message: 'expected a host from 1 to 102, got 500' },
     { path: 'events.1.zoneDown', message: 'expected one of the zones us-east-1a, us-east-1b, us-east-1c, got "mars"' },
     { path: 'events.2.crash', message: 'expected one of the web dynos web.1 to web.2, got "web.3"' },
-    { path: 'events.3.restart', message: 'expected web or a web dyno such as web.2, got "worker.1"' },
+    { path: 'events.3.restart', message: 'expected a process type or dyno such as web or worker.2 (the formation has web), got "worker.1"' },
   ]);
   const e = await t.throwsAsync(scenarioFromObject({ ...BASE, events: [{ at: '10m', crash: 'web.9' }] }, { label: 'faults.yaml' }));
   t.deepEqual((e as ScenarioError).lines(), ['faults.yaml: events.0.crash: expected one of the web dynos web.1 to web.2, got "web.9"']);
@@ -171,10 +171,10 @@ test('the same fields with good values are accepted and resolved', async (t) => 
     [
       { kind: 'fail-host', atUs: 600_000_000, host: 3, forUs: 300_000_000 },
       { kind: 'zone-down', atUs: 1_200_000_000, zone: 1, forUs: null },
-      { kind: 'restart', atUs: 1_800_000_000, dyno: null },
+      { kind: 'restart', atUs: 1_800_000_000, process: 0, dyno: null },
       { kind: 'release', atUs: 2_400_000_000, crashOnBoot: 1 },
       { kind: 'release', atUs: 2_700_000_000, crashOnBoot: 0 },
-      { kind: 'crash', atUs: 3_000_000_000, dyno: 1 },
+      { kind: 'crash', atUs: 3_000_000_000, process: 0, dyno: 1 },
     ],
     'in time order, hosts and dynos counted from 0',
   );

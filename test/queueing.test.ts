@@ -122,7 +122,7 @@ test('lognormal service matches the Pollaczek–Khinchine M/G/1 mean wait', asyn
   // σ = 1: Var[S] = (e − 1)·E[S]², so E[S²] is 1.36 times the exponential's. ρ = 0.7.
   // A heavier tail gives noisier replications, hence 20 of them (1.75·10^6 requests).
   const obj = { ...MM1_BASE, traffic: { rate: '70/s', service: { distribution: 'lognormal', mean: '100ms', sigma: 1 } } };
-  const dist = (await scenarioFromObject(obj)).traffic.service;
+  const dist = (await scenarioFromObject(obj)).traffic.classes[0]!.service!;
   t.true(Math.abs(dist.varianceUs2 / dist.meanUs ** 2 - Math.expm1(1)) < 1e-9); // the σ asked for
   const q = mg1(7, dist.meanUs / 1e6, dist.varianceUs2 / 1e12);
   const runs = await replicate(obj, 20);

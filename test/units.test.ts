@@ -58,10 +58,10 @@ test('a scenario resolves with defaults and units in engine units', async (t) =>
   t.is(s.web.concurrency, 1);
   t.is(s.web.size.memoryMb, 512);
   t.is(s.router.policy, 'random');
-  t.deepEqual(s.traffic.rate.kind === 'constant' && s.traffic.rate.perS, 150);
+  t.deepEqual(s.traffic.rate?.kind === 'constant' && s.traffic.rate.perS, 150);
   // median 100 ms and p99 1 s: sigma = ln(10)/z99, mean = median·exp(sigma²/2).
   const sigma = Math.log(10) / 2.3263478740408408;
-  t.true(Math.abs(s.traffic.service.meanUs - 100_000 * Math.exp((sigma * sigma) / 2)) < 1e-6);
+  t.true(Math.abs(s.traffic.classes[0]!.service!.meanUs - 100_000 * Math.exp((sigma * sigma) / 2)) < 1e-6);
   t.true(Object.isFrozen(s));
 });
 

@@ -1,31 +1,31 @@
 /**
- * The dyno manager: it places web dynos on hosts, boots them, tells the router when they
- * are up, and restarts, cycles, relocates and stops them. Everything here is a scheduled
- * event on the engine's heap; requests never pass through it. A dyno's process is a
- * block of the web tier (see WebTier): when the process dies, the tier hands back the
- * requests it held and the request flow overturns their outcomes.
+ * The dyno manager of one process type: it places its dynos on hosts, boots them, tells
+ * the router (or the job queue) when they are up, and restarts, cycles, relocates and
+ * stops them. Everything here is a scheduled event on the engine's heap; requests and
+ * jobs never pass through it. A dyno's process is a block of the type's tier (see
+ * WebTier): when the process dies, the tier hands back the work it held and the request
+ * or job flow overturns its outcomes.
  *
- * Web dynos are slots web.1 … web.N. Each start of a process on a slot is an
+ * Dynos are slots web.1 … web.N (worker.1 …). Each start of a process on a slot is an
  * incarnation with its own block and host; `epoch[slot]` counts them, and every event
  * scheduled for a slot carries the epoch it was scheduled in, so that events of a
  * process that has since died are ignored instead of cancelled.
  */
 import type { Engine } from '../engine/Engine.ts';
 import type { Streams, Uniform } from '../engine/streams.ts';
-import type { Scenario } from '../scenario/resolve.ts';
-import type { RequestFlow, RouterGate } from '../sim/RequestFlow.ts';
+import type { ProcessSpec, Scenario } from '../scenario/resolve.ts';
+import type { RouterGate } from '../sim/RequestFlow.ts';
+import type { TrackRing } from '../sim/TrackRing.ts';
 import { H10, H14, H20, H99, HOLD } from '../sim/RequestFlow.ts';
 import { REACHABLE, REFUSES, SILENT, type WebTier } from '../sim/WebTier.ts';
-import { HostFleet } from './hosts/HostFleet.ts';
-import type { PlacementPolicy } from './placement/PlacementPolicy.ts';
-import { createPlacement, type PlacementPolicyName } from './placement/policies.ts';
+import type { HostManager, HostTenant } from './HostManager.ts';
+import type { PlacementRequest } from './hosts/HostFleet.ts';
 import { CrashSeries } from './restart/CrashSeries.ts';
 import { createRestartPolicy, type RestartPolicyName } from './restart/policies.ts';
 import type { RestartPolicy } from './restart/RestartPolicy.ts';
 import type { DynoUsage } from '../billing/bill.ts';
 import * as say from '../logs/format.ts';
 import { DynoMemory, type MetricsSample } from './DynoMemory.ts';
-import { NoisyNeighbours } from './NoisyNeighbours.ts';
 import { epochOf, indexOf, pack } from './eventArg.ts';
 
 /** Dyno states, as Heroku names them. */
@@ -48,12 +48,19 @@ export interface LifecycleEvent {
 
 /** Where the manager's log lines go: `heroku[web.N]: message`. */
 export interface DynoLog {
-  dyno(tUs: number, slot: number, message: string): void;
+  dyno(tUs: number, dyno: string, message: string): void;
+}
+
+/** What a process type's dynos serve: requests (RequestFlow) or jobs (JobFlow). */
+export interface WorkFlow {
+  /** A request or job held by block `b`, whose process just died (its TrackRing record at `o`). */
+  lost(ring: TrackRing, o: number, b: number): void;
+  /** A dyno can take work again. */
+  releaseHeld(nowUs: number): void;
 }
 
 /** What happened to the platform during a run (summary.json's `platform`). */
 export interface PlatformCounts {
-  hostFailures: number;
   dynoCrashes: number;
   relocations: number;
   restarts: number;
@@ -67,26 +74,30 @@ export interface PlatformCounts {
 }
 
 
-export class DynoManager implements RouterGate {
-  readonly counts: PlatformCounts = { hostFailures: 0, dynoCrashes: 0, relocations: 0, restarts: 0, cycles: 0, r10: 0, r12: 0, r14: 0, r15: 0, placementWaitUs: 0 };
-  readonly fleet: HostFleet;
-  /** Web dynos in the formation now. */
+export function newPlatformCounts(): PlatformCounts {
+  return { dynoCrashes: 0, relocations: 0, restarts: 0, cycles: 0, r10: 0, r12: 0, r14: 0, r15: 0, placementWaitUs: 0 };
+}
+
+export class DynoManager implements RouterGate, HostTenant {
+  readonly counts: PlatformCounts;
+  readonly proc: ProcessSpec;
+  /** Dynos of the type in the formation now. */
   formation: number;
-  /** Web dynos up (serving) now. */
+  /** Dynos of the type up (serving) now. */
   upCount = 0;
 
   private readonly s: Scenario;
   private readonly engine: Engine;
-  private readonly tier: WebTier;
-  private readonly flow: RequestFlow;
+  readonly tier: WebTier;
+  private readonly flow: WorkFlow;
+  private readonly ids: { incarnations: number };
+  private readonly hosts: HostManager;
   private readonly onEvent: (e: LifecycleEvent) => void;
   private readonly log: DynoLog | null;
-  private readonly placement: PlacementPolicy;
   private readonly restartPolicy: RestartPolicy;
-  private readonly req: { memoryMb: number; dedicated: boolean };
+  private readonly req: PlacementRequest;
   readonly memory: DynoMemory | null;
-  private readonly neighbours: NoisyNeighbours | null;
-  private readonly u: { boot: Uniform; crashes: Uniform; cycling: Uniform; placement: Uniform; hosts: Uniform };
+  private readonly u: { boot: Uniform; crashes: Uniform; cycling: Uniform };
   private readonly bootBuf = new Float64Array(1);
   private readonly fillBoot: (out: Float64Array) => void;
 
@@ -106,7 +117,6 @@ export class DynoManager implements RouterGate {
   private readonly waiting: number[] = [];
   private readonly usageOpenUs: Float64Array;
   readonly usages: DynoUsage[] = [];
-  private incarnations = 0;
   private crashOnBoot = 0;
 
   // Per block.
@@ -117,42 +127,39 @@ export class DynoManager implements RouterGate {
   /** 0: not routed; 1: routed; 2: routed but quarantined. */
   private route: Uint8Array;
 
-  // Per host.
-  private readonly hostEpoch: Float64Array;
-
-  private readonly k: Record<
-    'up' | 'bootFailed' | 'crash' | 'restart' | 'cycle' | 'routeUpdate' | 'stopped' | 'quarantineEnd' | 'hostFail' | 'hostRepair' | 'detect' | 'scripted',
-    number
-  >;
+  private readonly k: Record<'up' | 'bootFailed' | 'crash' | 'restart' | 'cycle' | 'routeUpdate' | 'stopped' | 'quarantineEnd', number>;
 
   constructor(
     engine: Engine,
     s: Scenario,
+    proc: ProcessSpec,
+    hosts: HostManager,
     tier: WebTier,
-    flow: RequestFlow,
+    flow: WorkFlow,
     streams: Streams,
-    slots: number,
+    counts: PlatformCounts,
+    /** Process starts so far, over every process type: each start's number names its dyno id in the logs. */
+    ids: { incarnations: number },
     out: { onEvent: (e: LifecycleEvent) => void; log: DynoLog | null; onMetrics: ((m: MetricsSample) => void) | null },
   ) {
     this.s = s;
+    this.proc = proc;
     this.engine = engine;
+    this.hosts = hosts;
     this.tier = tier;
     this.flow = flow;
+    this.counts = counts;
+    this.ids = ids;
     this.onEvent = out.onEvent;
     this.log = out.log;
     const p = s.platform;
-    this.fleet = new HostFleet({ zones: p.hosts.zones, hostsPerZone: p.hosts.hostsPerZone, memoryMb: p.hosts.memoryMb, slots: p.hosts.slots });
-    this.placement = createPlacement(p.hosts.placement as PlacementPolicyName);
+    const slots = proc.maxCount;
     this.restartPolicy = createRestartPolicy(p.dynoManager.restartPolicy as RestartPolicyName, { stableAfterUs: p.dynoManager.stableAfterUs });
-    this.req = { memoryMb: s.web.size.memoryMb, dedicated: s.web.size.dedicated };
-    this.u = {
-      boot: streams.stream('boot'),
-      crashes: streams.stream('crashes'),
-      cycling: streams.stream('cycling'),
-      placement: streams.stream('placement'),
-      hosts: streams.stream('hosts'),
-    };
-    this.fillBoot = s.web.size.boot.filler(this.u.boot);
+    this.req = { memoryMb: proc.size.memoryMb, dedicated: proc.size.dedicated };
+    // Web keeps the plain stream names; other process types draw from their own.
+    const named = (name: string): Uniform => streams.stream(proc.type === 'web' ? name : `${name}/${proc.type}`);
+    this.u = { boot: named('boot'), crashes: named('crashes'), cycling: named('cycling') };
+    this.fillBoot = proc.size.boot.filler(this.u.boot);
     this.formation = 0;
     this.state = new Uint8Array(slots);
     this.block = new Int32Array(slots).fill(-1);
@@ -168,12 +175,10 @@ export class DynoManager implements RouterGate {
     this.blockHost = new Int32Array(0);
     this.blockEpoch = new Float64Array(0);
     this.route = new Uint8Array(0);
-    this.hostEpoch = new Float64Array(this.fleet.count);
     this.memory =
-      s.web.memory !== null || s.runtimeMetrics
-        ? new DynoMemory(engine, this, tier, s, slots, { log: out.log, onMetrics: out.onMetrics })
+      proc.memory !== null || s.runtimeMetrics
+        ? new DynoMemory(engine, this, tier, s, proc, { log: out.log, onMetrics: out.onMetrics })
         : null;
-    this.neighbours = p.noisyNeighbours !== null && !s.web.size.dedicated ? new NoisyNeighbours(engine, this.fleet.count, p.noisyNeighbours, streams.stream('neighbours'), () => this.refreshSlowAll()) : null;
 
     this.k = {
       up: engine.register((a) => this.onUp(indexOf(a), epochOf(a))),
@@ -184,32 +189,23 @@ export class DynoManager implements RouterGate {
       routeUpdate: engine.register((a) => this.onRouteUpdate(indexOf(a), epochOf(a))),
       stopped: engine.register((a) => this.onStopped(indexOf(a), epochOf(a))),
       quarantineEnd: engine.register((a) => this.onQuarantineEnd(indexOf(a), epochOf(a))),
-      hostFail: engine.register((a) => this.onRandomHostFailure(indexOf(a), epochOf(a))),
-      hostRepair: engine.register((a) => this.onHostRepair(indexOf(a), epochOf(a))),
-      detect: engine.register((a) => this.onDetect(indexOf(a))),
-      scripted: engine.register((i) => this.onScripted(i)),
     };
+    hosts.add(this);
   }
 
-  /** Brings the formation up at time zero, already running, and schedules the run's platform events. */
+  /** Brings the type's dynos up at time zero, already running. */
   start(): void {
-    const s = this.s;
-    for (let slot = 0; slot < s.web.count; slot++) this.enterFormation(slot, true);
-    this.formation = s.web.count;
-    s.events.forEach((e, i) => this.engine.at(e.atUs, this.k.scripted, i));
-    if (Number.isFinite(s.platform.hosts.mtbfUs)) {
-      for (let h = 0; h < this.fleet.count; h++) this.scheduleRandomFailure(h);
-    }
-    this.neighbours?.start();
+    for (let slot = 0; slot < this.proc.count; slot++) this.enterFormation(slot, true);
+    this.formation = this.proc.count;
   }
 
-  /** Whether anything in the run can stop a dyno's process (if not, requests need not be tracked). */
-  static mayStopDynos(s: Scenario): boolean {
+  /** Whether anything in the run can stop a process of type `p` (if not, its work need not be tracked). */
+  static mayStopDynos(s: Scenario, p: ProcessSpec = s.web): boolean {
     const m = s.platform.dynoManager;
     return (
-      s.events.length > 0 ||
-      s.web.crashRatePerUs > 0 ||
-      s.web.memory !== null ||
+      s.events.some((e) => e.kind !== 'run') ||
+      p.crashRatePerUs > 0 ||
+      p.memory !== null ||
       Number.isFinite(s.platform.hosts.mtbfUs) ||
       (m.cycling && (s.dynoAges === 'random' || m.cycleEveryUs < s.durationUs))
     );
@@ -244,8 +240,8 @@ export class DynoManager implements RouterGate {
 
   // ---- Lifecycle ----
 
-  private dynoName(slot: number): string {
-    return `web.${slot + 1}`;
+  dynoName(slot: number): string {
+    return `${this.proc.type}.${slot + 1}`;
   }
 
   private record(slot: number, from: number | string, to: number | string, reason: string, host = this.host[slot]!): void {
@@ -253,21 +249,16 @@ export class DynoManager implements RouterGate {
     this.onEvent({
       timeUs: this.engine.nowUs,
       dyno: this.dynoName(slot),
-      host: host >= 0 ? this.fleet.hostName(host) : '',
-      zone: host >= 0 ? this.fleet.zoneName(this.fleet.zoneOf(host)) : '',
+      host: host >= 0 ? this.hosts.fleet.hostName(host) : '',
+      zone: host >= 0 ? this.hosts.fleet.zoneName(this.hosts.fleet.zoneOf(host)) : '',
       from: name(from),
       to: name(to),
       reason,
     });
   }
 
-  /** A host's own change of state: a row of events.csv with no dyno. */
-  private hostRecord(h: number, from: string, to: string, reason: string): void {
-    this.onEvent({ timeUs: this.engine.nowUs, dyno: '', host: this.fleet.hostName(h), zone: this.fleet.zoneName(this.fleet.zoneOf(h)), from, to, reason });
-  }
-
   private say(slot: number, message: string): void {
-    this.log?.dyno(this.engine.nowUs, slot, message);
+    this.log?.dyno(this.engine.nowUs, this.dynoName(slot), message);
   }
 
   /** A slot joins the formation: already up at time zero, or started by a scale-up. */
@@ -278,19 +269,19 @@ export class DynoManager implements RouterGate {
       this.startProcess(slot, 'scale');
       return;
     }
-    const h = this.placement.place(this.fleet, this.req, this.u.placement);
+    const h = this.hosts.place(this.req);
     if (h < 0) {
       this.state[slot] = STARTING;
       this.record(slot, DOWN, STARTING, 'scale', -1);
       this.waitForHost(slot);
       return;
     }
-    this.fleet.allocate(h, this.req);
+    this.hosts.fleet.allocate(h, this.req);
     this.host[slot] = h;
     const b = this.newBlock(slot, h);
     this.block[slot] = b;
     this.epoch[slot]!++;
-    this.incarnation[slot] = ++this.incarnations;
+    this.incarnation[slot] = ++this.ids.incarnations;
     // Running already: by default for a random part of the time between daily cycles, as
     // in a formation that has been up for days; or just started, as after a deploy.
     const m = this.s.platform.dynoManager;
@@ -335,8 +326,8 @@ export class DynoManager implements RouterGate {
   private scheduleLife(slot: number, cycleInUs: number): void {
     const now = this.engine.nowUs;
     const e = this.epoch[slot]!;
-    if (this.s.web.crashRatePerUs > 0) {
-      const dt = -Math.log(1 - this.u.crashes()) / this.s.web.crashRatePerUs;
+    if (this.proc.crashRatePerUs > 0) {
+      const dt = -Math.log(1 - this.u.crashes()) / this.proc.crashRatePerUs;
       if (now + dt < this.s.durationUs) this.engine.at(now + dt, this.k.crash, pack(slot, e));
     }
     if (now + cycleInUs < this.s.durationUs) this.engine.at(now + cycleInUs, this.k.cycle, pack(slot, e));
@@ -361,7 +352,7 @@ export class DynoManager implements RouterGate {
     if (!announced) this.say(slot, say.stateChanged(STATE_NAMES[from]!, 'starting'));
     // A crashed dyno restarts where it was, when its host still has room; others are placed anew.
     const last = this.lastHost[slot]!;
-    const h = from === CRASHED && last >= 0 && this.fleet.fits(last, this.req) ? last : this.placement.place(this.fleet, this.req, this.u.placement);
+    const h = from === CRASHED && last >= 0 && this.hosts.fleet.fits(last, this.req) ? last : this.hosts.place(this.req);
     if (h < 0) {
       this.host[slot] = -1;
       this.record(slot, from, STARTING, `${reason}; no host has room`, -1);
@@ -377,14 +368,14 @@ export class DynoManager implements RouterGate {
   }
 
   /** Places dynos waiting for a host, oldest first, while hosts have room. */
-  private placeWaiting(): void {
+  placeWaiting(): void {
     while (this.waiting.length > 0) {
       const slot = this.waiting[0]!;
       if (this.state[slot] !== STARTING || this.host[slot] >= 0) {
         this.waiting.shift();
         continue;
       }
-      const h = this.placement.place(this.fleet, this.req, this.u.placement);
+      const h = this.hosts.place(this.req);
       if (h < 0) return;
       this.waiting.shift();
       this.counts.placementWaitUs += this.engine.nowUs - this.waitingSinceUs[slot]!;
@@ -394,14 +385,14 @@ export class DynoManager implements RouterGate {
 
   private boot(slot: number, h: number, from: number, reason: string): void {
     const now = this.engine.nowUs;
-    this.fleet.allocate(h, this.req);
+    this.hosts.fleet.allocate(h, this.req);
     this.host[slot] = h;
     const b = this.newBlock(slot, h);
     this.block[slot] = b;
-    this.incarnation[slot] = ++this.incarnations;
+    this.incarnation[slot] = ++this.ids.incarnations;
     this.startedUs[slot] = now;
     this.record(slot, from, STARTING, reason);
-    this.say(slot, say.startingProcess(this.s.web.command));
+    this.say(slot, say.startingProcess(this.proc.command));
     const m = this.s.platform.dynoManager;
     this.fillBoot(this.bootBuf);
     const bootUs = this.bootBuf[0]!;
@@ -460,7 +451,7 @@ export class DynoManager implements RouterGate {
     else this.counts.dynoCrashes++;
     this.say(slot, exitLine);
     this.endProcess(b, REFUSES);
-    this.fleet.release(this.host[slot]!, this.req);
+    this.hosts.fleet.release(this.host[slot]!, this.req);
     if (from === UP) this.upCount--;
     this.state[slot] = CRASHED;
     this.epoch[slot]!++;
@@ -472,7 +463,7 @@ export class DynoManager implements RouterGate {
     if (!this.s.platform.billing.billCrashed) this.closeUsage(slot);
     const delayUs = this.series[slot]!.crashed(this.startedUs[slot]!, now);
     this.engine.at(now + delayUs, this.k.restart, pack(slot, this.epoch[slot]!));
-    this.placeWaiting();
+    this.hosts.placeWaiting();
   }
 
   /**
@@ -535,7 +526,7 @@ export class DynoManager implements RouterGate {
       this.tier.cut(b, now, REACHABLE, (ring, o, b) => this.flow.lost(ring, o, b));
       this.tier.release(b, now);
       this.blockEpoch[b]!++;
-      this.fleet.release(h, this.req);
+      this.hosts.fleet.release(h, this.req);
       this.say(slot, say.processExited(143));
       return;
     }
@@ -563,8 +554,8 @@ export class DynoManager implements RouterGate {
     }
     this.tier.release(b, now);
     this.blockEpoch[b]!++;
-    this.fleet.release(host, this.req);
-    this.placeWaiting();
+    this.hosts.fleet.release(host, this.req);
+    this.hosts.placeWaiting();
   }
 
   /** Daily cycling: the process gets SIGTERM and a new one starts at once. */
@@ -607,7 +598,7 @@ export class DynoManager implements RouterGate {
     const from = this.usageOpenUs[slot]!;
     if (from < 0) return;
     const to = Math.min(this.engine.nowUs, this.s.durationUs);
-    if (to > from) this.usages.push({ processType: 'web', dyno: this.dynoName(slot), size: this.s.web.size.name, startUs: from, endUs: to });
+    if (to > from) this.usages.push({ processType: this.proc.type, dyno: this.dynoName(slot), size: this.proc.size.name, startUs: from, endUs: to });
     this.usageOpenUs[slot] = -1;
   }
 
@@ -617,36 +608,20 @@ export class DynoManager implements RouterGate {
     for (const slot of this.waiting) {
       if (this.state[slot] === STARTING && this.host[slot] < 0) this.counts.placementWaitUs += Math.max(0, this.s.durationUs - this.waitingSinceUs[slot]!);
     }
-    this.usages.sort((a, b) => a.startUs - b.startUs || Number(a.dyno.slice(4)) - Number(b.dyno.slice(4)));
+    this.usages.sort((a, b) => a.startUs - b.startUs || slotOf(a.dyno) - slotOf(b.dyno));
   }
 
   // ---- Hosts ----
 
-  private scheduleRandomFailure(h: number): void {
-    const dt = -Math.log(1 - this.u.hosts()) * this.s.platform.hosts.mtbfUs;
-    if (this.engine.nowUs + dt < this.s.durationUs) this.engine.at(this.engine.nowUs + dt, this.k.hostFail, pack(h, this.hostEpoch[h]!));
-  }
-
-  private onRandomHostFailure(h: number, e: number): void {
-    if (e !== this.hostEpoch[h] || !this.fleet.isUp(h)) return;
-    this.failHost(h, 'host failure');
-    const repairUs = -Math.log(1 - this.u.hosts()) * this.s.platform.hosts.repairUs;
-    this.engine.at(this.engine.nowUs + repairUs, this.k.hostRepair, pack(h, this.hostEpoch[h]!));
-  }
-
-  /** Host `h` fails now: every process on it dies; the manager notices after the detection delay. */
-  failHost(h: number, reason: string): void {
-    if (!this.fleet.isUp(h)) return;
-    this.counts.hostFailures++;
-    this.fleet.fail(h);
-    this.hostRecord(h, 'up', 'down', reason);
-    this.hostEpoch[h]!++;
+  /** Host `h` failed now: every process of the type on it dies; the manager notices after the detection delay. */
+  hostFailed(h: number, reason: string): void {
+    const fleet = this.hosts.fleet;
     for (let slot = 0; slot < this.formation; slot++) {
       if (this.host[slot] !== h) continue;
       const b = this.block[slot]!;
       const from = this.state[slot]!;
       if (b >= 0 && this.endProcess(b, SILENT)) this.block[slot] = -1;
-      this.fleet.release(h, this.req);
+      fleet.release(h, this.req);
       if (from === UP) this.upCount--;
       this.epoch[slot]!++;
       this.lostOnHost[slot] = h;
@@ -659,13 +634,12 @@ export class DynoManager implements RouterGate {
       this.tier.cut(b, this.engine.nowUs, REACHABLE, (ring, o, b) => this.flow.lost(ring, o, b));
       this.tier.release(b, this.engine.nowUs);
       this.blockEpoch[b]!++;
-      this.fleet.release(h, this.req);
+      fleet.release(h, this.req);
     }
-    this.engine.at(this.engine.nowUs + this.s.platform.hosts.detectionUs, this.k.detect, h);
   }
 
   /** The manager notices the failed host: its dynos are withdrawn from the router and started elsewhere. */
-  private onDetect(h: number): void {
+  hostDetected(h: number): void {
     for (let slot = 0; slot < this.formation; slot++) {
       if (this.lostOnHost[slot] !== h) continue;
       this.lostOnHost[slot] = -1;
@@ -679,52 +653,22 @@ export class DynoManager implements RouterGate {
     }
   }
 
-  private onHostRepair(h: number, e: number): void {
-    if (e !== this.hostEpoch[h]) return;
-    this.repairHost(h);
-  }
-
-  repairHost(h: number): void {
-    if (this.fleet.isUp(h)) return;
-    this.fleet.repair(h);
-    this.hostEpoch[h]!++;
-    this.hostRecord(h, 'down', 'up', 'repaired');
-    if (Number.isFinite(this.s.platform.hosts.mtbfUs)) this.scheduleRandomFailure(h);
-    this.placeWaiting();
-  }
-
   // ---- Scripted events ----
 
-  private onScripted(i: number): void {
-    const e = this.s.events[i]!;
-    const now = this.engine.nowUs;
-    switch (e.kind) {
-      case 'fail-host':
-        this.failHost(e.host, 'host failure');
-        if (e.forUs !== null) this.engine.at(now + e.forUs, this.k.hostRepair, pack(e.host, this.hostEpoch[e.host]!));
-        break;
-      case 'zone-down': {
-        for (let h = 0; h < this.fleet.count; h++) {
-          if (this.fleet.zoneOf(h) !== e.zone) continue;
-          this.failHost(h, 'zone outage');
-          if (e.forUs !== null) this.engine.at(now + e.forUs, this.k.hostRepair, pack(h, this.hostEpoch[h]!));
-        }
-        break;
-      }
-      case 'release':
-        this.crashOnBoot = e.crashOnBoot;
-        for (let slot = 0; slot < this.formation; slot++) this.restartSlot(slot, 'release');
-        break;
-      case 'restart':
-        for (let slot = 0; slot < this.formation; slot++) if (e.dyno === null || e.dyno === slot) this.restartSlot(slot, 'restart');
-        break;
-      case 'crash':
-        if (e.dyno < this.formation && this.state[e.dyno] === UP && this.lostOnHost[e.dyno]! < 0) this.die(e.dyno, 'crash', say.processExited(1));
-        break;
-      case 'scale':
-        this.scale(e.count);
-        break;
-    }
+  /** A release: every dyno of the type restarts; `crashOnBoot` of the new processes fail to boot. */
+  release(crashOnBoot: number): void {
+    this.crashOnBoot = crashOnBoot;
+    for (let slot = 0; slot < this.formation; slot++) this.restartSlot(slot, 'release');
+  }
+
+  /** `heroku restart` of one dyno, or of every dyno of the type (null). */
+  restart(dyno: number | null): void {
+    for (let slot = 0; slot < this.formation; slot++) if (dyno === null || dyno === slot) this.restartSlot(slot, 'restart');
+  }
+
+  /** The dyno's process exits on its own now (if it is up). */
+  crash(dyno: number): void {
+    if (dyno < this.formation && this.state[dyno] === UP && this.lostOnHost[dyno]! < 0) this.die(dyno, 'crash', say.processExited(1));
   }
 
   private restartSlot(slot: number, reason: string): void {
@@ -733,25 +677,25 @@ export class DynoManager implements RouterGate {
     this.replace(slot, reason);
   }
 
-  private scale(count: number): void {
+  /** `heroku ps:scale type=count`. */
+  scale(count: number): void {
     const n = Math.min(count, this.state.length);
     for (let slot = this.formation - 1; slot >= n; slot--) this.leaveFormation(slot);
     const from = this.formation;
     this.formation = n;
     for (let slot = from; slot < n; slot++) this.enterFormation(slot, false);
-    this.placeWaiting();
+    this.hosts.placeWaiting();
   }
 
   // ---- Slowdowns ----
 
   /** Service-time multiplier of block `b` from its host's neighbours and its own swapping. */
   refreshSlow(b: number): void {
-    const h = this.blockHost[b]!;
-    const neighbours = this.neighbours !== null && h >= 0 ? this.neighbours.factor(h) : 1;
+    const neighbours = this.proc.size.dedicated ? 1 : this.hosts.neighbourFactor(this.blockHost[b]!);
     this.tier.slow[b] = neighbours * (this.memory?.swapFactor(b) ?? 1);
   }
 
-  private refreshSlowAll(): void {
+  refreshSlowAll(): void {
     for (let slot = 0; slot < this.formation; slot++) if (this.block[slot]! >= 0) this.refreshSlow(this.block[slot]!);
   }
 
@@ -759,4 +703,9 @@ export class DynoManager implements RouterGate {
   memoryKill(slot: number): void {
     if (this.state[slot] === UP || this.state[slot] === STARTING) this.die(slot, 'R15', say.processExited(137));
   }
+}
+
+/** web.12 → 12. */
+function slotOf(dyno: string): number {
+  return Number(dyno.slice(dyno.lastIndexOf('.') + 1));
 }

@@ -1,5 +1,5 @@
 /**
- * Memory and load of each web dyno, sampled every 20 s as Heroku's log-runtime-metrics
+ * Memory and load of each dyno of a process type, sampled every 20 s as Heroku's log-runtime-metrics
  * does. Memory follows the scenario's model (base + leak × time up + per request in
  * service, plus cache); over the size's quota the excess is swap, R14 is logged and
  * service slows by a factor graded by the share swapped; at the profile's R15 multiple
@@ -9,7 +9,7 @@
  * are logged.
  */
 import type { Engine } from '../engine/Engine.ts';
-import type { Scenario } from '../scenario/resolve.ts';
+import type { ProcessSpec, Scenario } from '../scenario/resolve.ts';
 import type { WebTier } from '../sim/WebTier.ts';
 import { LoadAverage } from './loadAverage.ts';
 import { appId, dynoUuid } from '../logs/ids.ts';
@@ -45,6 +45,7 @@ export interface MemoryHost {
   readonly incarnation: Float64Array;
   readonly counts: { r14: number };
   memoryKill(slot: number): void;
+  dynoName(slot: number): string;
   refreshSlow(b: number): void;
 }
 
@@ -53,6 +54,7 @@ export class DynoMemory {
   private readonly host: MemoryHost;
   private readonly tier: WebTier;
   private readonly s: Scenario;
+  private readonly proc: ProcessSpec;
   /** Every line (R14, R15); and the runtime-metrics lines, only when the scenario turns them on. */
   private readonly log: DynoLog | null;
   private readonly metricsLog: DynoLog | null;
@@ -72,13 +74,15 @@ export class DynoMemory {
     host: MemoryHost,
     tier: WebTier,
     s: Scenario,
-    slots: number,
+    proc: ProcessSpec,
     opts: { log: DynoLog | null; onMetrics: ((m: MetricsSample) => void) | null },
   ) {
     this.engine = engine;
     this.host = host;
     this.tier = tier;
     this.s = s;
+    this.proc = proc;
+    const slots = proc.maxCount;
     this.log = opts.log;
     this.metricsLog = s.runtimeMetrics ? opts.log : null;
     this.onMetrics = s.runtimeMetrics ? opts.onMetrics : null;
@@ -136,9 +140,9 @@ export class DynoMemory {
     this.lastBusyUs[slot] = busyUs;
     this.engine.at(now + SAMPLE_US, this.tickKind, pack(slot, this.host.epoch[slot]!));
 
-    const quotaMb = this.s.web.size.memoryMb;
-    const m = this.s.web.memory;
-    const name = `web.${slot + 1}`;
+    const quotaMb = this.proc.size.memoryMb;
+    const m = this.proc.memory;
+    const name = this.host.dynoName(slot);
     const dynoId = `heroku.${this.app}.${dynoUuid(this.s.seed, this.host.incarnation[slot]!)}`;
     let mem: { totalMb: number; rssMb: number; cacheMb: number; swapMb: number } | null = null;
     if (m !== null) {
@@ -172,23 +176,23 @@ export class DynoMemory {
       });
     }
     if (this.metricsLog !== null) {
-      this.metricsLog.dyno(now, slot, say.loadMessage(name, dynoId, load.load1m, load.load5m, load.load15m));
+      this.metricsLog.dyno(now, name, say.loadMessage(name, dynoId, load.load1m, load.load5m, load.load15m));
       if (mem !== null) {
-        this.metricsLog.dyno(now, slot, say.memoryMessage(name, dynoId, { ...mem, pgpgin: this.pgpgin[slot]!, pgpgout: this.pgpgout[slot]!, quotaMb }));
+        this.metricsLog.dyno(now, name, say.memoryMessage(name, dynoId, { ...mem, pgpgin: this.pgpgin[slot]!, pgpgout: this.pgpgout[slot]!, quotaMb }));
       }
     }
     if (mem !== null && mem.totalMb > quotaMb) {
       const out = this.log;
-      if (mem.totalMb >= this.s.web.size.r15Multiple * quotaMb) {
-        out?.dyno(now, slot, say.processRunningMem(mem.totalMb, (100 * mem.totalMb) / quotaMb));
-        out?.dyno(now, slot, say.r15());
-        out?.dyno(now, slot, say.stoppingProcessSigkill());
+      if (mem.totalMb >= this.proc.size.r15Multiple * quotaMb) {
+        out?.dyno(now, name, say.processRunningMem(mem.totalMb, (100 * mem.totalMb) / quotaMb));
+        out?.dyno(now, name, say.r15());
+        out?.dyno(now, name, say.stoppingProcessSigkill());
         this.host.memoryKill(slot);
         return;
       }
       this.host.counts.r14++;
-      out?.dyno(now, slot, say.processRunningMem(mem.totalMb, (100 * mem.totalMb) / quotaMb));
-      out?.dyno(now, slot, say.r14());
+      out?.dyno(now, name, say.processRunningMem(mem.totalMb, (100 * mem.totalMb) / quotaMb));
+      out?.dyno(now, name, say.r14());
     }
   }
 }

@@ -21,6 +21,7 @@ const TAG_APP = 0x41505031;
 const TAG_FWD = 0x46574431;
 const TAG_SAMPLE = 0x534d504c;
 const TAG_BYTES = 0x42595445;
+const TAG_JOB = 0x4a4f4253;
 
 function mixIn(h: number, word: number): number {
   let k = Math.imul(word, C1);
@@ -86,6 +87,14 @@ export function dynoUuid(seed: number, incarnation: number): string {
 /** A uniform number in [0, 1) for request `index`, deciding whether its router line is logged (no random stream is touched). */
 export function logSampleUnit(seed: number, index: number): number {
   return hash(TAG_SAMPLE, seed, index, 0) / TWO_32;
+}
+
+/**
+ * A uniform number in [0, 1) deciding whether request `index` enqueues its class's job
+ * `lane`: a hash, so that a request routed again (after its dyno died) decides the same.
+ */
+export function jobUnit(seed: number, index: number, lane: number): number {
+  return hash(TAG_JOB, seed, index, lane) / TWO_32;
 }
 
 /** The response size in the router's `bytes=` of a served request: 512 to 16 895 bytes. */

@@ -5,6 +5,7 @@ import { SERIES_CODES, type MinuteRow } from '../sim/MinuteSeries.ts';
 import type { DynoRow } from '../sim/results.ts';
 import type { LifecycleEvent } from '../dynos/DynoManager.ts';
 import type { MetricsSample } from '../dynos/DynoMemory.ts';
+import type { QueueMinute } from '../sim/JobFlow.ts';
 
 export const TIMESERIES_HEADER = [
   'minute', 't_start_s', 'arrivals', 'completed', ...SERIES_CODES.map((c) => `errors_${c}`),
@@ -41,6 +42,12 @@ export function metricsRecord(m: MetricsSample): Array<string | number> {
     seconds(m.timeUs), m.dyno, m.dynoId, m.load1m.toFixed(2), m.load5m.toFixed(2), m.load15m.toFixed(2),
     mb(m.memoryTotalMb), mb(m.memoryRssMb), mb(m.memoryCacheMb), mb(m.memorySwapMb), m.memoryPgpgin ?? '', m.memoryPgpgout ?? '', mb(m.memoryQuotaMb),
   ];
+}
+
+export const QUEUES_HEADER = ['minute', 't_start_s', 'queue', 'enqueued', 'wait_mean_ms', 'length_mean', 'length_end', 'lost', 'redelivered'];
+
+export function queueRecord(r: QueueMinute): Array<string | number> {
+  return [r.minute, r.minute * 60, r.queue, r.enqueued, r.waitMeanMs ?? '', r.lengthMean, r.lengthEnd, r.lost, r.redelivered];
 }
 
 export function csv(rows: ReadonlyArray<ReadonlyArray<string | number>>): string {

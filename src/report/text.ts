@@ -65,18 +65,48 @@ export function summaryText(s: Summary): string {
   const sc = s.scenario;
   const errTotal = Object.values(s.requests.errors).reduce((a, b) => a + b, 0);
   const errParts = Object.entries(s.requests.errors).filter(([, n]) => n > 0).map(([code, n]) => `${code} ${fmtInt(n)}`);
-  const web = s.dynos['web']!;
+  const formation = Object.entries(s.dynos)
+    .filter(([type, d]) => type === 'web' || d.count > 0)
+    .map(([type, d]) => `${type} ${d.count} × ${d.size}, ${d.concurrency} at once each · busy ${fmtPct(d.busyFraction)}`);
   const rows: string[][] = [
     ['requests', `${fmtInt(s.requests.arrived)} arrived · ${fmtInt(s.requests.completed)} completed · ${fmtInt(errTotal)} errors (${fmtPct(s.requests.errorRate, 3)})${errParts.length > 0 ? ': ' + errParts.join(', ') : ''}`],
     ['latency', `mean ${fmtMs(s.latency.meanMs)} · p50 ${fmtMs(s.latency.p50Ms)} · p95 ${fmtMs(s.latency.p95Ms)} · p99 ${fmtMs(s.latency.p99Ms)} · p99.9 ${fmtMs(s.latency.p999Ms)} · max ${fmtMs(s.latency.maxMs)}`],
     ['queue', `mean ${fmtMs(s.queue.meanMs)} · p95 ${fmtMs(s.queue.p95Ms)} · p99 ${fmtMs(s.queue.p99Ms)} · ${fmtPct(s.queue.fractionQueued)} of requests waited`],
     ['availability', `${fmtPct(s.availability, 3)} of requests answered by a dyno within the timeout`],
-    ['dynos', `web ${web.count} × ${web.size}, ${web.concurrency} at once each · busy ${fmtPct(web.busyFraction)}`],
+    ...formation.map((line, i) => [i === 0 ? 'dynos' : '', line]),
+    ...Object.entries(s.queues ?? {}).map(([name, q], i) => [
+      i === 0 ? 'queues' : '',
+      `${name}: ${fmtInt(q.enqueued)} jobs · wait mean ${fmtMs(q.wait.meanMs)} · p95 ${fmtMs(q.wait.p95Ms)} · p99 ${fmtMs(q.wait.p99Ms)} · ${q.lengthMean.toFixed(1)} waiting on average` +
+        (q.lost > 0 ? ` · ${fmtInt(q.lost)} lost` : '') +
+        (q.redelivered > 0 ? ` · ${fmtInt(q.redelivered)} delivered again` : '') +
+        (q.stranded > 0 ? ` · ${fmtInt(q.stranded)} never taken` : '') +
+        (q.workers === null ? ' · no process type works this queue' : ''),
+    ]),
+    ...(s.oneOffs === undefined
+      ? []
+      : [['one-offs', `${fmtInt(s.oneOffs.started)} started · ${fmtInt(s.oneOffs.completed)} completed` + (s.oneOffs.interrupted > 0 ? ` · ${fmtInt(s.oneOffs.interrupted)} lost with their host` : '') + (s.oneOffs.missed > 0 ? ` · ${fmtInt(s.oneOffs.missed)} scheduler runs missed` : '') + (s.oneOffs.running > 0 ? ` · ${fmtInt(s.oneOffs.running)} still running at the end` : '')]]),
     ['platform', platformLine(s.platform)],
     ['cost', `${s.cost.dynoHours.toFixed(1)} dyno-hours (${s.cost.freeHours.toFixed(1)} free, ${s.cost.billableHours.toFixed(1)} billable) · bill ${fmtUsd(s.cost.totalUsd)} · a month ${fmtUsd(s.cost.monthlyUsd)}`],
   ];
+  if (s.classes !== undefined) {
+    const classRows = Object.entries(s.classes).map(([name, c], i) => [
+      i === 0 ? 'by class' : '',
+      `${name}: ${fmtInt(c.arrived)} · p50 ${fmtMs(c.p50Ms)} · p95 ${fmtMs(c.p95Ms)} · p99 ${fmtMs(c.p99Ms)}${c.errors > 0 ? ` · ${fmtInt(c.errors)} errors` : ''}`,
+    ]);
+    rows.splice(2, 0, ...classRows);
+  }
   if (s.requests.servedAfterTimeout > 0) {
     rows.splice(1, 0, ['', `${fmtInt(s.requests.servedAfterTimeout)} timed out (H12) and were still served by their dyno`]);
+  }
+  if (s.replay !== undefined) {
+    const r = s.replay;
+    rows.unshift([
+      'replay',
+      `${r.file}: ${fmtInt(r.used)} requests from ${fmtInt(r.lines)} lines since ${r.start}` +
+        (r.malformed > 0 ? ` · ${fmtInt(r.malformed)} malformed (first at line ${r.problems[0]?.line})` : '') +
+        (r.imputed > 0 ? ` · ${fmtInt(r.imputed)} without a service time` : '') +
+        (r.beyondEnd > 0 ? ` · ${fmtInt(r.beyondEnd)} after the end of the run` : ''),
+    ]);
   }
   const head =
     `${sc.name}\n` +

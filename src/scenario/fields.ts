@@ -10,7 +10,7 @@ import { parseMemoryMb, parseMemoryRateMbPerH } from '../units/memory.ts';
 import { parseRatePerS } from '../units/rate.ts';
 
 /** The message for a wrong value, or the usual one when the value is not there at all. */
-function missingOr(input: unknown, message: string): string {
+export function missingOr(input: unknown, message: string): string {
   return input === undefined ? 'missing (this field is required)' : message;
 }
 

@@ -9,8 +9,9 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { scenarioSchema, type ServiceSpec } from './schema.ts';
 import { problemsFromIssues, ScenarioError, type Problem } from './problems.ts';
-import { resolveScenario, type ExpressionCompiler, type Scenario } from './resolve.ts';
-import type { RateFunction } from '../traffic/arrivals/varyingRate.ts';
+import { calendarOf, resolveScenario, type ExpressionCompiler, type Scenario } from './resolve.ts';
+import { rateCompiler } from '../traffic/rate/expression.ts';
+import { probeReplay } from '../traffic/replay/ReplayReader.ts';
 
 export interface LoadOptions {
   /** `path=value` overrides; the value is read as YAML, so numbers stay numbers. */
@@ -56,8 +57,20 @@ export async function scenarioFromObject(
   if (problems.length > 0) throw new ScenarioError(label, problems);
   const parsed = scenarioSchema.safeParse(obj, { reportInput: true });
   if (!parsed.success) throw new ScenarioError(label, problemsFromIssues(parsed.error.issues));
-  const compileRate = needsExpression(parsed.data.traffic.rate) ? await expressionCompiler() : () => 'unused';
-  const scenario = resolveScenario(parsed.data, obj, { readSamples: sampleReader(options.baseDir ?? '.'), compileRate }, problems);
+  // Replayed traffic starts the calendar at its first arrival, unless the scenario says otherwise.
+  const baseDir = options.baseDir ?? '.';
+  const r = parsed.data.traffic?.replay;
+  const probe = r === undefined ? undefined : typeof r === 'string' ? replayProbe(baseDir, r, 'auto') : replayProbe(baseDir, r.file, r.format);
+  const replayStartMs = probe === undefined || typeof probe === 'string' ? undefined : typeof r === 'object' && r.from !== undefined ? r.from : Math.floor(probe.firstArrivalMs / 1000) * 1000;
+  const calendar = calendarOf(parsed.data, problems, replayStartMs);
+  const rate = parsed.data.traffic?.rate;
+  const compileRate: ExpressionCompiler = rate !== undefined && needsExpression(rate) ? await rateCompiler(calendar) : () => 'unused';
+  const scenario = resolveScenario(
+    parsed.data,
+    obj,
+    { readSamples: sampleReader(baseDir), compileRate, calendar, probeReplay: (file, format) => replayProbe(baseDir, file, format) },
+    problems,
+  );
   if (problems.length > 0) throw new ScenarioError(label, problems);
   return scenario;
 }
@@ -99,29 +112,11 @@ function needsExpression(rate: string): boolean {
   return !/^\s*[\d.]+\s*\/\s*[a-z]+\s*$/.test(rate);
 }
 
-/** Rate expressions are mathjs expressions of t (seconds); mathjs is loaded only when one is used. */
-async function expressionCompiler(): Promise<ExpressionCompiler> {
-  const math = await import('mathjs');
-  return (text: string) => {
-    let code: { evaluate(scope: Record<string, number>): unknown };
-    try {
-      code = math.compile(text);
-    } catch (e) {
-      return `expected a rate such as 150/s or an expression of t in seconds, and ${JSON.stringify(text)} does not parse: ${(e as Error).message}`;
-    }
-    const scope = { t: 0 };
-    try {
-      code.evaluate(scope);
-    } catch (e) {
-      return `the rate expression ${JSON.stringify(text)} cannot be evaluated: ${(e as Error).message}`;
-    }
-    const fn: RateFunction = (tS: number) => {
-      scope.t = tS;
-      const v = code.evaluate(scope);
-      return typeof v === 'number' ? v : NaN;
-    };
-    return fn;
-  };
+/** Checks a replay file before the run: it exists and has a usable line. */
+function replayProbe(baseDir: string, file: string, format: 'auto' | 'router' | 'csv'): { path: string; firstArrivalMs: number } | string {
+  const path = resolvePath(baseDir, file);
+  const probe = probeReplay(path, format);
+  return typeof probe === 'string' ? probe : { path, firstArrivalMs: probe.firstArrivalMs };
 }
 
 function sampleReader(baseDir: string) {

@@ -1,12 +1,15 @@
 /**
  * From a parsed scenario file to the frozen value a run is built from: the platform
- * profile merged with the scenario's overrides, the dyno size looked up, the service
- * distribution and the traffic rate made ready. Every problem is gathered, with its
+ * profile merged with the scenario's overrides, sizes looked up, process types, queues,
+ * request classes, one-off and scheduler tasks and scripted events resolved against one
+ * another and the calendar, distributions and rates made ready. Every problem is gathered, with its
  * field path, before anything runs.
  */
 import type { DynoSize, PlatformProfile } from '../platform/profile.ts';
 import { PROFILES } from '../platform/profiles.ts';
-import type { EventSpec, ScenarioFile, ServiceSpec, RouterPolicyName } from './schema.ts';
+import type { EventSpec, ScenarioFile, ServiceSpec, RouterPolicyName, When } from './schema.ts';
+import { Calendar, validTimeZone } from '../traffic/calendar.ts';
+import { formatDuration } from '../units/duration.ts';
 import type { Problem } from './problems.ts';
 import type { ServiceDistribution } from '../traffic/service/ServiceDistribution.ts';
 import { constant } from '../traffic/service/constant.ts';
@@ -21,13 +24,19 @@ export interface ProcessSpec {
   readonly type: string;
   readonly count: number;
   readonly size: DynoSize;
-  /** Requests (or jobs) one dyno serves at once: Unicorn workers, Puma threads. */
+  /** Requests (or jobs) one dyno serves at once: Unicorn workers, Puma threads, Sidekiq concurrency. */
   readonly concurrency: number;
   /** The Procfile command, for the logs. */
   readonly command: string;
   readonly memory: MemoryModel | null;
   /** Crashes per microsecond of a dyno's time up (0: never crashes on its own). */
   readonly crashRatePerUs: number;
+  /** Workers: the queue (index into Scenario.queues) they take jobs from; −1 for web. */
+  readonly queue: number;
+  /** Share of service time on the CPU, slowed when more run than the size has cores (0: no slowdown). */
+  readonly cpuBound: number;
+  /** The most dynos of this type the run ever has (scripted scale events included). */
+  readonly maxCount: number;
 }
 
 /** What a dyno's processes hold in memory: total = base + leak × time up + perRequest × requests in service. */
@@ -45,14 +54,86 @@ export type PlatformEvent =
   | { readonly kind: 'fail-host'; readonly atUs: number; readonly host: number; readonly forUs: number | null }
   | { readonly kind: 'zone-down'; readonly atUs: number; readonly zone: number; readonly forUs: number | null }
   | { readonly kind: 'release'; readonly atUs: number; readonly crashOnBoot: number }
-  /** dyno: a web dyno index (web.1 is 0), or null for every web dyno. */
-  | { readonly kind: 'restart'; readonly atUs: number; readonly dyno: number | null }
-  | { readonly kind: 'crash'; readonly atUs: number; readonly dyno: number }
-  | { readonly kind: 'scale'; readonly atUs: number; readonly count: number };
+  /** process: index into Scenario.processes; dyno: its index (web.1 is 0), or null for every dyno of the type. */
+  | { readonly kind: 'restart'; readonly atUs: number; readonly process: number; readonly dyno: number | null }
+  | { readonly kind: 'crash'; readonly atUs: number; readonly process: number; readonly dyno: number }
+  | { readonly kind: 'scale'; readonly atUs: number; readonly process: number; readonly count: number }
+  /** A one-off dyno (Scenario.oneOffs[index]). */
+  | { readonly kind: 'run'; readonly atUs: number; readonly index: number };
 
 export type RateSpec =
   | { readonly kind: 'constant'; readonly perS: number; readonly text: string }
   | { readonly kind: 'expression'; readonly fn: RateFunction; readonly stepUs: number; readonly text: string };
+
+/** Jobs a request of a class puts on a queue. */
+export interface JobSpec {
+  readonly queue: number;
+  readonly probability: number;
+  readonly run: ServiceDistribution;
+}
+
+/** A kind of request (GET /, POST /checkout): share of traffic, service time, memory, jobs. */
+export interface RequestClass {
+  readonly name: string;
+  /** Share of requests, summing to 1 over the classes (synthetic traffic). */
+  readonly weight: number;
+  /** Null for replayed traffic, whose service times come from the file. */
+  readonly service: ServiceDistribution | null;
+  readonly memoryMb: number | null;
+  readonly jobs: readonly JobSpec[];
+  /** Replay: picks this class's requests by "METHOD /path". */
+  readonly match: RegExp;
+}
+
+export interface ReplaySpec {
+  /** Absolute path of the file. */
+  readonly file: string;
+  /** As the scenario names it, for reports. */
+  readonly name: string;
+  readonly format: 'auto' | 'router' | 'csv';
+  /** Epoch ms of time zero. */
+  readonly startMs: number;
+  readonly reorderWindowUs: number;
+}
+
+export interface TrafficSpec {
+  /** Null when the traffic is replayed from a file. */
+  readonly rate: RateSpec | null;
+  readonly replay: ReplaySpec | null;
+  /** At least one; replayed requests no class matches go to a last class named "other". */
+  readonly classes: readonly RequestClass[];
+}
+
+export interface QueueSpec {
+  readonly name: string;
+  readonly lostJobs: 'redeliver' | 'lose';
+  /** The process type (index into Scenario.processes) whose dynos take its jobs, or −1 when none does. */
+  readonly consumer: number;
+}
+
+/** Jobs arriving on their own at a constant rate. */
+export interface JobSource {
+  readonly queue: number;
+  readonly perS: number;
+  readonly run: ServiceDistribution;
+}
+
+/** A one-off dyno: a scripted task (run.N) or one run of a scheduler task (scheduler.N). */
+export interface OneOffSpec {
+  readonly command: string;
+  readonly size: DynoSize;
+  readonly run: ServiceDistribution;
+}
+
+export interface SchedulerTask {
+  readonly command: string;
+  readonly size: DynoSize;
+  readonly run: ServiceDistribution;
+  readonly everyUs: number;
+  /** The first run, from the start. */
+  readonly firstUs: number;
+  readonly miss: number;
+}
 
 /** A scenario ready to run: units parsed, references resolved, frozen. */
 export interface Scenario {
@@ -62,9 +143,17 @@ export interface Scenario {
   readonly durationUs: number;
   readonly warmupUs: number;
   readonly platform: PlatformProfile;
+  readonly calendar: Calendar;
+  /** Every process type of the formation, web first. */
+  readonly processes: readonly ProcessSpec[];
+  /** processes[0]. */
   readonly web: ProcessSpec;
   readonly router: { readonly policy: RouterPolicyName };
-  readonly traffic: { readonly rate: RateSpec; readonly service: ServiceDistribution };
+  readonly traffic: TrafficSpec;
+  readonly queues: readonly QueueSpec[];
+  readonly jobSources: readonly JobSource[];
+  readonly oneOffs: readonly OneOffSpec[];
+  readonly scheduler: readonly SchedulerTask[];
   /** Scripted events, in time order (stable for equal times). */
   readonly events: readonly PlatformEvent[];
   /** log-runtime-metrics: samples every 20 s per dyno. */
@@ -152,30 +241,66 @@ export function mergeProfile(s: ScenarioFile, readSamples: SampleReader, problem
   });
 }
 
-/** Turns scripted events into platform events, checking what they name against the platform and formation. */
-function resolveEvents(specs: readonly EventSpec[], platform: PlatformProfile, maxWeb: number, problems: Problem[]): PlatformEvent[] {
+/** Microseconds from the start of a scenario's time: a duration, the next local clock time, or an instant. */
+export function whenUs(w: When, calendar: Calendar): number {
+  if (w.kind === 'offset') return w.us;
+  if (w.kind === 'clock') return Math.round(calendar.nextClock(w.hh, w.mm, 0) * 1e6);
+  return Math.round(calendar.secondsAt(w.epochMs) * 1e6);
+}
+
+/** The formation's process types by name, web first, then in the order written. */
+function processOrder(s: ScenarioFile): string[] {
+  return ['web', ...Object.keys(s.formation).filter((t) => t !== 'web')];
+}
+
+interface EventContext {
+  platform: PlatformProfile;
+  calendar: Calendar;
+  durationUs: number;
+  types: string[];
+  maxCount: Map<string, number>;
+  sizeOf: (name: string | undefined, path: string) => DynoSize | undefined;
+  readSamples: SampleReader;
+  oneOffs: OneOffSpec[];
+}
+
+/** Turns scripted events into platform events (and traffic multipliers), checking what they name. */
+function resolveEvents(specs: readonly EventSpec[], cx: EventContext, problems: Problem[]): { events: PlatformEvent[]; multipliers: Multiplier[] } {
   const out: PlatformEvent[] = [];
+  const multipliers: Multiplier[] = [];
+  const { platform, types } = cx;
   const hostCount = platform.hosts.zones.length * platform.hosts.hostsPerZone;
-  const dynoIndex = (text: string, path: string, allowAll: boolean): number | null | undefined => {
-    if (allowAll && text === 'web') return null;
-    const m = /^web\.(\d+)$/.exec(text);
-    if (m === null || Number(m[1]) < 1) {
-      problems.push({ path, message: `expected ${allowAll ? 'web or ' : ''}a web dyno such as web.2, got ${JSON.stringify(text)}` });
+  /** `web`, `worker` (every dyno of the type, when allowed) or `worker.2`. */
+  const dynoRef = (text: string, path: string, allowAll: boolean): { process: number; dyno: number | null } | undefined => {
+    const m = /^([A-Za-z0-9_-]+)(?:\.(\d+))?$/.exec(text);
+    const example = allowAll ? 'a process type or dyno such as web or worker.2' : 'a dyno such as web.2';
+    const process = m === null ? -1 : types.indexOf(m[1]!);
+    if (m === null || process < 0 || (m[2] === undefined && !allowAll) || (m[2] !== undefined && Number(m[2]) < 1)) {
+      const known = m !== null && process < 0 ? ` (the formation has ${types.join(', ')})` : '';
+      problems.push({ path, message: `expected ${example}${known}, got ${JSON.stringify(text)}` });
       return undefined;
     }
-    if (Number(m[1]) > maxWeb) {
-      const has = maxWeb === 0 ? 'the formation has no web dynos' : maxWeb === 1 ? 'expected web.1, the only web dyno' : `expected one of the web dynos web.1 to web.${maxWeb}`;
+    if (m[2] === undefined) return { process, dyno: null };
+    const type = m[1]!;
+    const max = cx.maxCount.get(type)!;
+    if (Number(m[2]) > max) {
+      const has = max === 0 ? `the formation has no ${type} dynos` : max === 1 ? `expected ${type}.1, the only ${type} dyno` : `expected one of the ${type} dynos ${type}.1 to ${type}.${max}`;
       problems.push({ path, message: `${has}, got ${JSON.stringify(text)}` });
       return undefined;
     }
-    return Number(m[1]) - 1;
+    return { process, dyno: Number(m[2]) - 1 };
   };
   specs.forEach((e, i) => {
     const path = `events.${i}`;
     const forUs = e.for ?? null;
+    const atUs = whenUs(e.at, cx.calendar);
+    if (atUs < 0 || atUs >= cx.durationUs) {
+      problems.push({ path: `${path}.at`, message: `expected a time within the run (it starts ${new Date(cx.calendar.epochMs(0)).toISOString()} and lasts ${formatDuration(cx.durationUs)})` });
+      return;
+    }
     if (e.failHost !== undefined) {
       if (e.failHost > hostCount) problems.push({ path: `${path}.failHost`, message: `expected a host from 1 to ${hostCount}, got ${e.failHost}` });
-      else out.push({ kind: 'fail-host', atUs: e.at, host: e.failHost - 1, forUs });
+      else out.push({ kind: 'fail-host', atUs, host: e.failHost - 1, forUs });
     } else if (e.zoneDown !== undefined) {
       const zones = platform.hosts.zones;
       let zone = zones.indexOf(e.zoneDown);
@@ -184,21 +309,59 @@ function resolveEvents(specs: readonly EventSpec[], platform: PlatformProfile, m
         if (bySuffix.length === 1) zone = bySuffix[0]!;
       }
       if (zone < 0) problems.push({ path: `${path}.zoneDown`, message: `expected one of the zones ${zones.join(', ')}, got ${JSON.stringify(e.zoneDown)}` });
-      else out.push({ kind: 'zone-down', atUs: e.at, zone, forUs });
+      else out.push({ kind: 'zone-down', atUs, zone, forUs });
     } else if (e.release !== undefined) {
-      out.push({ kind: 'release', atUs: e.at, crashOnBoot: e.release.crashOnBoot });
+      out.push({ kind: 'release', atUs, crashOnBoot: e.release.crashOnBoot });
     } else if (e.restart !== undefined) {
-      const d = dynoIndex(e.restart, `${path}.restart`, true);
-      if (d !== undefined) out.push({ kind: 'restart', atUs: e.at, dyno: d });
+      const d = dynoRef(e.restart, `${path}.restart`, true);
+      if (d !== undefined) out.push({ kind: 'restart', atUs, process: d.process, dyno: d.dyno });
     } else if (e.crash !== undefined) {
-      const d = dynoIndex(e.crash, `${path}.crash`, false);
-      if (d !== undefined && d !== null) out.push({ kind: 'crash', atUs: e.at, dyno: d });
+      const d = dynoRef(e.crash, `${path}.crash`, false);
+      if (d !== undefined && d.dyno !== null) out.push({ kind: 'crash', atUs, process: d.process, dyno: d.dyno });
     } else if (e.scale !== undefined) {
-      out.push({ kind: 'scale', atUs: e.at, count: e.scale.web });
+      for (const [type, count] of Object.entries(e.scale)) {
+        const process = types.indexOf(type);
+        if (process < 0) problems.push({ path: `${path}.scale.${type}`, message: `expected a process type of the formation (${types.join(', ')}), got ${JSON.stringify(type)}` });
+        else out.push({ kind: 'scale', atUs, process, count });
+      }
+    } else if (e.traffic !== undefined) {
+      multipliers.push({ atUs, forUs, factor: e.traffic.multiply, daily: e.daily === true });
+    } else if (e.run !== undefined) {
+      const size = cx.sizeOf(e.run.size, `${path}.run.size`);
+      const run = typeof e.run.for === 'number' ? constant(e.run.for) : resolveService(e.run.for, `${path}.run.for`, cx.readSamples, problems);
+      if (size !== undefined) {
+        cx.oneOffs.push(Object.freeze({ command: e.run.command, size, run }));
+        out.push({ kind: 'run', atUs, index: cx.oneOffs.length - 1 });
+      }
     }
   });
   // Stable: events at one time keep the order they were written in.
-  return out.map((e, i) => [e, i] as const).sort((a, b) => a[0].atUs - b[0].atUs || a[1] - b[1]).map(([e]) => Object.freeze(e));
+  const events = out.map((e, i) => [e, i] as const).sort((a, b) => a[0].atUs - b[0].atUs || a[1] - b[1]).map(([e]) => Object.freeze(e));
+  return { events, multipliers };
+}
+
+/** A scripted change of the traffic rate: ×factor from atUs, for forUs (or to the end), every day when daily. */
+interface Multiplier {
+  atUs: number;
+  forUs: number | null;
+  factor: number;
+  daily: boolean;
+}
+
+/** The rate with the scripted multipliers applied (the product of those in force). */
+function withMultipliers(base: RateFunction, ms: readonly Multiplier[]): RateFunction {
+  if (ms.length === 0) return base;
+  const day = 86_400;
+  return (tS: number) => {
+    let f = 1;
+    for (const m of ms) {
+      const at = m.atUs / 1e6;
+      let since = tS - at;
+      if (m.daily && since >= 0) since %= day;
+      if (since >= 0 && (m.forUs === null || since < m.forUs / 1e6)) f *= m.factor;
+    }
+    return base(tS) * f;
+  };
 }
 
 function resolveService(spec: ServiceSpec, path: string, readSamples: SampleReader, problems: Problem[]): ServiceDistribution {
@@ -228,60 +391,210 @@ function resolveService(spec: ServiceSpec, path: string, readSamples: SampleRead
   }
 }
 
-function resolveRate(s: ScenarioFile, compile: ExpressionCompiler, problems: Problem[]): RateSpec {
-  const text = s.traffic.rate;
+function resolveRate(text: string, stepUs: number, durationUs: number, compile: ExpressionCompiler, multipliers: readonly Multiplier[], problems: Problem[]): RateSpec {
+  let fn: RateFunction;
   if (looksLikeRateLiteral(text)) {
     const perS = parseRatePerS(text);
     if (perS === undefined) {
       problems.push({ path: 'traffic.rate', message: `expected a rate such as 150/s or 9000/min, got ${JSON.stringify(text)}` });
       return { kind: 'constant', perS: 0, text };
     }
-    return { kind: 'constant', perS, text };
+    if (multipliers.length === 0) return { kind: 'constant', perS, text };
+    fn = () => perS;
+  } else {
+    const compiled = compile(text);
+    if (typeof compiled === 'string') {
+      problems.push({ path: 'traffic.rate', message: compiled });
+      return { kind: 'constant', perS: 0, text };
+    }
+    fn = compiled;
   }
-  const fn = compile(text);
-  if (typeof fn === 'string') {
-    problems.push({ path: 'traffic.rate', message: fn });
-    return { kind: 'constant', perS: 0, text };
-  }
+  fn = withMultipliers(fn, multipliers);
   // Probe the expression across the run, so a rate that turns into nonsense fails now.
   const probes = 16;
   for (let i = 0; i <= probes; i++) {
-    const tS = ((s.duration / 1e6) * i) / probes;
+    const tS = ((durationUs / 1e6) * i) / probes;
     const r = fn(tS);
     if (typeof r !== 'number' || !Number.isFinite(r)) {
       problems.push({ path: 'traffic.rate', message: `the rate expression gives ${String(r)} at t=${tS}s, not a number of requests per second` });
       break;
     }
   }
-  return { kind: 'expression', fn, stepUs: s.traffic.rateStep, text };
+  return { kind: 'expression', fn, stepUs, text };
 }
 
+/** The calendar a scenario runs on: calendar.start, else platform.start, else a replay's start, else the profile's date; in calendar.timezone. */
+export function calendarOf(s: ScenarioFile, problems: Problem[], replayStartMs?: number): Calendar {
+  const profile = PROFILES[typeof s.platform === 'string' ? s.platform : s.platform.profile]!;
+  const startMs = s.calendar.start ?? (typeof s.platform === 'string' ? undefined : s.platform.start) ?? replayStartMs ?? profile.epochMs;
+  if (!validTimeZone(s.calendar.timezone)) {
+    problems.push({ path: 'calendar.timezone', message: `expected a time zone such as UTC, Europe/Paris or America/New_York, got ${JSON.stringify(s.calendar.timezone)}` });
+    return new Calendar(startMs, 'UTC');
+  }
+  return new Calendar(startMs, s.calendar.timezone);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export interface ResolveIo {
+  readSamples: SampleReader;
+  compileRate: ExpressionCompiler;
+  calendar: Calendar;
+  /** A replay file: absolute path, and the instant of its first arrival (or a one-line problem). */
+  probeReplay: (file: string, format: 'auto' | 'router' | 'csv') => { path: string; firstArrivalMs: number } | string;
+}
+
+const DEFAULT_COMMANDS: Readonly<Record<string, string>> = { web: 'bundle exec puma -C config/puma.rb', worker: 'bundle exec sidekiq' };
+
 /** Resolves a validated scenario file; problems are appended to `problems`. */
-export function resolveScenario(
-  s: ScenarioFile,
-  source: unknown,
-  io: { readSamples: SampleReader; compileRate: ExpressionCompiler },
-  problems: Problem[],
-): Scenario {
-  const platform = mergeProfile(s, io.readSamples, problems);
-  const size = platform.sizes[s.formation.web.size];
-  if (size === undefined) {
-    problems.push({
-      path: 'formation.web.size',
-      message: `expected a size of ${platform.name} (${Object.keys(platform.sizes).join(', ')}), got ${JSON.stringify(s.formation.web.size)}`,
+export function resolveScenario(s: ScenarioFile, source: unknown, io: ResolveIo, problems: Problem[]): Scenario {
+  const platform0 = mergeProfile(s, io.readSamples, problems);
+  const calendar = io.calendar;
+  const platform = Object.freeze({ ...platform0, epochMs: calendar.epochMs(0) });
+  const sizeOf = (name: string | undefined, path: string): DynoSize | undefined => {
+    const size = name === undefined ? platform.sizes[platform.name === 'heroku-2013' ? '1X' : 'standard-1x'] : platform.sizes[name];
+    if (size === undefined) problems.push({ path, message: `expected a size of ${platform.name} (${Object.keys(platform.sizes).join(', ')}), got ${JSON.stringify(name)}` });
+    return size;
+  };
+  const types = processOrder(s);
+  const maxCount = new Map(types.map((t) => [t, Math.max(s.formation[t]!.count, ...s.events.map((e) => e.scale?.[t] ?? 0))]));
+
+  // Queues: every one a worker, a request class or a job source names.
+  const queueNames: string[] = [];
+  const queueIndex = (name: string): number => {
+    let q = queueNames.indexOf(name);
+    if (q < 0) q = queueNames.push(name) - 1;
+    return q;
+  };
+  for (const t of types) if (t !== 'web') queueIndex(s.formation[t]!.queue ?? 'default');
+  for (const name of Object.keys(s.queues)) queueIndex(name);
+
+  const oneOffs: OneOffSpec[] = [];
+  const { events, multipliers } = resolveEvents(s.events, { platform, calendar, durationUs: s.duration, types, maxCount, sizeOf, readSamples: io.readSamples, oneOffs }, problems);
+
+  // Traffic.
+  const t = s.traffic;
+  const classes: RequestClass[] = [];
+  let rate: RateSpec | null = null;
+  let replay: ReplaySpec | null = null;
+  if (t !== undefined) {
+    const specs = t.classes ?? [{ name: 'all', weight: 1, service: t.service, memory: undefined, jobs: [], match: undefined }];
+    const totalWeight = specs.reduce((sum, c) => sum + (c.weight ?? 1), 0);
+    specs.forEach((c, i) => {
+      const path = t.classes === undefined ? 'traffic' : `traffic.classes.${i}`;
+      let match = new RegExp(`^${escapeRegExp(c.name)}`);
+      if (c.match !== undefined) {
+        try {
+          match = new RegExp(c.match);
+        } catch (e) {
+          problems.push({ path: `${path}.match`, message: `expected a regular expression, got ${JSON.stringify(c.match)}: ${(e as Error).message.split('\n')[0]}` });
+        }
+      }
+      classes.push(
+        Object.freeze({
+          name: c.name,
+          weight: (c.weight ?? 1) / totalWeight,
+          service: c.service === undefined ? null : resolveService(c.service, `${path}.service`, io.readSamples, problems),
+          memoryMb: c.memory ?? null,
+          jobs: Object.freeze(c.jobs.map((j, k) => Object.freeze({ queue: queueIndex(j.queue), probability: j.probability, run: resolveService(j.run, `${path}.jobs.${k}.run`, io.readSamples, problems) }))),
+          match,
+        }),
+      );
     });
+    if (t.replay !== undefined) {
+      const r = typeof t.replay === 'string' ? { file: t.replay, format: 'auto' as const, from: undefined, reorderWindow: 90_000_000 } : t.replay;
+      const path = typeof t.replay === 'string' ? 'traffic.replay' : 'traffic.replay.file';
+      const probe = io.probeReplay(r.file, r.format);
+      if (typeof probe === 'string') problems.push({ path, message: probe });
+      else {
+        replay = Object.freeze({ file: probe.path, name: r.file, format: r.format, startMs: r.from ?? calendar.epochMs(0), reorderWindowUs: r.reorderWindow });
+        if (multipliers.length > 0) problems.push({ path: 'events', message: 'traffic events change a rate, and replayed traffic has none' });
+      }
+      if (t.classes === undefined) (classes[0] as { name: string }).name = 'all';
+    } else {
+      rate = resolveRate(t.rate!, t.rateStep, s.duration, io.compileRate, multipliers, problems);
+    }
+  } else if (multipliers.length > 0) {
+    problems.push({ path: 'events', message: 'traffic events need traffic' });
   }
-  const service = resolveService(s.traffic.service, 'traffic.service', io.readSamples, problems);
-  const rate = resolveRate(s, io.compileRate, problems);
-  const web = s.formation.web;
-  const maxWeb = Math.max(web.count, ...s.events.map((e) => e.scale?.web ?? 0));
-  const events = resolveEvents(s.events, platform, maxWeb, problems);
-  if (size?.onePerProcessType === true && maxWeb > 1) {
-    problems.push({ path: 'formation.web.count', message: `expected at most 1: ${size.name} dynos run one per process type, got ${maxWeb}` });
+
+  // The formation.
+  const processes: ProcessSpec[] = [];
+  for (const type of types) {
+    const p = s.formation[type]!;
+    const path = `formation.${type}`;
+    const size = sizeOf(p.size, `${path}.size`);
+    const max = maxCount.get(type)!;
+    if (size?.onePerProcessType === true && max > 1) {
+      problems.push({ path: `${path}.count`, message: `expected at most 1: ${size.name} dynos run one per process type, got ${max}` });
+    }
+    const m = p.memory;
+    let perRequestMb = m?.perRequest ?? 0;
+    if (type === 'web' && m !== undefined && classes.some((c) => c.memoryMb !== null)) {
+      // Memory in service, per request, averaged over the classes by their share of busy time.
+      let busy = 0;
+      let weighted = 0;
+      for (const c of classes) {
+        const share = c.weight * (c.service?.meanUs ?? 1);
+        busy += share;
+        weighted += share * (c.memoryMb ?? m.perRequest);
+      }
+      perRequestMb = busy > 0 ? weighted / busy : perRequestMb;
+    }
+    const memoryModel: MemoryModel | null =
+      m === undefined ? null : Object.freeze({ baseMb: m.base, perRequestMb, leakMbPerH: m.leak, cacheMb: m.cache, swapSlowdown: m.swapSlowdown });
+    processes.push(
+      Object.freeze({
+        type,
+        count: p.count,
+        size: size!,
+        concurrency: p.concurrency,
+        command: p.command ?? DEFAULT_COMMANDS[type] ?? `bin/${type}`,
+        memory: memoryModel,
+        crashRatePerUs: (p.crashRate ?? 0) / 1e6,
+        queue: type === 'web' ? -1 : queueIndex(p.queue ?? 'default'),
+        cpuBound: p.cpuBound ?? 0,
+        maxCount: max,
+      }),
+    );
   }
-  const m = web.memory;
-  const memoryModel: MemoryModel | null =
-    m === undefined ? null : Object.freeze({ baseMb: m.base, perRequestMb: m.perRequest, leakMbPerH: m.leak, cacheMb: m.cache, swapSlowdown: m.swapSlowdown });
+  const totalDynos = processes.reduce((n, p) => n + p.maxCount, 0);
+  if (totalDynos > 100) problems.push({ path: 'formation', message: `expected at most 100 dynos in all (Heroku's limit per app), got ${totalDynos}` });
+
+  const jobSources = s.jobs.map((j, i) =>
+    Object.freeze({ queue: queueIndex(j.queue), perS: parseRatePerS(j.rate) ?? 0, run: resolveService(j.run, `jobs.${i}.run`, io.readSamples, problems) }),
+  );
+  const queues: QueueSpec[] = queueNames.map((name) => {
+    const consumers = processes.flatMap((p, k) => (p.queue >= 0 && queueNames[p.queue] === name ? [k] : []));
+    if (consumers.length > 1) {
+      problems.push({ path: `formation.${processes[consumers[1]!]!.type}.queue`, message: `queue ${name} is already worked by ${processes[consumers[0]!]!.type}: one process type per queue` });
+    }
+    return Object.freeze({ name, lostJobs: s.queues[name]?.lostJobs ?? 'redeliver', consumer: consumers[0] ?? -1 });
+  });
+
+  const scheduler: SchedulerTask[] = s.scheduler.flatMap((task, i) => {
+    const path = `scheduler.${i}`;
+    const size = sizeOf(task.size, `${path}.size`);
+    const everyUs = task.every === '10m' ? 600e6 : task.every === '1h' ? 3600e6 : 86_400e6;
+    let firstUs = 0;
+    if (task.every === '10m') {
+      if (task.at !== undefined) problems.push({ path: `${path}.at`, message: 'tasks every 10 minutes run at :00, :10, :20 …; leave at out' });
+      firstUs = Math.round(calendar.nextClock(0, 0, 0) * 1e6) % everyUs;
+    } else if (task.every === '1h') {
+      const m = task.at === undefined ? ['', '0'] : /^:(\d{2})$/.exec(task.at);
+      if (m === null || Number(m[1]) >= 60) problems.push({ path: `${path}.at`, message: `expected the minute past the hour such as :30, got ${JSON.stringify(task.at)}` });
+      else firstUs = Math.round(((calendar.nextClock(0, Number(m[1]), 0) * 1e6) % everyUs));
+    } else {
+      const m = task.at === undefined ? ['', '0', '00'] : /^(\d{1,2}):(\d{2})$/.exec(task.at);
+      if (m === null || Number(m[1]) >= 24 || Number(m[2]) >= 60) problems.push({ path: `${path}.at`, message: `expected a local time such as 01:00, got ${JSON.stringify(task.at)}` });
+      else firstUs = Math.round(calendar.nextClock(Number(m[1]), Number(m[2]), 0) * 1e6);
+    }
+    const run = resolveService(task.run, `${path}.run`, io.readSamples, problems);
+    return size === undefined ? [] : [Object.freeze({ command: task.command, size, run, everyUs, firstUs, miss: task.miss })];
+  });
+
   return Object.freeze({
     name: s.name,
     description: s.description,
@@ -289,17 +602,15 @@ export function resolveScenario(
     durationUs: s.duration,
     warmupUs: s.warmup,
     platform,
-    web: Object.freeze({
-      type: 'web',
-      count: web.count,
-      size: size!,
-      concurrency: web.concurrency,
-      command: web.command,
-      memory: memoryModel,
-      crashRatePerUs: (web.crashRate ?? 0) / 1e6,
-    }),
+    calendar,
+    processes: Object.freeze(processes),
+    web: processes[0]!,
     router: Object.freeze({ policy: s.router.policy }),
-    traffic: Object.freeze({ rate, service }),
+    traffic: Object.freeze({ rate, replay, classes: Object.freeze(classes) }),
+    queues: Object.freeze(queues),
+    jobSources: Object.freeze(jobSources),
+    oneOffs: Object.freeze(oneOffs),
+    scheduler: Object.freeze(scheduler),
     events: Object.freeze(events),
     runtimeMetrics: s.runtimeMetrics,
     dynoAges: s.dynoAges,

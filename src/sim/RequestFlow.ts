@@ -14,13 +14,16 @@
 import type { Engine, OrderedSource } from '../engine/Engine.ts';
 import { FloatRing } from '../engine/FloatRing.ts';
 import { Histogram } from '../engine/Histogram.ts';
-import type { ArrivalProcess } from '../traffic/arrivals/ArrivalProcess.ts';
+import type { RequestSource } from '../traffic/RequestSource.ts';
 import { MinuteSeries, SERIES_CODES } from './MinuteSeries.ts';
-import { ARRIVAL, DISPATCH, END, INDEX, SERVICE, START, TAG, type TrackRing } from './TrackRing.ts';
+import { ARRIVAL, CLASS, DISPATCH, END, INDEX, SERVICE, START, TAG, type TrackRing } from './TrackRing.ts';
 import { REJECT_BACKLOG, REJECT_NO_DYNOS, SILENT, type WebTier } from './WebTier.ts';
 
 /** Draws made at a time. */
 const BATCH = 256;
+/** Fields of a held request, and of a connection retry. */
+const HELD = 6;
+const RETRY = 5;
 
 export const H10 = SERIES_CODES.indexOf('H10');
 export const H11 = SERIES_CODES.indexOf('H11');
@@ -52,11 +55,34 @@ export interface RequestLogSink {
   sampled(index: number): boolean;
   /**
    * A sampled request's outcome: `code` −1 for a response, else a SERIES_CODES index;
-   * `slot` the web dyno (−1 if none was reached). Returns a tag for `amend`.
+   * `slot` the web dyno (−1 if none was reached); `cls` its class. Returns a tag for `amend`.
    */
-  record(index: number, arrivalUs: number, dispatchUs: number, answeredUs: number, slot: number, code: number): number;
+  record(index: number, arrivalUs: number, dispatchUs: number, answeredUs: number, slot: number, code: number, cls: number): number;
   /** A logged outcome overturned: now `code` (DROPPED: the request is routed again and logged anew), answered at `answeredUs`. */
   amend(tag: number, code: number, answeredUs: number): void;
+}
+
+/** Where the jobs that served requests enqueue go (see JobDispatcher). */
+export interface JobSink {
+  /** Request `index` of class `cls` will be served by `endUs`: its jobs are enqueued then. */
+  served(index: number, cls: number, endUs: number): void;
+  /** The request's dyno died before `endUs`: its jobs never come. */
+  lost(index: number, cls: number, endUs: number): void;
+}
+
+/** Outcomes per request class, over requests arriving after the warm-up. */
+export class ClassStats {
+  readonly arrived: Float64Array;
+  readonly completed: Float64Array;
+  readonly errors: Float64Array;
+  readonly latency: Histogram[];
+
+  constructor(classes: number) {
+    this.arrived = new Float64Array(classes);
+    this.completed = new Float64Array(classes);
+    this.errors = new Float64Array(classes);
+    this.latency = Array.from({ length: classes }, () => new Histogram(10));
+  }
 }
 
 export interface FlowParams {
@@ -80,6 +106,8 @@ export class RequestFlow implements OrderedSource {
   readonly errors = new Float64Array(SERIES_CODES.length);
   readonly latency = new Histogram(10);
   readonly queue = new Histogram(10);
+  /** Per class, when there are several (null: one class, nothing more to keep). */
+  readonly perClass: ClassStats | null;
   /** Per web dyno (slot): requests routed to it, H12s, and their summed wait for a worker. */
   readonly perDynoRequests: Float64Array;
   readonly perDynoTimeouts: Float64Array;
@@ -91,42 +119,43 @@ export class RequestFlow implements OrderedSource {
 
   private readonly tier: WebTier;
   private readonly engine: Engine;
-  private readonly arrivals: ArrivalProcess;
-  private readonly fillService: (out: Float64Array) => void;
-  // Draws are made a batch at a time into these buffers (see ServiceDistribution.filler).
+  private readonly source: RequestSource;
+  // Requests are drawn a batch at a time into these buffers (see ServiceDistribution.filler);
+  // `pos` is the next request's place in them.
   private readonly serviceBuf = new Float64Array(BATCH);
-  private servicePos = BATCH;
   private readonly arrivalBuf = new Float64Array(BATCH);
-  private arrivalPos = BATCH;
+  private readonly classBuf = new Int32Array(BATCH);
+  private pos = BATCH;
   private readonly series: MinuteSeries;
   private readonly p: FlowParams;
   private gate: RouterGate | null = null;
   private log: RequestLogSink | null = null;
+  private jobs: JobSink | null = null;
   /** Whether served requests are remembered (tracking, or logging). */
   private watch = false;
-  // Held requests, in the order they were held: arrival, service, index, code, deadline.
+  // Held requests, in the order they were held: arrival, service, index, code, deadline, class.
   private readonly held = new FloatRing(64);
   private holdTimerUs = Infinity;
   private readonly holdKind: number;
   // Connection retries waiting out a connect timeout: a pool of records.
   private readonly retryKind: number;
-  private retryBuf = new Float64Array(4 * 16);
+  private retryBuf = new Float64Array(RETRY * 16);
   private readonly retryFree: number[] = [];
   private retryCount = 0;
 
   constructor(
     engine: Engine,
     tier: WebTier,
-    arrivals: ArrivalProcess,
-    fillService: (out: Float64Array) => void,
+    source: RequestSource,
     series: MinuteSeries,
     slots: number,
     p: FlowParams,
+    classes = 1,
   ) {
     this.engine = engine;
     this.tier = tier;
-    this.arrivals = arrivals;
-    this.fillService = fillService;
+    this.source = source;
+    this.perClass = classes > 1 ? new ClassStats(classes) : null;
     this.series = series;
     this.p = p;
     this.perDynoRequests = new Float64Array(slots);
@@ -137,32 +166,33 @@ export class RequestFlow implements OrderedSource {
     this.advance();
   }
 
-  /** Connects the dyno manager (without one, no dyno is ever missing but for H14). */
-  attach(gate: RouterGate, log: RequestLogSink | null): void {
+  /** Connects the dyno manager (without one, no dyno is ever missing but for H14), the log and the job queues. */
+  attach(gate: RouterGate, log: RequestLogSink | null, jobs: JobSink | null = null): void {
     this.gate = gate;
     this.log = log;
+    this.jobs = jobs;
     this.watch = log !== null || this.tier.tracking;
   }
 
   fire(): void {
     const t = this.nextUs;
-    if (this.servicePos === BATCH) {
-      this.fillService(this.serviceBuf);
-      this.servicePos = 0;
-    }
-    const serviceUs = this.serviceBuf[this.servicePos++]!;
+    const serviceUs = this.serviceBuf[this.pos]!;
+    const cls = this.classBuf[this.pos++]!;
     const index = this.requests++;
-    if (t >= this.p.warmupUs) this.arrived++;
-    this.route(t, t, serviceUs, index, 1);
+    if (t >= this.p.warmupUs) {
+      this.arrived++;
+      if (this.perClass !== null) this.perClass.arrived[cls]!++;
+    }
+    this.route(t, t, serviceUs, index, 1, cls);
     this.advance();
   }
 
-  /** Sends a request that reached the router at `arrivalUs` to a dyno at `nowUs` (attempt ≥ 1). */
-  private route(arrivalUs: number, nowUs: number, serviceUs: number, index: number, attempt: number): void {
+  /** Sends a request of class `cls` that reached the router at `arrivalUs` to a dyno at `nowUs` (attempt ≥ 1). */
+  private route(arrivalUs: number, nowUs: number, serviceUs: number, index: number, attempt: number, cls: number): void {
     const tier = this.tier;
     const d = tier.dispatch(nowUs, serviceUs);
     if (d < 0) {
-      this.rejected(d, arrivalUs, nowUs, serviceUs, index, attempt);
+      this.rejected(d, arrivalUs, nowUs, serviceUs, index, attempt, cls);
       return;
     }
     const start = tier.startUs;
@@ -189,34 +219,46 @@ export class RequestFlow implements OrderedSource {
       } else {
         this.completed++;
       }
+      const pc = this.perClass;
+      if (pc !== null) {
+        pc.latency[cls]!.record(clientUs);
+        if (timedOut) pc.errors[cls]!++;
+        else pc.completed[cls]!++;
+      }
     }
+    if (this.jobs !== null) this.jobs.served(index, cls, end);
     if (this.watch) {
-      const tag = this.log !== null && this.log.sampled(index) ? this.log.record(index, arrivalUs, nowUs, answeredAt, slot, timedOut ? H12 : -1) : -1;
-      if (tier.tracking) tier.track(d, arrivalUs, nowUs, serviceUs, index, tag);
+      const tag = this.log !== null && this.log.sampled(index) ? this.log.record(index, arrivalUs, nowUs, answeredAt, slot, timedOut ? H12 : -1, cls) : -1;
+      if (tier.tracking) tier.track(d, arrivalUs, nowUs, serviceUs, index, tag, cls);
     }
   }
 
   /** The router answers with an error at `atUs`; `reached` when a dyno had the request (its latency counts). */
-  private fail(code: number, arrivalUs: number, atUs: number, index: number, slot: number, reached: boolean): void {
+  private fail(code: number, arrivalUs: number, atUs: number, index: number, slot: number, reached: boolean, cls: number): void {
     const clientUs = atUs - arrivalUs;
     this.series.error(code, atUs, reached ? clientUs : -1);
     if (atUs > this.lastResponseUs) this.lastResponseUs = atUs;
     if (arrivalUs >= this.p.warmupUs) {
       this.errors[code]!++;
       if (reached) this.latency.record(clientUs);
+      const pc = this.perClass;
+      if (pc !== null) {
+        pc.errors[cls]!++;
+        if (reached) pc.latency[cls]!.record(clientUs);
+      }
     }
-    if (this.log !== null && this.log.sampled(index)) this.log.record(index, arrivalUs, atUs, atUs, slot, code);
+    if (this.log !== null && this.log.sampled(index)) this.log.record(index, arrivalUs, atUs, atUs, slot, code, cls);
   }
 
-  private rejected(d: number, arrivalUs: number, nowUs: number, serviceUs: number, index: number, attempt: number): void {
+  private rejected(d: number, arrivalUs: number, nowUs: number, serviceUs: number, index: number, attempt: number, cls: number): void {
     if (d === REJECT_BACKLOG) {
-      this.fail(H11, arrivalUs, nowUs, index, -1, false);
+      this.fail(H11, arrivalUs, nowUs, index, -1, false, cls);
     } else if (d === REJECT_NO_DYNOS) {
       const what = this.gate === null ? H14 : this.gate.noDyno();
-      if (what & HOLD) this.hold(arrivalUs, nowUs, serviceUs, index, what & ~HOLD);
-      else this.fail(what, arrivalUs, nowUs, index, -1, false);
+      if (what & HOLD) this.hold(arrivalUs, nowUs, serviceUs, index, what & ~HOLD, cls);
+      else this.fail(what, arrivalUs, nowUs, index, -1, false, cls);
     } else {
-      this.connectFailed(arrivalUs, nowUs, serviceUs, index, attempt);
+      this.connectFailed(arrivalUs, nowUs, serviceUs, index, attempt, cls);
     }
   }
 
@@ -225,50 +267,51 @@ export class RequestFlow implements OrderedSource {
    * was refused, after the connect timeout when nothing answered; after the last attempt,
    * H21 or H19.
    */
-  private connectFailed(arrivalUs: number, nowUs: number, serviceUs: number, index: number, attempt: number): void {
+  private connectFailed(arrivalUs: number, nowUs: number, serviceUs: number, index: number, attempt: number, cls: number): void {
     const b = this.tier.failedBlock;
     const silent = this.tier.gone[b] === SILENT;
     this.gate!.quarantine(b, nowUs);
     const attempts = Math.max(1, Math.min(this.p.maxAttempts, this.gate!.webDynos()));
     if (!silent) {
-      if (attempt >= attempts) this.fail(H21, arrivalUs, nowUs, index, -1, false);
-      else this.route(arrivalUs, nowUs, serviceUs, index, attempt + 1);
+      if (attempt >= attempts) this.fail(H21, arrivalUs, nowUs, index, -1, false, cls);
+      else this.route(arrivalUs, nowUs, serviceUs, index, attempt + 1, cls);
       return;
     }
     const atUs = nowUs + this.p.connectTimeoutUs;
     if (attempt >= attempts) {
-      this.fail(H19, arrivalUs, atUs, index, -1, false);
+      this.fail(H19, arrivalUs, atUs, index, -1, false, cls);
       return;
     }
     // Wait out the connect timeout, then try again.
     let r = this.retryFree.pop();
     if (r === undefined) {
       r = this.retryCount++;
-      if (4 * this.retryCount > this.retryBuf.length) {
+      if (RETRY * this.retryCount > this.retryBuf.length) {
         const next = new Float64Array(this.retryBuf.length * 2);
         next.set(this.retryBuf);
         this.retryBuf = next;
       }
     }
-    const o = 4 * r;
+    const o = RETRY * r;
     this.retryBuf[o] = arrivalUs;
     this.retryBuf[o + 1] = serviceUs;
     this.retryBuf[o + 2] = index;
     this.retryBuf[o + 3] = attempt + 1;
+    this.retryBuf[o + 4] = cls;
     this.waitingAtRouter++;
     this.engine.at(atUs, this.retryKind, r);
   }
 
   private retry(r: number, nowUs: number): void {
-    const o = 4 * r;
+    const o = RETRY * r;
     const b = this.retryBuf;
     this.retryFree.push(r);
     this.waitingAtRouter--;
-    this.route(b[o]!, nowUs, b[o + 1]!, b[o + 2]!, b[o + 3]!);
+    this.route(b[o]!, nowUs, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!);
   }
 
   /** Holds a request until a dyno can take it, at most `holdUs`; then `code`. */
-  private hold(arrivalUs: number, nowUs: number, serviceUs: number, index: number, code: number): void {
+  private hold(arrivalUs: number, nowUs: number, serviceUs: number, index: number, code: number, cls: number): void {
     const deadline = nowUs + this.p.holdUs;
     const h = this.held;
     h.push(arrivalUs);
@@ -276,6 +319,7 @@ export class RequestFlow implements OrderedSource {
     h.push(index);
     h.push(code);
     h.push(deadline);
+    h.push(cls);
     this.waitingAtRouter++;
     if (this.holdTimerUs === Infinity) {
       this.holdTimerUs = deadline;
@@ -286,14 +330,15 @@ export class RequestFlow implements OrderedSource {
   /** A dyno can take requests again: the held ones go to dynos now, oldest first. */
   releaseHeld(nowUs: number): void {
     const h = this.held;
-    const n = h.length / 5;
+    const n = h.length / HELD;
     for (let i = 0; i < n; i++) {
       const arrivalUs = h.at(0);
       const serviceUs = h.at(1);
       const index = h.at(2);
-      h.dropFirst(5);
+      const cls = h.at(5);
+      h.dropFirst(HELD);
       this.waitingAtRouter--;
-      this.route(arrivalUs, nowUs, serviceUs, index, 1);
+      this.route(arrivalUs, nowUs, serviceUs, index, 1, cls);
     }
   }
 
@@ -304,9 +349,10 @@ export class RequestFlow implements OrderedSource {
       const arrivalUs = h.at(0);
       const index = h.at(2);
       const code = h.at(3);
-      h.dropFirst(5);
+      const cls = h.at(5);
+      h.dropFirst(HELD);
       this.waitingAtRouter--;
-      this.fail(code, arrivalUs, nowUs, index, -1, false);
+      this.fail(code, arrivalUs, nowUs, index, -1, false, cls);
     }
     if (h.length > 0) {
       this.holdTimerUs = h.at(4);
@@ -325,10 +371,14 @@ export class RequestFlow implements OrderedSource {
     const start = buf[o + START]!;
     const end = buf[o + END]!;
     const tag = buf[o + TAG]!;
+    const cls = buf[o + CLASS]!;
     const nowUs = this.engine.nowUs;
     const timeoutUs = this.p.timeoutUs;
     const timedOut = end - dispatchUs > timeoutUs;
     const counted = arrivalUs >= this.p.warmupUs;
+    // The dyno never finishes it: nor does it enqueue its jobs.
+    if (this.jobs !== null) this.jobs.lost(buf[o + INDEX]!, cls, end);
+    const pc = counted ? this.perClass : null;
     if (timedOut && dispatchUs + timeoutUs <= nowUs) {
       // The client had its H12 already; the dyno just never finishes the request.
       if (counted) this.servedAfterTimeout--;
@@ -341,6 +391,11 @@ export class RequestFlow implements OrderedSource {
     const started = start <= nowUs;
     const slot = this.tier.ownerOf[block]!;
     const requeued = !started && this.tier.sharedQueue;
+    if (pc !== null) {
+      pc.latency[cls]!.remove(clientUs);
+      if (timedOut) pc.errors[cls]!--;
+      else pc.completed[cls]!--;
+    }
     if (counted) {
       this.latency.remove(clientUs);
       if (timedOut) {
@@ -363,7 +418,7 @@ export class RequestFlow implements OrderedSource {
     if (requeued) {
       // Still in the router's queue: it goes to the next free worker instead.
       if (this.log !== null && tag >= 0) this.log.amend(tag, DROPPED, nowUs);
-      this.route(arrivalUs, nowUs, buf[o + SERVICE]!, buf[o + INDEX]!, 1);
+      this.route(arrivalUs, nowUs, buf[o + SERVICE]!, buf[o + INDEX]!, 1, cls);
       return;
     }
     const clientNowUs = nowUs - arrivalUs;
@@ -372,15 +427,19 @@ export class RequestFlow implements OrderedSource {
       this.errors[H13]!++;
       this.latency.record(clientNowUs);
     }
+    if (pc !== null) {
+      pc.errors[cls]!++;
+      pc.latency[cls]!.record(clientNowUs);
+    }
     if (this.log !== null && tag >= 0) this.log.amend(tag, H13, nowUs);
   }
 
   private advance(): void {
-    if (this.arrivalPos === BATCH) {
-      this.arrivals.fill(this.arrivalBuf);
-      this.arrivalPos = 0;
+    if (this.pos === BATCH) {
+      this.source.fill(this.arrivalBuf, this.serviceBuf, this.classBuf);
+      this.pos = 0;
     }
-    const next = this.arrivalBuf[this.arrivalPos++]!;
+    const next = this.arrivalBuf[this.pos]!;
     this.nextUs = next < this.p.durationUs ? next : Infinity;
   }
 }

@@ -27,6 +27,7 @@ interface Pending {
   answeredUs: number;
   slot: number;
   code: number;
+  cls: number;
 }
 
 export class RunLog implements DynoLog, RequestLogSink {
@@ -40,6 +41,7 @@ export class RunLog implements DynoLog, RequestLogSink {
   private readonly buffer = new LineBuffer();
   private readonly pending = new Map<number, Pending>();
   private nextTag = 0;
+  private readonly routes: { method: string; path: string }[];
 
   constructor(s: Scenario, opts: RunLogOptions) {
     this.opts = opts;
@@ -49,6 +51,11 @@ export class RunLog implements DynoLog, RequestLogSink {
     this.appName = s.name.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
     this.host = `${this.appName}.herokuapp.com`;
     this.sampleRate = opts.sampleRate;
+    // A class named like a route ("POST /checkout") gives its requests' method and path.
+    this.routes = s.traffic.classes.map((c) => {
+      const m = /^([A-Z]+) (\/\S*)$/.exec(c.name);
+      return m === null ? { method: 'GET', path: '/' } : { method: m[1]!, path: m[2]! };
+    });
   }
 
   /** Whether request `index` is logged: a hash of the seed and index, so sampling draws no random numbers. */
@@ -56,9 +63,9 @@ export class RunLog implements DynoLog, RequestLogSink {
     return this.sampleRate >= 1 || logSampleUnit(this.seed, index) < this.sampleRate;
   }
 
-  record(index: number, arrivalUs: number, dispatchUs: number, answeredUs: number, slot: number, code: number): number {
+  record(index: number, arrivalUs: number, dispatchUs: number, answeredUs: number, slot: number, code: number, cls: number): number {
     const tag = this.nextTag++;
-    this.pending.set(tag, { index, arrivalUs, dispatchUs, answeredUs, slot, code });
+    this.pending.set(tag, { index, arrivalUs, dispatchUs, answeredUs, slot, code, cls });
     return tag;
   }
 
@@ -73,8 +80,8 @@ export class RunLog implements DynoLog, RequestLogSink {
     p.answeredUs = answeredUs;
   }
 
-  dyno(tUs: number, slot: number, message: string): void {
-    this.add(tUs, 'heroku', `web.${slot + 1}`, message);
+  dyno(tUs: number, dyno: string, message: string): void {
+    this.add(tUs, 'heroku', dyno, message);
   }
 
   /** Writes every line up to `nowUs` (the engine's time: outcomes answered by then are final). */
@@ -104,8 +111,8 @@ export class RunLog implements DynoLog, RequestLogSink {
     const ms = (us: number): number => Math.round(us / 1000);
     return {
       epochUs: this.epochUs + Math.floor(p.answeredUs),
-      method: 'GET',
-      path: '/',
+      method: this.routes[p.cls]?.method ?? 'GET',
+      path: this.routes[p.cls]?.path ?? '/',
       host: this.host,
       requestId: requestId(this.seed, p.index),
       fwd: fwdAddress(this.seed, p.index),

@@ -1,5 +1,5 @@
 /**
- * The requests a dyno holds (queued or in service), remembered so that when its process
+ * The requests (or jobs) a dyno holds (queued or in service), remembered so that when its process
  * dies their recorded outcomes can be taken back and replaced (H13). Kept only when
  * something in the run can stop a dyno; the closed-form web tier needs none of it
  * otherwise. Records are dropped once their service has ended, oldest first.
@@ -15,7 +15,9 @@ export const SERVICE = 4;
 /** The request's arrival index, and its log record (or −1). */
 export const INDEX = 5;
 export const TAG = 6;
-const STRIDE = 7;
+/** The request's class (or, for a job, its queue's record of it). */
+export const CLASS = 7;
+const STRIDE = 8;
 
 export class TrackRing {
   buf: Float64Array;
@@ -30,7 +32,7 @@ export class TrackRing {
     this.mask = cap - 1;
   }
 
-  push(arrivalUs: number, dispatchUs: number, startUs: number, endUs: number, serviceUs: number, index: number, tag: number): void {
+  push(arrivalUs: number, dispatchUs: number, startUs: number, endUs: number, serviceUs: number, index: number, tag: number, cls: number): void {
     if (this.length > this.mask) this.grow();
     const o = ((this.head + this.length) & this.mask) * STRIDE;
     const b = this.buf;
@@ -41,6 +43,7 @@ export class TrackRing {
     b[o + SERVICE] = serviceUs;
     b[o + INDEX] = index;
     b[o + TAG] = tag;
+    b[o + CLASS] = cls;
     this.length++;
   }
 

@@ -51,6 +51,9 @@ export class WebTier implements DynoLoad {
 
   private readonly policy: RouterPolicy;
   private readonly backlogPerDyno: number;
+  /** CPU slowdown: the share of service time on the CPU, and the cores a dyno has (0: none). */
+  private readonly cpuBound: number;
+  private readonly cores: number;
   private backlogCap = 0;
   /** When each worker (block b's workers are b·c … b·c+c−1) next falls free. */
   private freeUs: Float64Array;
@@ -77,9 +80,11 @@ export class WebTier implements DynoLoad {
     concurrency: number,
     policy: RouterPolicy,
     backlogPerDyno: number,
-    opts: { track: boolean; blocks?: number },
+    opts: { track: boolean; blocks?: number; cpu?: { cores: number; bound: number } },
   ) {
     this.concurrency = concurrency;
+    this.cores = opts.cpu?.cores ?? 1;
+    this.cpuBound = opts.cpu?.bound ?? 0;
     this.policy = policy;
     this.sharedQueue = policy.sharedQueue;
     this.backlogPerDyno = backlogPerDyno;
@@ -202,7 +207,7 @@ export class WebTier implements DynoLoad {
     const q = this.queues[d]!;
     if (q.length > 0) this.queuedUpper -= q.dropThrough(nowUs);
     const start = f > nowUs ? f : nowUs;
-    const workUs = serviceUs * this.slow[d]!;
+    const workUs = this.cpuBound > 0 ? this.cpuWork(d, k, start, serviceUs) : serviceUs * this.slow[d]!;
     const end = start + workUs;
     free[k] = end;
     this.assignedUs[k]! += workUs;
@@ -229,7 +234,7 @@ export class WebTier implements DynoLoad {
       return REJECT_UNREACHABLE;
     }
     const start = f > nowUs ? f : nowUs;
-    const workUs = serviceUs * this.slow[b]!;
+    const workUs = this.cpuBound > 0 ? this.cpuWork(b, w, start, serviceUs) : serviceUs * this.slow[b]!;
     const end = start + workUs;
     free[w] = end;
     this.assignedUs[w]! += workUs;
@@ -241,6 +246,23 @@ export class WebTier implements DynoLoad {
     this.startUs = start;
     this.endUs = end;
     return b;
+  }
+
+  /**
+   * The time worker `k` of block `b` takes for `serviceUs` starting at `startUs`, when more
+   * requests run at once than the dyno has cores (Puma threads on one core): the CPU share
+   * of the work is stretched by running ÷ cores. The count is taken when the request
+   * starts and held for its whole service: requests that start later do not slow it.
+   */
+  private cpuWork(b: number, k: number, startUs: number, serviceUs: number): number {
+    const c = this.concurrency;
+    let running = 1;
+    for (let j = b * c, end = j + c; j < end; j++) {
+      const f = this.freeUs[j]!;
+      if (j !== k && f > startUs && f !== Infinity) running++;
+    }
+    const stretch = running > this.cores ? 1 - this.cpuBound + (this.cpuBound * running) / this.cores : 1;
+    return serviceUs * stretch * this.slow[b]!;
   }
 
   /** Puts worker `w` at heap position `i` and sifts it down to its place. */
@@ -267,10 +289,10 @@ export class WebTier implements DynoLoad {
   }
 
   /** Remembers the request just dispatched to `b` (when tracking): see TrackRing. */
-  track(b: number, arrivalUs: number, dispatchUs: number, serviceUs: number, index: number, tag: number): void {
+  track(b: number, arrivalUs: number, dispatchUs: number, serviceUs: number, index: number, tag: number, cls: number): void {
     const ring = this.tracks![b]!;
     if (ring.length > 0) ring.dropEnded(dispatchUs);
-    ring.push(arrivalUs, dispatchUs, this.startUs, this.endUs, serviceUs, index, tag);
+    ring.push(arrivalUs, dispatchUs, this.startUs, this.endUs, serviceUs, index, tag, cls);
   }
 
   get tracking(): boolean {

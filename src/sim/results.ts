@@ -3,6 +3,8 @@ import type { CostReport } from '../billing/bill.ts';
 import type { MinuteRow } from './MinuteSeries.ts';
 import type { LifecycleEvent, PlatformCounts } from '../dynos/DynoManager.ts';
 import type { MetricsSample } from '../dynos/DynoMemory.ts';
+import type { OneOffCounts } from '../dynos/OneOffRunner.ts';
+import type { QueueMinute } from './JobFlow.ts';
 
 /** The deterministic summary of a run (summary.json). Times in ms, fractions 0..1, money in USD. */
 export interface Summary {
@@ -27,7 +29,7 @@ export interface Summary {
   queue: { meanMs: number | null; p95Ms: number | null; p99Ms: number | null; fractionQueued: number | null };
   dynos: Record<string, { count: number; size: string; concurrency: number; busyFraction: number }>;
   /** What the platform did: host failures, crashes (R10 included), relocations, restarts of any cause, daily cycles, runtime errors logged, time waiting for a host. */
-  platform: Omit<PlatformCounts, 'placementWaitUs'> & { placementWaitS: number };
+  platform: { hostFailures: number } & Omit<PlatformCounts, 'placementWaitUs'> & { placementWaitS: number };
   cost: {
     pricePer: 'hour' | 'month';
     dynoHours: number;
@@ -36,6 +38,55 @@ export interface Summary {
     totalUsd: number;
     monthlyUsd: number;
   };
+  /** Per request class, when there are several: outcomes and latency as above. */
+  classes?: Record<string, ClassSummary>;
+  /** Per job queue. */
+  queues?: Record<string, QueueSummary>;
+  /** One-off and scheduler dynos. */
+  oneOffs?: OneOffCounts;
+  /** Replayed traffic: what was read from the file. */
+  replay?: ReplayReport;
+}
+
+export type ClassSummary = { arrived: number; completed: number; errors: number } & Summary['latency'];
+
+/** A job queue over the run: counts over jobs enqueued after the warm-up; times in ms. */
+export interface QueueSummary {
+  /** The process type taking its jobs, or null when none does. */
+  workers: string | null;
+  enqueued: number;
+  /** Handed to a worker and run to the end. */
+  completed: number;
+  /** Running on a worker that died, with lostJobs: lose. */
+  lost: number;
+  /** Running on a worker that died, and delivered again. */
+  redelivered: number;
+  /** Still waiting at the end for a worker to come up. */
+  stranded: number;
+  /** Jobs waiting, on average over the measured window. */
+  lengthMean: number;
+  /** Share of the jobs handed to a worker that waited for one. */
+  fractionWaited: number | null;
+  /** From enqueue to the start of the run on a worker. */
+  wait: { meanMs: number | null; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null; maxMs: number | null };
+  run: { meanMs: number | null; p95Ms: number | null };
+}
+
+/** What a replay read from its file. */
+export interface ReplayReport {
+  file: string;
+  format: string;
+  start: string;
+  lines: number;
+  used: number;
+  malformed: number;
+  skipped: number;
+  imputed: number;
+  outOfOrder: number;
+  beforeStart: number;
+  beyondEnd: number;
+  /** The first malformed lines: line number and why. */
+  problems: { line: number; message: string }[];
 }
 
 /** One row of dynos.csv. */
@@ -44,7 +95,7 @@ export interface DynoRow {
   processType: string;
   size: string;
   concurrency: number;
-  /** Requests routed to the dyno after the warm-up. */
+  /** Requests routed to the dyno (jobs taken, for a worker) after the warm-up. */
   requests: number;
   /** Of those, how many the client saw time out (H12). */
   timeouts: number;
@@ -59,6 +110,8 @@ export interface RunResult {
   cost: CostReport;
   /** The time series, when the run was asked to keep it (see `SimulateOptions.onMinute`). */
   timeseries: MinuteRow[];
+  /** Each job queue's minutes (queues.csv), when kept (see `SimulateOptions.onQueueMinute`). */
+  queueSeries: QueueMinute[];
   /** Every change in a dyno's life (events.csv). */
   lifecycle: LifecycleEvent[];
   /** Runtime-metrics samples, when kept (see `SimulateOptions.onMetrics`). */

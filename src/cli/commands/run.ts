@@ -5,7 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import { loadScenario } from '../../scenario/load.ts';
 import { simulate } from '../../sim/simulate.ts';
 import type { MinuteRow } from '../../sim/MinuteSeries.ts';
-import { METRICS_HEADER, TIMESERIES_HEADER, costCsv, dynosCsv, eventsCsv, metricsRecord, timeseriesRecord } from '../../report/csv.ts';
+import { METRICS_HEADER, QUEUES_HEADER, TIMESERIES_HEADER, costCsv, dynosCsv, eventsCsv, metricsRecord, queueRecord, timeseriesRecord } from '../../report/csv.ts';
 import type { MetricsSample } from '../../dynos/DynoMemory.ts';
 import { summaryText } from '../../report/text.ts';
 import { VERSION } from '../../version.ts';
@@ -38,15 +38,18 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   try {
     const series = batched(outDir.open('timeseries.csv'), TIMESERIES_HEADER);
     const metrics = batched(outDir.open('metrics.csv'), METRICS_HEADER);
+    const queues = scenario.queues.length > 0 ? batched(outDir.open('queues.csv'), QUEUES_HEADER) : null;
     const t0 = performance.now();
     const result = simulate(scenario, {
       onMinute: (row: MinuteRow) => series.add(timeseriesRecord(row)),
       onMetrics: (m: MetricsSample) => metrics.add(metricsRecord(m)),
+      onQueueMinute: (row) => queues?.add(queueRecord(row)),
       log: logFile === null ? undefined : { write: (text) => logFile.write(text), sampleRate: opts.logSample, format: opts.logFormat },
     });
     const wallS = (performance.now() - t0) / 1000;
     series.close();
     metrics.close();
+    queues?.close();
 
     outDir.write('summary.json', JSON.stringify(result.summary, null, 2) + '\n');
     outDir.write('dynos.csv', dynosCsv(result.dynos));
@@ -71,7 +74,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     } else if (!opts.quiet) {
       process.stdout.write(summaryText(result.summary));
       process.stdout.write(
-        `\nwrote ${relative(process.cwd(), outDir.target) || '.'}/ (summary.json, timeseries.csv, dynos.csv, events.csv, metrics.csv, cost.csv, run.json)` +
+        `\nwrote ${relative(process.cwd(), outDir.target) || '.'}/ (summary.json, timeseries.csv, dynos.csv, events.csv, metrics.csv, ${queues === null ? '' : 'queues.csv, '}cost.csv, run.json)` +
           (logFile === null ? '' : ` and ${relative(process.cwd(), logFile.target)}`) +
           `: ` +
           `${(result.requests / 1e6).toFixed(2)} M requests in ${wallS.toFixed(2)} s, ${(run.requestsPerS / 1e6).toFixed(1)} M requests/s\n`,
