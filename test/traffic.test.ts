@@ -99,3 +99,15 @@ test('replaying the shipped router log: every usable line arrives, minute by min
   // The five H12s of the log run past the timeout here too.
   t.is(r.summary.requests.errors['H12'], 5);
 });
+
+test('replay without classes: every request in one class, named all; a missing or empty file is a problem at its field', async (t) => {
+  const base = { name: 'plain-replay', duration: '20m', formation: { web: { count: 4, size: 'standard-1x' } } };
+  const s = await scenarioFromObject({ ...base, traffic: { replay: 'router.log' } }, { baseDir: join(ROOT, 'scenarios/replay') });
+  t.deepEqual(s.traffic.classes.map((c) => c.name), ['all']);
+  t.is(new Date(s.calendar.epochMs(0)).toISOString(), '2025-06-03T14:00:00.000Z');
+  const r = simulate(s);
+  t.is(r.summary.requests.arrived, r.summary.replay!.used);
+  t.is(r.summary.classes, undefined);
+  const err = await t.throwsAsync(scenarioFromObject({ ...base, traffic: { replay: 'nowhere.log' } }, { baseDir: join(ROOT, 'scenarios/replay'), label: 'x.yaml' }));
+  t.regex(err!.message, /traffic\.replay: .*nowhere\.log: no such file/);
+});

@@ -512,7 +512,6 @@ export function resolveScenario(s: ScenarioFile, source: unknown, io: ResolveIo,
         replay = Object.freeze({ file: probe.path, name: r.file, format: r.format, startMs: r.from ?? calendar.epochMs(0), reorderWindowUs: r.reorderWindow });
         if (multipliers.length > 0) problems.push({ path: 'events', message: 'traffic events change a rate, and replayed traffic has none' });
       }
-      if (t.classes === undefined) (classes[0] as { name: string }).name = 'all';
     } else {
       rate = resolveRate(t.rate!, t.rateStep, s.duration, io.compileRate, multipliers, problems);
     }
