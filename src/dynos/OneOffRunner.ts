@@ -14,6 +14,7 @@ import type { DynoLog, LifecycleEvent } from './DynoManager.ts';
 import type { HostManager, HostTenant } from './HostManager.ts';
 import type { PlacementRequest } from './hosts/HostFleet.ts';
 import { epochOf, indexOf, pack } from './eventArg.ts';
+import { Draws } from '../traffic/service/Draws.ts';
 
 /** What one-off dynos did in a run (summary.json's `oneOffs`). */
 export interface OneOffCounts {
@@ -48,9 +49,10 @@ export class OneOffRunner implements HostTenant {
   private readonly onEvent: (e: LifecycleEvent) => void;
   private readonly runs: Run[] = [];
   private readonly waiting: number[] = [];
-  private readonly u: { boot: Uniform; miss: Uniform };
-  private readonly runFills: Map<OneOffSpec, (out: Float64Array) => void> = new Map();
-  private readonly one = new Float64Array(1);
+  private readonly u: { miss: Uniform };
+  /** Boot times by size, run times by task, each drawn from its own stream. */
+  private readonly boots = new Map<string, Draws>();
+  private readonly runTimes = new Map<OneOffSpec, Draws>();
   private readonly streams: Streams;
   private scripted = 0;
   private scheduled = 0;
@@ -63,7 +65,7 @@ export class OneOffRunner implements HostTenant {
     this.streams = streams;
     this.log = out.log;
     this.onEvent = out.onEvent;
-    this.u = { boot: streams.stream('boot/one-off'), miss: streams.stream('scheduler/miss') };
+    this.u = { miss: streams.stream('scheduler/miss') };
     this.k = {
       up: engine.register((a) => this.onUp(indexOf(a), epochOf(a))),
       exit: engine.register((a) => this.onExit(indexOf(a), epochOf(a))),
@@ -116,8 +118,10 @@ export class OneOffRunner implements HostTenant {
     r.state = 'starting';
     this.record(r, 'down', 'starting', reason);
     this.say(r, say.startingProcess(r.spec.command));
-    r.spec.size.boot.filler(this.u.boot)(this.one);
-    this.engine.at(this.engine.nowUs + this.one[0]!, this.k.up, pack(i, r.epoch));
+    const size = r.spec.size;
+    let boot = this.boots.get(size.name);
+    if (boot === undefined) this.boots.set(size.name, (boot = new Draws(size.boot.filler(this.streams.stream(`boot/one-off/${size.name}`)), 1)));
+    this.engine.at(this.engine.nowUs + boot.next(), this.k.up, pack(i, r.epoch));
   }
 
   private onUp(i: number, e: number): void {
@@ -126,13 +130,9 @@ export class OneOffRunner implements HostTenant {
     r.state = 'up';
     this.say(r, say.stateChanged('starting', 'up'));
     this.record(r, 'starting', 'up', 'booted');
-    let fill = this.runFills.get(r.spec);
-    if (fill === undefined) {
-      fill = r.spec.run.filler(this.streams.stream(`one-off/${this.runFills.size}`));
-      this.runFills.set(r.spec, fill);
-    }
-    fill(this.one);
-    this.engine.at(this.engine.nowUs + this.one[0]!, this.k.exit, pack(i, r.epoch));
+    let run = this.runTimes.get(r.spec);
+    if (run === undefined) this.runTimes.set(r.spec, (run = new Draws(r.spec.run.filler(this.streams.stream(`one-off/${this.runTimes.size}`)), 1)));
+    this.engine.at(this.engine.nowUs + run.next(), this.k.exit, pack(i, r.epoch));
   }
 
   private onExit(i: number, e: number): void {

@@ -12,29 +12,11 @@ import { jobUnit } from '../logs/ids.ts';
 import type { Scenario } from '../scenario/resolve.ts';
 import type { JobFlow } from './JobFlow.ts';
 import type { JobSink } from './RequestFlow.ts';
+import { Draws } from '../traffic/service/Draws.ts';
 
 /** Packing of (request index, class, job lane) into one event argument. */
 const LANES = 16;
 const CLASSES = 256;
-
-/** Draws of one distribution, a batch at a time. */
-class Draws {
-  private readonly buf = new Float64Array(64);
-  private pos = 64;
-  private readonly fill: (out: Float64Array) => void;
-
-  constructor(fill: (out: Float64Array) => void) {
-    this.fill = fill;
-  }
-
-  next(): number {
-    if (this.pos === 64) {
-      this.fill(this.buf);
-      this.pos = 0;
-    }
-    return this.buf[this.pos++]!;
-  }
-}
 
 export class JobDispatcher implements JobSink {
   /** When the last job reaches its queue (µs). */
@@ -79,21 +61,23 @@ export class JobDispatcher implements JobSink {
     this.sources.forEach((_, i) => this.scheduleSource(i, 0));
   }
 
+  /** Whether request `index` of class `cls` enqueues the class's job `k`. */
+  private enqueues(index: number, cls: number, k: number): boolean {
+    const p = this.lanes[cls]![k]!.probability;
+    return p >= 1 || jobUnit(this.seed, index, cls * LANES + k) < p;
+  }
+
   served(index: number, cls: number, endUs: number): void {
-    const lanes = this.lanes[cls]!;
-    for (let k = 0; k < lanes.length; k++) {
-      const lane = lanes[k]!;
-      if (lane.probability < 1 && jobUnit(this.seed, index, cls * LANES + k) >= lane.probability) continue;
+    for (let k = 0; k < this.lanes[cls]!.length; k++) {
+      if (!this.enqueues(index, cls, k)) continue;
       this.engine.at(endUs, this.kind, (index * CLASSES + cls) * LANES + k);
       if (endUs > this.lastEnqueueUs) this.lastEnqueueUs = endUs;
     }
   }
 
   lost(index: number, cls: number, endUs: number): void {
-    const lanes = this.lanes[cls]!;
-    for (let k = 0; k < lanes.length; k++) {
-      const lane = lanes[k]!;
-      if (lane.probability < 1 && jobUnit(this.seed, index, cls * LANES + k) >= lane.probability) continue;
+    for (let k = 0; k < this.lanes[cls]!.length; k++) {
+      if (!this.enqueues(index, cls, k)) continue;
       const arg = (index * CLASSES + cls) * LANES + k;
       const due = this.cancelled.get(arg);
       if (due === undefined) this.cancelled.set(arg, [endUs]);

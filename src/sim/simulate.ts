@@ -179,10 +179,9 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
   log?.finish();
   replay?.close();
 
-  const typeOrder = (u: DynoUsage): number => {
-    const k = s.processes.findIndex((p) => p.type === u.processType);
-    return k >= 0 ? k : s.processes.length + (u.processType === 'run' ? 0 : 1);
-  };
+  // Usages in time order; at one time by process type (formation order, then run, scheduler) and dyno number.
+  const order = new Map([...s.processes.map((p) => p.type), 'run', 'scheduler'].map((t, k) => [t, k]));
+  const typeOrder = (u: DynoUsage): number => order.get(u.processType)!;
   const usages: DynoUsage[] = [...managers.flatMap((m) => m.usages), ...(oneOffs?.usages ?? [])].sort(
     (a, b) => a.startUs - b.startUs || typeOrder(a) - typeOrder(b) || slotNumber(a.dyno) - slotNumber(b.dyno),
   );

@@ -10,6 +10,7 @@ import type { ArrivalProcess } from './arrivals/ArrivalProcess.ts';
 import { poissonArrivals } from './arrivals/poisson.ts';
 import { varyingRateArrivals } from './arrivals/varyingRate.ts';
 import type { RequestSource } from './RequestSource.ts';
+import { Draws } from './service/Draws.ts';
 
 export function arrivalsFor(rate: RateSpec, streams: Streams, endUs: number): ArrivalProcess {
   const u = streams.stream('arrivals');
@@ -18,31 +19,29 @@ export function arrivalsFor(rate: RateSpec, streams: Streams, endUs: number): Ar
 
 export class SyntheticSource implements RequestSource {
   private readonly arrivals: ArrivalProcess;
-  private readonly fills: ((out: Float64Array) => void)[];
+  /** The one class's filler, or each class's draws when there are several. */
+  private readonly fillOne: ((out: Float64Array) => void) | null;
+  private readonly draws: Draws[];
   /** Cumulative class weights, and a uniform stream choosing among them. */
   private readonly cumulative: Float64Array;
   private readonly pick: () => number;
-  /** Per class: service times drawn ahead, and how many of them are used. */
-  private readonly pending: Float64Array[];
-  private readonly used: Int32Array;
 
   constructor(rate: RateSpec, classes: readonly RequestClass[], streams: Streams, endUs: number) {
     this.arrivals = arrivalsFor(rate, streams, endUs);
     // One class keeps the plain "service" stream; several draw each from its own.
     const one = classes.length === 1;
-    this.fills = classes.map((c) => c.service!.filler(streams.stream(one ? 'service' : `service/${c.name}`)));
+    this.fillOne = one ? classes[0]!.service!.filler(streams.stream('service')) : null;
+    this.draws = one ? [] : classes.map((c) => new Draws(c.service!.filler(streams.stream(`service/${c.name}`))));
     this.cumulative = new Float64Array(classes.length);
     let sum = 0;
     classes.forEach((c, i) => (this.cumulative[i] = sum += c.weight));
     this.pick = streams.stream('classes');
-    this.pending = classes.map(() => new Float64Array(64));
-    this.used = new Int32Array(classes.length).fill(64);
   }
 
   fill(arrivalUs: Float64Array, serviceUs: Float64Array, cls: Int32Array): void {
     this.arrivals.fill(arrivalUs);
-    if (this.fills.length === 1) {
-      this.fills[0]!(serviceUs);
+    if (this.fillOne !== null) {
+      this.fillOne(serviceUs);
       cls.fill(0);
       return;
     }
@@ -53,11 +52,7 @@ export class SyntheticSource implements RequestSource {
       let c = 0;
       while (c < last && u >= cum[c]!) c++;
       cls[i] = c;
-      if (this.used[c] === 64) {
-        this.fills[c]!(this.pending[c]!);
-        this.used[c] = 0;
-      }
-      serviceUs[i] = this.pending[c]![this.used[c]!++]!;
+      serviceUs[i] = this.draws[c]!.next();
     }
   }
 }
