@@ -11,6 +11,9 @@ import { scenarioJsonSchema } from '../scenario/schema.ts';
 import { VERSION } from '../version.ts';
 import { runCommand } from './commands/run.ts';
 import { registerFit } from './commands/fit.ts';
+import { registerCompare } from './commands/compare.ts';
+import { registerSweep } from './commands/sweep.ts';
+import { registerPlan } from './commands/plan.ts';
 
 import { UsageError } from './UsageError.ts';
 
@@ -67,6 +70,9 @@ export function buildProgram(): Command {
     });
 
   registerFit(program);
+  registerCompare(program);
+  registerSweep(program);
+  registerPlan(program);
 
   program
     .command('schema')

@@ -18,10 +18,18 @@ export interface LoadOptions {
   set?: readonly string[];
   /** Overrides the scenario's seed. */
   seed?: number;
+  /** Runs one of the scenario's `variants` (its fields laid over the base's). */
+  variant?: string;
 }
 
 /** Loads, validates and resolves a scenario file; throws ScenarioError listing every problem. */
 export async function loadScenario(file: string, options: LoadOptions = {}): Promise<Scenario> {
+  const label = basename(file);
+  return scenarioFromObject(readScenarioFile(file), { ...options, label, baseDir: dirname(resolvePath(file)) });
+}
+
+/** The parsed YAML or JSON of a scenario file, not yet validated; throws ScenarioError naming the file. */
+export function readScenarioFile(file: string): unknown {
   const label = basename(file);
   let textIn: string;
   try {
@@ -38,7 +46,46 @@ export async function loadScenario(file: string, options: LoadOptions = {}): Pro
     const msg = e instanceof YAMLParseError ? e.message.split('\n')[0]!.replace(/:$/, '') : String(e);
     throw new ScenarioError(label, [{ path: '', message: `not valid YAML or JSON: ${msg}` }]);
   }
-  return scenarioFromObject(raw, { ...options, label, baseDir: dirname(resolvePath(file)) });
+  return raw;
+}
+
+/** The names of a scenario's variants, in the order written (none: an empty list). */
+export function variantNames(raw: unknown): string[] {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
+  const v = (raw as Record<string, unknown>)['variants'];
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v) : [];
+}
+
+/**
+ * The scenario with variant `name` laid over it: mappings merge field by field, anything
+ * else (a list, a number, a text) replaces the base's, and null removes the field.
+ */
+export function withVariant(raw: Record<string, unknown>, name: string, label: string): Record<string, unknown> {
+  const names = variantNames(raw);
+  if (!names.includes(name)) {
+    const known = names.length === 0 ? 'it has no variants' : `its variants are ${names.join(', ')}`;
+    throw new ScenarioError(label, [{ path: 'variants', message: `no variant named ${JSON.stringify(name)} (${known})` }]);
+  }
+  const overlay = (raw['variants'] as Record<string, unknown>)[name];
+  const base = { ...raw };
+  delete base['variants'];
+  if (overlay === null || typeof overlay !== 'object' || Array.isArray(overlay)) return base; // the schema reports it
+  return mergeFields(base, overlay as Record<string, unknown>);
+}
+
+function mergeFields(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    if (v === null) delete out[k];
+    else if (isMapping(v) && isMapping(b)) out[k] = mergeFields(b, v);
+    else out[k] = v;
+  }
+  return out;
+}
+
+function isMapping(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === 'object' && !Array.isArray(x);
 }
 
 /** Validates and resolves a scenario given as a plain object (what a YAML file holds). */
@@ -46,12 +93,13 @@ export async function scenarioFromObject(
   raw: unknown,
   options: LoadOptions & { label?: string; baseDir?: string } = {},
 ): Promise<Scenario> {
-  const label = options.label ?? 'scenario';
+  const label0 = options.label ?? 'scenario';
   const problems: Problem[] = [];
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ScenarioError(label, [{ path: '', message: 'expected a mapping of fields (name, duration, formation, traffic, ...)' }]);
+    throw new ScenarioError(label0, [{ path: '', message: 'expected a mapping of fields (name, duration, formation, traffic, ...)' }]);
   }
-  const obj = structuredClone(raw) as Record<string, unknown>;
+  const label = options.variant === undefined ? label0 : `${label0} (variant ${options.variant})`;
+  const obj = structuredClone(options.variant === undefined ? raw : withVariant(raw as Record<string, unknown>, options.variant, label0)) as Record<string, unknown>;
   for (const assignment of options.set ?? []) applySet(obj, assignment, problems);
   if (options.seed !== undefined) obj['seed'] = options.seed;
   if (problems.length > 0) throw new ScenarioError(label, problems);

@@ -7,7 +7,7 @@
  */
 import type { DynoSize, PlatformProfile } from '../platform/profile.ts';
 import { PROFILES } from '../platform/profiles.ts';
-import type { EventSpec, ScenarioFile, ServiceSpec, RouterPolicyName, When } from './schema.ts';
+import { WEEKDAYS, type EventSpec, type ScalingSpec, type ScenarioFile, type ServiceSpec, type RouterPolicyName, type When } from './schema.ts';
 import { Calendar, validTimeZone } from '../traffic/calendar.ts';
 import { formatDuration } from '../units/duration.ts';
 import type { Problem } from './problems.ts';
@@ -160,8 +160,116 @@ export interface Scenario {
   readonly runtimeMetrics: boolean;
   /** How long the formation's dynos have been up at time zero: a random part of their daily cycle, or not at all. */
   readonly dynoAges: 'random' | 'zero';
+  /** Scaling strategies, one per process type that has one (fixed types have none). */
+  readonly scaling: readonly ScalingPlan[];
   /** The scenario as written (after --set), for reports. */
   readonly source: unknown;
+}
+
+/** A process type's scaling strategy, resolved: times in µs, presets filled in. */
+export type ScalingPlan =
+  | { readonly strategy: 'schedule'; readonly process: number; readonly initial: number; readonly changes: readonly { readonly atUs: number; readonly count: number }[] }
+  | {
+      readonly strategy: 'heroku-autoscale';
+      readonly process: number;
+      readonly targetUs: number;
+      readonly min: number;
+      readonly max: number;
+      readonly windowUs: number;
+      readonly upEveryUs: number;
+      readonly downBelow: number;
+      readonly downEveryUs: number;
+    }
+  | {
+      readonly strategy: 'queue-time';
+      readonly process: number;
+      readonly preset: 'judoscale' | 'hirefire';
+      readonly metric: 'mean' | 'p95';
+      readonly sampleEveryUs: number;
+      readonly upUs: number;
+      readonly downUs: number;
+      readonly upBreaches: number;
+      readonly downAfterUs: number;
+      readonly upCooldownUs: number;
+      readonly downCooldownUs: number;
+      readonly step: number;
+      readonly downStep: number;
+      readonly min: number;
+      readonly max: number;
+    };
+
+/** The count a schedule has in force at time zero, if the type has a schedule. */
+function scheduleStart(scaling: readonly ScalingPlan[], process: number): number | undefined {
+  const plan = scaling.find((p) => p.process === process);
+  return plan?.strategy === 'schedule' ? plan.initial : undefined;
+}
+
+/** Queue-time autoscalers' defaults (Judoscale's published behaviour; HireFire's are not published beyond its 60 s samples). */
+export const QUEUE_TIME_PRESETS = {
+  judoscale: { metric: 'mean', sampleEveryUs: 10e6, upBreaches: 1, downAfterUs: 600e6, upCooldownUs: 180e6, downCooldownUs: 180e6, step: 1, downStep: 1 },
+  hirefire: { metric: 'mean', sampleEveryUs: 60e6, upBreaches: 1, downAfterUs: 120e6, upCooldownUs: 60e6, downCooldownUs: 60e6, step: 1, downStep: 1 },
+} as const;
+
+/** Resolves `scaling.<type>`; returns the plan (or null for fixed) and the most dynos it can run. */
+function resolveScaling(type: string, spec: ScalingSpec, process: number, count: number, calendar: Calendar, durationUs: number, problems: Problem[]): { plan: ScalingPlan | null; max: number } {
+  const path = `scaling.${type}`;
+  if (spec.strategy === 'fixed') return { plan: null, max: count };
+  if (spec.strategy === 'schedule') {
+    const at: { tS: number; count: number; order: number }[] = [];
+    spec.schedule.forEach((e, i) => {
+      const [hh, mm] = e.at.trim().split(':').map(Number) as [number, number];
+      const days = e.days === undefined ? null : e.days.map((d) => WEEKDAYS.indexOf(d));
+      // From a week before the start (the count in force at time zero) to the end.
+      for (let tS = calendar.nextClock(hh, mm, -7 * 86_400); tS * 1e6 < durationUs; tS = calendar.nextClock(hh, mm, tS + 1)) {
+        if (days === null || days.includes(calendar.dayOfWeek(tS))) at.push({ tS, count: e.count, order: i });
+      }
+    });
+    at.sort((a, b) => a.tS - b.tS || a.order - b.order);
+    let initial = count;
+    const changes: { atUs: number; count: number }[] = [];
+    for (const a of at) {
+      if (a.tS <= 0) initial = a.count;
+      else changes.push(Object.freeze({ atUs: Math.round(a.tS * 1e6), count: a.count }));
+    }
+    const max = Math.max(initial, ...spec.schedule.map((e) => e.count));
+    return { plan: Object.freeze({ strategy: 'schedule', process, initial, changes: Object.freeze(changes) }), max };
+  }
+  const min = spec.min ?? 1;
+  const max = spec.max;
+  if (max === undefined) {
+    problems.push({ path: `${path}.max`, message: 'missing (an autoscaler needs the most dynos it may run)' });
+    return { plan: null, max: count };
+  }
+  if (min > max) problems.push({ path: `${path}.min`, message: `expected at most max (${max}), got ${min}` });
+  if (count < min || count > max) problems.push({ path: `formation.${type}.count`, message: `expected a count from scaling.${type}.min to max (${min}..${max}) to start from, got ${count}` });
+  if (spec.strategy === 'heroku-autoscale') {
+    return {
+      plan: Object.freeze({ strategy: 'heroku-autoscale', process, targetUs: spec.target, min, max, windowUs: spec.window, upEveryUs: spec.upEvery, downBelow: spec.downBelow, downEveryUs: spec.downEvery }),
+      max,
+    };
+  }
+  const d = QUEUE_TIME_PRESETS[spec.preset];
+  if (spec.down >= spec.up) problems.push({ path: `${path}.down`, message: `expected a threshold below up (${formatDuration(spec.up)}), got ${formatDuration(spec.down)}` });
+  return {
+    plan: Object.freeze({
+      strategy: 'queue-time',
+      process,
+      preset: spec.preset,
+      metric: spec.metric ?? d.metric,
+      sampleEveryUs: spec.sampleEvery ?? d.sampleEveryUs,
+      upUs: spec.up,
+      downUs: spec.down,
+      upBreaches: spec.upBreaches ?? d.upBreaches,
+      downAfterUs: spec.downAfter ?? d.downAfterUs,
+      upCooldownUs: spec.upCooldown ?? d.upCooldownUs,
+      downCooldownUs: spec.downCooldown ?? d.downCooldownUs,
+      step: spec.step ?? d.step,
+      downStep: spec.downStep ?? d.downStep,
+      min,
+      max,
+    }),
+    max,
+  };
 }
 
 /** Reads the samples of an empirical distribution; supplied by the caller, so that this module does no I/O. */
@@ -460,6 +568,19 @@ export function resolveScenario(s: ScenarioFile, source: unknown, io: ResolveIo,
   };
   const types = processOrder(s);
   const maxCount = new Map(types.map((t) => [t, Math.max(s.formation[t]!.count, ...s.events.map((e) => e.scale?.[t] ?? 0))]));
+  const scaling: ScalingPlan[] = [];
+  for (const [type, spec] of Object.entries(s.scaling)) {
+    const k = types.indexOf(type);
+    if (k < 0) {
+      problems.push({ path: `scaling.${type}`, message: `no process type ${type} in the formation (it has ${types.join(', ')})` });
+      continue;
+    }
+    const { plan, max } = resolveScaling(type, spec, k, s.formation[type]!.count, calendar, s.duration, problems);
+    if (plan === null) continue;
+    if (plan.strategy === 'heroku-autoscale' && type !== 'web') problems.push({ path: `scaling.${type}.strategy`, message: 'Heroku autoscales web dynos only' });
+    scaling.push(plan);
+    maxCount.set(type, Math.max(maxCount.get(type)!, max));
+  }
 
   // Queues: every one a worker, a request class or a job source names.
   const queueNames: string[] = [];
@@ -526,6 +647,10 @@ export function resolveScenario(s: ScenarioFile, source: unknown, io: ResolveIo,
     const path = `formation.${type}`;
     const size = sizeOf(p.size, `${path}.size`);
     const max = maxCount.get(type)!;
+    const autoscale = s.scaling[type];
+    if (autoscale?.strategy === 'heroku-autoscale' && !autoscale.anySize && size !== undefined && !size.dedicated) {
+      problems.push({ path: `scaling.${type}.strategy`, message: `Heroku autoscales Performance, Private and Shield dynos only, not ${size.name} (anySize: true to model it anyway)` });
+    }
     if (size?.onePerProcessType === true && max > 1) {
       problems.push({ path: `${path}.count`, message: `expected at most 1: ${size.name} dynos run one per process type, got ${max}` });
     }
@@ -547,7 +672,7 @@ export function resolveScenario(s: ScenarioFile, source: unknown, io: ResolveIo,
     processes.push(
       Object.freeze({
         type,
-        count: p.count,
+        count: scheduleStart(scaling, types.indexOf(type)) ?? p.count,
         size: size!,
         concurrency: p.concurrency,
         command: p.command ?? DEFAULT_COMMANDS[type] ?? `bin/${type}`,
@@ -613,6 +738,7 @@ export function resolveScenario(s: ScenarioFile, source: unknown, io: ResolveIo,
     events: Object.freeze(events),
     runtimeMetrics: s.runtimeMetrics,
     dynoAges: s.dynoAges,
+    scaling: Object.freeze(scaling),
     source,
   });
 }

@@ -5,6 +5,7 @@ import type { LifecycleEvent, PlatformCounts } from '../dynos/DynoManager.ts';
 import type { MetricsSample } from '../dynos/DynoMemory.ts';
 import type { OneOffCounts } from '../dynos/OneOffRunner.ts';
 import type { QueueMinute } from './JobFlow.ts';
+import type { Histogram } from '../engine/Histogram.ts';
 
 /** The deterministic summary of a run (summary.json). Times in ms, fractions 0..1, money in USD. */
 export interface Summary {
@@ -46,6 +47,19 @@ export interface Summary {
   oneOffs?: OneOffCounts;
   /** Replayed traffic: what was read from the file. */
   replay?: ReplayReport;
+  /** Process types with a scaling strategy: what it did. */
+  scaling?: Record<string, ScalingSummary>;
+}
+
+/** What a scaling strategy did to a process type over the run. */
+export interface ScalingSummary {
+  strategy: string;
+  /** Changes of the dyno count it made. */
+  changes: number;
+  /** Dynos in the formation: fewest, most, and mean over the run. */
+  min: number;
+  max: number;
+  mean: number;
 }
 
 export type ClassSummary = { arrived: number; completed: number; errors: number } & Summary['latency'];
@@ -122,4 +136,6 @@ export interface RunResult {
   events: number;
   /** Simulated time at which the last client response was sent (µs). */
   endUs: number;
+  /** The run's latency and queue-time histograms (µs), mergeable across replications and shards. */
+  histograms: { latency: Histogram; queue: Histogram };
 }

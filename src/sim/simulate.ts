@@ -337,6 +337,7 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
     requests: flow.requests,
     events: engine.events,
     endUs: Math.max(durationUs, flow.lastResponseUs),
+    histograms: { latency, queue },
   };
 }
 
