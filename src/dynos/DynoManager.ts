@@ -85,6 +85,11 @@ export class DynoManager implements RouterGate, HostTenant {
   formation: number;
   /** Dynos of the type up (serving) now. */
   upCount = 0;
+  /** The fewest and most dynos the formation had, and its time integral up to `formationSinceUs` (for the mean). */
+  formationMin = 0;
+  formationMax = 0;
+  private formationIntegralUs = 0;
+  private formationSinceUs = 0;
 
   private readonly s: Scenario;
   private readonly engine: Engine;
@@ -197,6 +202,13 @@ export class DynoManager implements RouterGate, HostTenant {
   start(): void {
     for (let slot = 0; slot < this.proc.count; slot++) this.enterFormation(slot, true);
     this.formation = this.proc.count;
+    this.formationMin = this.formationMax = this.formation;
+  }
+
+  /** Mean number of dynos in the formation from time zero to `tUs`. */
+  formationMean(tUs: number): number {
+    const integral = this.formationIntegralUs + this.formation * (tUs - this.formationSinceUs);
+    return tUs > 0 ? integral / tUs : this.formation;
   }
 
   /** Whether anything in the run can stop a process of type `p` (if not, its work need not be tracked). */
@@ -204,6 +216,7 @@ export class DynoManager implements RouterGate, HostTenant {
     const m = s.platform.dynoManager;
     return (
       s.events.some((e) => e.kind !== 'run') ||
+      s.scaling.some((plan) => s.processes[plan.process] === p) ||
       p.crashRatePerUs > 0 ||
       p.memory !== null ||
       Number.isFinite(s.platform.hosts.mtbfUs) ||
@@ -680,6 +693,11 @@ export class DynoManager implements RouterGate, HostTenant {
   /** `heroku ps:scale type=count`. */
   scale(count: number): void {
     const n = Math.min(count, this.state.length);
+    const now = Math.min(this.engine.nowUs, this.s.durationUs);
+    this.formationIntegralUs += this.formation * (now - this.formationSinceUs);
+    this.formationSinceUs = now;
+    if (n < this.formationMin) this.formationMin = n;
+    if (n > this.formationMax) this.formationMax = n;
     for (let slot = this.formation - 1; slot >= n; slot--) this.leaveFormation(slot);
     const from = this.formation;
     this.formation = n;

@@ -6,6 +6,7 @@ import type { DynoRow } from '../sim/results.ts';
 import type { LifecycleEvent } from '../dynos/DynoManager.ts';
 import type { MetricsSample } from '../dynos/DynoMemory.ts';
 import type { QueueMinute } from '../sim/JobFlow.ts';
+import type { ScalingRow } from '../scaling/Scaler.ts';
 
 export const TIMESERIES_HEADER = [
   'minute', 't_start_s', 'arrivals', 'completed', ...SERIES_CODES.map((c) => `errors_${c}`),
@@ -66,5 +67,14 @@ export function costCsv(cost: CostReport): string {
     ['process_type', 'size', 'dynos', 'dyno_hours', 'free_hours', 'billable_hours', 'total_usd', 'monthly_usd'],
     ...cost.lines.map((l) => [l.processType, l.size, l.dynos, l.dynoHours, l.freeHours, l.billableHours, l.totalUsd, l.monthlyUsd]),
     ['all', 'all', cost.lines.reduce((a, l) => a + l.dynos, 0), cost.dynoHours, cost.freeHours, cost.billableHours, cost.totalUsd, cost.monthlyUsd],
+  ]);
+}
+
+export const SCALING_HEADER = ['time_s', 'process', 'strategy', 'from', 'to', 'up', 'metric', 'value_ms', 'reason'];
+
+export function scalingCsv(rows: readonly ScalingRow[]): string {
+  return csv([
+    SCALING_HEADER,
+    ...rows.map((r) => [seconds(r.timeUs), r.process, r.strategy, r.from, r.to, r.up, r.metric, r.valueUs === null ? '' : (Math.round(r.valueUs) / 1000).toFixed(3), r.reason]),
   ]);
 }

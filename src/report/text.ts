@@ -82,6 +82,10 @@ export function summaryText(s: Summary): string {
         (q.stranded > 0 ? ` · ${fmtInt(q.stranded)} never taken` : '') +
         (q.workers === null ? ' · no process type works this queue' : ''),
     ]),
+    ...Object.entries(s.scaling ?? {}).map(([type, sc], i) => [
+      i === 0 ? 'scaling' : '',
+      `${type}: ${sc.strategy}, ${fmtInt(sc.changes)} changes, ${sc.min}–${sc.max} dynos, ${sc.mean.toFixed(2)} on average`,
+    ]),
     ...(s.oneOffs === undefined
       ? []
       : [['one-offs', `${fmtInt(s.oneOffs.started)} started · ${fmtInt(s.oneOffs.completed)} completed` + (s.oneOffs.interrupted > 0 ? ` · ${fmtInt(s.oneOffs.interrupted)} lost with their host` : '') + (s.oneOffs.missed > 0 ? ` · ${fmtInt(s.oneOffs.missed)} scheduler runs missed` : '') + (s.oneOffs.running > 0 ? ` · ${fmtInt(s.oneOffs.running)} still running at the end` : '')]]),

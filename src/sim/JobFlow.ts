@@ -17,6 +17,7 @@ import type { WorkFlow } from '../dynos/DynoManager.ts';
 import type { QueueSpec } from '../scenario/resolve.ts';
 import { ARRIVAL, END, SERVICE, START, type TrackRing } from './TrackRing.ts';
 import type { WebTier } from './WebTier.ts';
+import type { FlowObserver } from '../scaling/Scaler.ts';
 
 /** One row of queues.csv: a queue over one simulated minute. */
 export interface QueueMinute {
@@ -53,6 +54,8 @@ export class JobFlow implements WorkFlow {
   private windowOpenIntegralUs = 0;
   private windowOpenUs = 0;
 
+  /** Told of every job's start and wait, for an autoscaler of the workers (null: none watches). */
+  observer: FlowObserver | null = null;
   private readonly engine: Engine;
   private readonly tier: WebTier | null;
   private readonly warmupUs: number;
@@ -93,6 +96,7 @@ export class JobFlow implements WorkFlow {
     if (end > this.lastEndUs) this.lastEndUs = end;
     this.minute.handed++;
     this.minute.waitUs += start - enqueuedUs;
+    this.observer?.started(start, start - enqueuedUs, 1);
     if (enqueuedUs >= this.warmupUs) {
       this.wait.record(start - enqueuedUs);
       this.run.record(end - start);
@@ -124,6 +128,7 @@ export class JobFlow implements WorkFlow {
     const start = buf[o + START]!;
     const end = buf[o + END]!;
     const nowUs = this.engine.nowUs;
+    if (start >= nowUs) this.observer?.started(start, start - enqueuedUs, -1);
     if (enqueuedUs >= this.warmupUs) {
       this.wait.remove(start - enqueuedUs);
       this.run.remove(end - start);

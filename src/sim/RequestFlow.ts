@@ -16,6 +16,7 @@ import { FloatRing } from '../engine/FloatRing.ts';
 import { Histogram } from '../engine/Histogram.ts';
 import type { RequestSource } from '../traffic/RequestSource.ts';
 import { MinuteSeries, SERIES_CODES } from './MinuteSeries.ts';
+import type { FlowObserver } from '../scaling/Scaler.ts';
 import { ARRIVAL, CLASS, DISPATCH, END, INDEX, SERVICE, START, TAG, type TrackRing } from './TrackRing.ts';
 import { REJECT_BACKLOG, REJECT_NO_DYNOS, SILENT, type WebTier } from './WebTier.ts';
 
@@ -166,6 +167,9 @@ export class RequestFlow implements OrderedSource {
     this.advance();
   }
 
+  /** Told of every response and start of service, for an autoscaler (null: none watches). */
+  observer: FlowObserver | null = null;
+
   /** Connects the dyno manager (without one, no dyno is ever missing but for H14), the log and the job queues. */
   attach(gate: RouterGate, log: RequestLogSink | null, jobs: JobSink | null = null): void {
     this.gate = gate;
@@ -204,6 +208,10 @@ export class RequestFlow implements OrderedSource {
     if (answeredAt > this.lastResponseUs) this.lastResponseUs = answeredAt;
     if (timedOut) this.series.error(H12, answeredAt, clientUs);
     else this.series.response(answeredAt, clientUs);
+    if (this.observer !== null) {
+      this.observer.response(answeredAt, clientUs, 1);
+      this.observer.started(start, start - arrivalUs, 1);
+    }
     const slot = tier.ownerOf[d]!;
     if (arrivalUs >= this.p.warmupUs) {
       const waitUs = start - arrivalUs;
@@ -237,6 +245,7 @@ export class RequestFlow implements OrderedSource {
   private fail(code: number, arrivalUs: number, atUs: number, index: number, slot: number, reached: boolean, cls: number): void {
     const clientUs = atUs - arrivalUs;
     this.series.error(code, atUs, reached ? clientUs : -1);
+    if (reached && this.observer !== null) this.observer.response(atUs, clientUs, 1);
     if (atUs > this.lastResponseUs) this.lastResponseUs = atUs;
     if (arrivalUs >= this.p.warmupUs) {
       this.errors[code]!++;
@@ -389,6 +398,10 @@ export class RequestFlow implements OrderedSource {
     if (timedOut) this.series.retractError(H12, answeredAt, clientUs);
     else this.series.retractResponse(answeredAt, clientUs);
     const started = start <= nowUs;
+    if (this.observer !== null) {
+      this.observer.response(answeredAt, clientUs, -1);
+      if (!started) this.observer.started(start, start - arrivalUs, -1);
+    }
     const slot = this.tier.ownerOf[block]!;
     const requeued = !started && this.tier.sharedQueue;
     if (pc !== null) {
@@ -423,6 +436,7 @@ export class RequestFlow implements OrderedSource {
     }
     const clientNowUs = nowUs - arrivalUs;
     this.series.error(H13, nowUs, clientNowUs);
+    this.observer?.response(nowUs, clientNowUs, 1);
     if (counted) {
       this.errors[H13]!++;
       this.latency.record(clientNowUs);

@@ -6,6 +6,7 @@ import type { MetricsSample } from '../dynos/DynoMemory.ts';
 import type { OneOffCounts } from '../dynos/OneOffRunner.ts';
 import type { QueueMinute } from './JobFlow.ts';
 import type { Histogram } from '../engine/Histogram.ts';
+import type { ScalingRow } from '../scaling/Scaler.ts';
 
 /** The deterministic summary of a run (summary.json). Times in ms, fractions 0..1, money in USD. */
 export interface Summary {
@@ -138,4 +139,6 @@ export interface RunResult {
   endUs: number;
   /** The run's latency and queue-time histograms (µs), mergeable across replications and shards. */
   histograms: { latency: Histogram; queue: Histogram };
+  /** Every change a scaling strategy made (scaling.csv), when kept (see `SimulateOptions.onScaling`). */
+  scaling: ScalingRow[];
 }

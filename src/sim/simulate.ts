@@ -25,6 +25,7 @@ import { SyntheticSource } from '../traffic/SyntheticSource.ts';
 import { noRequests, type RequestSource } from '../traffic/RequestSource.ts';
 import { ReplaySource } from '../traffic/replay/ReplaySource.ts';
 import type { Histogram } from '../engine/Histogram.ts';
+import { Scaler, type ScalingRow } from '../scaling/Scaler.ts';
 
 export interface SimulateOptions {
   /** Receives each minute of the time series as soon as it is final; without it the rows are kept in `RunResult.timeseries`. */
@@ -37,6 +38,8 @@ export interface SimulateOptions {
   onProgress?: (nowUs: number, endUs: number) => void;
   /** Writes the run as Heroku log lines. */
   log?: RunLogOptions;
+  /** Receives each change a scaling strategy makes; without it they are kept in `RunResult.scaling`. */
+  onScaling?: (row: ScalingRow) => void;
 }
 
 function requestSource(s: Scenario, streams: Streams): { source: RequestSource; replay: ReplaySource | null } {
@@ -111,6 +114,16 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
     const flowOf = queues[p.queue]!;
     managers.push(new DynoManager(engine, s, p, hosts, workerTiers.get(k)!, flowOf, streams, counts, ids, out));
   });
+  const scalingRows: ScalingRow[] = [];
+  const onScaling = options.onScaling ?? ((row: ScalingRow) => void scalingRows.push(row));
+  const scalers = s.scaling.map((plan) => {
+    const sc = new Scaler(engine, plan, managers[plan.process]!, durationUs, onScaling);
+    if (sc.needsMetric) {
+      if (plan.process === 0) flow.observer = sc;
+      else queues[s.processes[plan.process]!.queue]!.observer = sc;
+    }
+    return sc;
+  });
   const dispatcher = queues.length > 0 ? new JobDispatcher(engine, s, queues, streams) : null;
   const oneOffs = s.oneOffs.length > 0 || s.scheduler.length > 0 ? new OneOffRunner(engine, s, hosts, streams, { onEvent, log }) : null;
   flow.attach(manager, log, dispatcher !== null && dispatcher.fromRequests ? dispatcher : null);
@@ -139,6 +152,7 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
   });
   s.events.forEach((e, i) => engine.at(e.atUs, scripted, i));
   hosts.start();
+  for (const sc of scalers) sc.start();
   dispatcher?.start();
   oneOffs?.start();
 
@@ -298,6 +312,14 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
     );
   }
   if (oneOffs !== null) summary.oneOffs = { ...oneOffs.counts };
+  if (scalers.length > 0) {
+    summary.scaling = Object.fromEntries(
+      scalers.map((sc) => {
+        const m = managers[sc.plan.process]!;
+        return [m.proc.type, { strategy: sc.plan.strategy, changes: sc.changes, min: m.formationMin, max: m.formationMax, mean: round3(m.formationMean(durationUs)) }];
+      }),
+    );
+  }
   if (replay !== null) summary.replay = replay.report();
 
   const dynos: DynoRow[] = [];
@@ -338,6 +360,7 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
     events: engine.events,
     endUs: Math.max(durationUs, flow.lastResponseUs),
     histograms: { latency, queue },
+    scaling: scalingRows,
   };
 }
 

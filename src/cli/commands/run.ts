@@ -5,7 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import { loadScenario } from '../../scenario/load.ts';
 import { simulate } from '../../sim/simulate.ts';
 import type { MinuteRow } from '../../sim/MinuteSeries.ts';
-import { METRICS_HEADER, QUEUES_HEADER, TIMESERIES_HEADER, costCsv, dynosCsv, eventsCsv, metricsRecord, queueRecord, timeseriesRecord } from '../../report/csv.ts';
+import { METRICS_HEADER, QUEUES_HEADER, TIMESERIES_HEADER, costCsv, dynosCsv, eventsCsv, metricsRecord, queueRecord, scalingCsv, timeseriesRecord } from '../../report/csv.ts';
 import type { MetricsSample } from '../../dynos/DynoMemory.ts';
 import { summaryText } from '../../report/text.ts';
 import { VERSION } from '../../version.ts';
@@ -55,6 +55,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     outDir.write('dynos.csv', dynosCsv(result.dynos));
     outDir.write('events.csv', eventsCsv(result.lifecycle));
     outDir.write('cost.csv', costCsv(result.cost));
+    if (scenario.scaling.length > 0) outDir.write('scaling.csv', scalingCsv(result.scaling));
     const run = {
       version: VERSION,
       wallS: round(wallS, 4),
@@ -74,7 +75,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     } else if (!opts.quiet) {
       process.stdout.write(summaryText(result.summary));
       process.stdout.write(
-        `\nwrote ${relative(process.cwd(), outDir.target) || '.'}/ (summary.json, timeseries.csv, dynos.csv, events.csv, metrics.csv, ${queues === null ? '' : 'queues.csv, '}cost.csv, run.json)` +
+        `\nwrote ${relative(process.cwd(), outDir.target) || '.'}/ (summary.json, timeseries.csv, dynos.csv, events.csv, metrics.csv, ${queues === null ? '' : 'queues.csv, '}${scenario.scaling.length === 0 ? '' : 'scaling.csv, '}cost.csv, run.json)` +
           (logFile === null ? '' : ` and ${relative(process.cwd(), logFile.target)}`) +
           `: ` +
           `${(result.requests / 1e6).toFixed(2)} M requests in ${wallS.toFixed(2)} s, ${(run.requestsPerS / 1e6).toFixed(1)} M requests/s\n`,
