@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ScenarioError } from '../scenario/problems.ts';
-import { loadScenario } from '../scenario/load.ts';
+import { loadScenario, readScenarioFile, variantNames } from '../scenario/load.ts';
 import { scenarioJsonSchema } from '../scenario/schema.ts';
 import { VERSION } from '../version.ts';
 import { runCommand } from './commands/run.ts';
@@ -49,6 +49,7 @@ export function buildProgram(): Command {
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .option('--seed <n>', 'override the scenario seed', wholeNumber)
     .option('--set <path=value>', 'override a scenario field, e.g. --set formation.web.count=4 (repeatable)', collect, [])
+    .option('--variant <name>', "run one of the scenario's variants (results go to results/<scenario name>.<variant>)")
     .option('--out <dir>', 'folder for the results (default results/<scenario name>)')
     .option('--json', 'print summary.json instead of the readable summary', false)
     .option('--logs <file>', 'also write the run as Heroku log lines (router, dyno lifecycle, runtime metrics)')
@@ -66,7 +67,24 @@ export function buildProgram(): Command {
     .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
     .action(async (file: string, opts: { set: string[] }) => {
       const s = await loadScenario(file, { set: opts.set });
-      process.stdout.write(`${file}: ok (${s.name}, ${s.platform.name}, ${s.web.count} × ${s.web.size.name} web)\n`);
+      // Every variant is checked too, and all their problems reported at once.
+      const names = variantNames(readScenarioFile(file));
+      const problems: string[] = [];
+      for (const variant of names) {
+        try {
+          await loadScenario(file, { set: opts.set, variant });
+        } catch (e) {
+          if (!(e instanceof ScenarioError)) throw e;
+          problems.push(...e.lines());
+        }
+      }
+      if (problems.length > 0) {
+        for (const line of problems) process.stderr.write(`${line}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const variants = names.length === 0 ? '' : `; variants ${names.join(', ')}`;
+      process.stdout.write(`${file}: ok (${s.name}, ${s.platform.name}, ${s.web.count} × ${s.web.size.name} web${variants})\n`);
     });
 
   registerFit(program);
@@ -88,7 +106,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return 0;
+    // A command may have reported problems itself (validate: every variant's) and set the status.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version exit 0; commander has already printed its message.
@@ -113,4 +132,11 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`dynosim run … | head`) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
 process.exitCode = await main(process.argv);

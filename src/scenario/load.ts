@@ -70,7 +70,10 @@ export function withVariant(raw: Record<string, unknown>, name: string, label: s
   const base = { ...raw };
   delete base['variants'];
   if (overlay === null || typeof overlay !== 'object' || Array.isArray(overlay)) return base; // the schema reports it
-  return mergeFields(base, overlay as Record<string, unknown>);
+  const merged = mergeFields(base, overlay as Record<string, unknown>);
+  // A variant's results go beside the base's: name.variant, unless it names itself.
+  if (!('name' in overlay) && typeof base['name'] === 'string') merged['name'] = `${base['name']}.${name}`;
+  return merged;
 }
 
 function mergeFields(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {

@@ -15,6 +15,7 @@ import { UsageError } from '../UsageError.ts';
 export interface RunCommandOptions {
   seed?: number;
   set: string[];
+  variant?: string;
   out?: string;
   json: boolean;
   quiet: boolean;
@@ -27,7 +28,7 @@ export interface RunCommandOptions {
 const SERIES_BATCH = 1024;
 
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<void> {
-  const scenario = await loadScenario(file, { set: opts.set, seed: opts.seed });
+  const scenario = await loadScenario(file, { set: opts.set, seed: opts.seed, variant: opts.variant });
   if (opts.logs !== undefined) {
     const parent = dirname(resolve(opts.logs));
     if (!existsSync(parent) || !statSync(parent).isDirectory()) throw new UsageError(`--logs ${opts.logs}: the folder ${relative(process.cwd(), parent) || '.'} does not exist`);
