@@ -1,0 +1,375 @@
+/**
+ * Comparing alternatives (scenario files, or variants of one scenario) from replicated
+ * runs on common random numbers: replication r of every alternative ran with the same
+ * seed, so it saw the same arrivals, service times and failures, and the difference
+ * between two alternatives' replication r is a fair pair. Per metric and alternative:
+ * the mean with its confidence interval; per alternative after the first: the mean paired
+ * difference to the first with its interval, the relative difference, and whether the
+ * interval excludes 0. Pooled latency figures come from the merged histograms.
+ *
+ * Everything here is computation and formatting: the command reads and writes the files.
+ * Numbers in files are rounded per unit (ms to 3 decimals, USD to 2, shares to 6), so
+ * that the same runs give byte-identical files.
+ */
+import { Histogram } from '../engine/Histogram.ts';
+import { stringify } from 'csv-stringify/sync';
+import { METRICS, type MetricKey, type Outcome } from './outcome.ts';
+import { interval, pairedInterval, type Interval } from './stats.ts';
+import { fmtInt, table } from '../report/text.ts';
+
+type Metric = (typeof METRICS)[number];
+export type Unit = Metric['unit'];
+
+/** One of the things compared: a scenario file as written, or one of a scenario's variants. */
+export interface Alternative {
+  /** The name the comparison gives it (unique). */
+  readonly name: string;
+  /** The scenario file, as the user named it. */
+  readonly file: string;
+  /** The variant run (null: the scenario as written). */
+  readonly variant: string | null;
+  /** The scenario's own name. */
+  readonly scenario: string;
+}
+
+export interface CompareSetup {
+  readonly version: string;
+  readonly files: readonly string[];
+  /** The variants compared, in order (null when the alternatives are whole files). */
+  readonly variants: readonly string[] | null;
+  /** Whether the base scenario is the first alternative (with variants). */
+  readonly base: boolean;
+  readonly replications: number;
+  /** Replication r of every alternative ran with seeds[r]. */
+  readonly seeds: readonly number[];
+  /** `--set` overrides applied to every alternative. */
+  readonly set: readonly string[];
+  /** Confidence level of the intervals (0.95). */
+  readonly level: number;
+}
+
+/** A mean with its interval; null figures where there is nothing to go on. */
+export interface Estimate {
+  /** Replications with a value. */
+  readonly n: number;
+  readonly mean: number | null;
+  readonly lo: number | null;
+  readonly hi: number | null;
+  /** Half-width (null with fewer than two values). */
+  readonly half: number | null;
+}
+
+export interface Difference extends Estimate {
+  /** The mean difference relative to the first alternative's mean, in percent (null when that is 0 or unknown). */
+  readonly pct: number | null;
+  /** The interval excludes 0: a real difference at this confidence, not noise. */
+  readonly significant: boolean;
+}
+
+export interface MetricComparison {
+  readonly metric: Metric;
+  /** One per alternative, in order. */
+  readonly estimates: readonly Estimate[];
+  /** One per alternative; null for the first (the reference). */
+  readonly differences: readonly (Difference | null)[];
+}
+
+/** Latency and queue time over every request of every replication (merged histograms), in ms. */
+export interface Pooled {
+  readonly requests: number;
+  readonly latency: { count: number; meanMs: number | null; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null; p999Ms: number | null; maxMs: number | null };
+  readonly queue: { count: number; meanMs: number | null; p95Ms: number | null; p99Ms: number | null };
+}
+
+export interface Comparison {
+  readonly setup: CompareSetup;
+  readonly alternatives: readonly Alternative[];
+  readonly metrics: readonly MetricComparison[];
+  readonly pooled: readonly Pooled[];
+  /** Per alternative and metric, the value of each replication (null where the run had none). */
+  readonly values: readonly Record<MetricKey, readonly (number | null)[]>[];
+}
+
+/**
+ * Aggregates the outcomes: `outcomes[a][r]` is replication r of alternative a, and every
+ * alternative has one outcome per seed of the setup.
+ */
+export function compareOutcomes(setup: CompareSetup, alternatives: readonly Alternative[], outcomes: readonly (readonly Outcome[])[]): Comparison {
+  if (alternatives.length === 0) throw new RangeError('nothing to compare');
+  if (outcomes.length !== alternatives.length) throw new RangeError('one list of outcomes per alternative');
+  for (const os of outcomes) if (os.length !== setup.seeds.length) throw new RangeError('one outcome per seed for every alternative');
+  const values = outcomes.map((os) => {
+    const v = {} as Record<MetricKey, (number | null)[]>;
+    for (const m of METRICS) v[m.key] = os.map((o) => finiteOrNull(o.metrics[m.key]));
+    return v;
+  });
+  const metrics = METRICS.map((metric): MetricComparison => {
+    const first = values[0]![metric.key];
+    const estimates = values.map((v) => estimateOf(interval(present(v[metric.key]), setup.level)));
+    const differences = values.map((v, a) => {
+      if (a === 0) return null;
+      const xs: number[] = [];
+      const ys: number[] = [];
+      v[metric.key].forEach((y, r) => {
+        const x = first[r];
+        if (x !== null && x !== undefined && y !== null) {
+          xs.push(x);
+          ys.push(y);
+        }
+      });
+      const e = estimateOf(pairedInterval(xs, ys, setup.level));
+      const ref = estimates[0]!.mean;
+      const pct = e.mean === null || ref === null || ref === 0 ? null : (100 * e.mean) / Math.abs(ref);
+      const significant = e.half !== null && e.lo !== null && e.hi !== null && (e.lo > 0 || e.hi < 0);
+      return { ...e, pct, significant };
+    });
+    return { metric, estimates, differences };
+  });
+  const pooled = outcomes.map(pool);
+  return { setup, alternatives, metrics, pooled, values };
+}
+
+function finiteOrNull(x: number | null): number | null {
+  return x === null || !Number.isFinite(x) ? null : x;
+}
+
+function present(xs: readonly (number | null)[]): number[] {
+  return xs.filter((x): x is number => x !== null);
+}
+
+function estimateOf(iv: Interval): Estimate {
+  if (iv.n === 0) return { n: 0, mean: null, lo: null, hi: null, half: null };
+  if (iv.n === 1 || !Number.isFinite(iv.half)) return { n: iv.n, mean: iv.mean, lo: null, hi: null, half: null };
+  return { n: iv.n, mean: iv.mean, lo: iv.lo, hi: iv.hi, half: iv.half };
+}
+
+function pool(os: readonly Outcome[]): Pooled {
+  let latency: Histogram | null = null;
+  let queue: Histogram | null = null;
+  let requests = 0;
+  for (const o of os) {
+    const l = Histogram.fromJSON(o.latency);
+    const q = Histogram.fromJSON(o.queue);
+    if (latency === null) latency = l;
+    else latency.merge(l);
+    if (queue === null) queue = q;
+    else queue.merge(q);
+    requests += o.requests;
+  }
+  const ms = (us: number): number | null => (Number.isFinite(us) ? round(us / 1000, 3) : null);
+  const l = latency ?? new Histogram();
+  const q = queue ?? new Histogram();
+  const [p50, p95, p99, p999] = l.quantiles([0.5, 0.95, 0.99, 0.999]);
+  const [q95, q99] = q.quantiles([0.95, 0.99]);
+  return {
+    requests,
+    latency: { count: l.count, meanMs: ms(l.mean()), p50Ms: ms(p50!), p95Ms: ms(p95!), p99Ms: ms(p99!), p999Ms: ms(p999!), maxMs: l.count === 0 ? null : ms(l.max) },
+    queue: { count: q.count, meanMs: ms(q.mean()), p95Ms: ms(q95!), p99Ms: ms(q99!) },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Files
+
+/** Decimals kept in files, by unit. */
+export const FILE_DECIMALS: Record<Unit, number> = { ms: 3, share: 6, usd: 2, h: 6, dynos: 6, count: 3 };
+/** Decimals of relative differences (percent) in files. */
+const PCT_DECIMALS = 2;
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  const r = Math.round(x * f) / f;
+  return r === 0 ? 0 : r; // no negative zero
+}
+
+function roundOrNull(x: number | null, digits: number): number | null {
+  return x === null ? null : round(x, digits);
+}
+
+function cell(x: number | null, digits: number): string {
+  return x === null ? '' : round(x, digits).toFixed(digits);
+}
+
+export const COMPARE_CSV_HEADER = ['alternative', 'metric', 'unit', 'n', 'mean', 'lo', 'hi', 'diff', 'diffLo', 'diffHi', 'diffPct', 'significant'] as const;
+
+/** compare.csv: a row per alternative and metric; the difference columns are empty for the first alternative. */
+export function compareCsv(c: Comparison): string {
+  const rows: string[][] = [[...COMPARE_CSV_HEADER]];
+  c.alternatives.forEach((alt, a) => {
+    for (const mc of c.metrics) {
+      const d = FILE_DECIMALS[mc.metric.unit];
+      const e = mc.estimates[a]!;
+      const diff = mc.differences[a] ?? null;
+      rows.push([
+        alt.name,
+        mc.metric.key,
+        mc.metric.unit,
+        String(e.n),
+        cell(e.mean, d),
+        cell(e.lo, d),
+        cell(e.hi, d),
+        diff === null ? '' : cell(diff.mean, d),
+        diff === null ? '' : cell(diff.lo, d),
+        diff === null ? '' : cell(diff.hi, d),
+        diff === null ? '' : cell(diff.pct, PCT_DECIMALS),
+        diff === null ? '' : String(diff.significant),
+      ]);
+    }
+  });
+  return stringify(rows, { record_delimiter: '\n' });
+}
+
+/** compare.json: the setup, the alternatives, every figure of compare.csv, pooled latency and the replications' values. */
+export function compareJsonObject(c: Comparison): unknown {
+  const est = (e: Estimate, d: number) => ({ n: e.n, mean: roundOrNull(e.mean, d), lo: roundOrNull(e.lo, d), hi: roundOrNull(e.hi, d) });
+  return {
+    setup: {
+      dynosim: c.setup.version,
+      files: c.setup.files,
+      variants: c.setup.variants,
+      base: c.setup.base,
+      replications: c.setup.replications,
+      seeds: c.setup.seeds,
+      set: c.setup.set,
+      level: c.setup.level,
+      reference: c.alternatives[0]!.name,
+    },
+    alternatives: c.alternatives.map((alt, a) => ({
+      name: alt.name,
+      file: alt.file,
+      variant: alt.variant,
+      scenario: alt.scenario,
+      metrics: Object.fromEntries(
+        c.metrics.map((mc) => {
+          const d = FILE_DECIMALS[mc.metric.unit];
+          const diff = mc.differences[a] ?? null;
+          return [
+            mc.metric.key,
+            {
+              ...est(mc.estimates[a]!, d),
+              ...(diff === null ? {} : { diff: { ...est(diff, d), pct: roundOrNull(diff.pct, PCT_DECIMALS), significant: diff.significant } }),
+            },
+          ];
+        }),
+      ),
+      pooled: c.pooled[a],
+      values: Object.fromEntries(c.metrics.map((mc) => [mc.metric.key, c.values[a]![mc.metric.key].map((x) => roundOrNull(x, FILE_DECIMALS[mc.metric.unit]))])),
+    })),
+    metrics: c.metrics.map((mc) => ({ key: mc.metric.key, label: mc.metric.label, unit: mc.metric.unit, better: mc.metric.better })),
+  };
+}
+
+export function compareJson(c: Comparison): string {
+  return JSON.stringify(compareJsonObject(c), null, 2) + '\n';
+}
+
+// ---------------------------------------------------------------------------------------
+// The readable table
+
+/**
+ * Decimals for figures of the table: three significant digits of the largest of them, at
+ * most 3 decimals (a row's means share theirs; each difference has its own, since it can be
+ * far smaller than the means).
+ */
+function displayDecimals(unit: Unit, figures: readonly (number | null)[]): number {
+  if (unit === 'usd') return 2;
+  if (unit === 'share') return 3; // shown in percent
+  const m = Math.max(0, ...figures.map((x) => (x === null ? 0 : Math.abs(x))));
+  if (m === 0) return unit === 'count' ? 0 : 1;
+  const digits = 2 - Math.floor(Math.log10(m));
+  return Math.min(unit === 'count' ? 1 : 3, Math.max(0, digits));
+}
+
+/** Decimals that show the narrowest of some half-widths to one significant digit (at most 3). */
+function halfDecimals(unit: Unit, halves: readonly (number | null)[]): number {
+  if (unit === 'usd' || unit === 'share') return displayDecimals(unit, []);
+  const h = Math.min(Infinity, ...halves.filter((x): x is number => x !== null && x > 0));
+  if (!Number.isFinite(h)) return 0;
+  return Math.min(unit === 'count' ? 1 : 3, Math.max(0, -Math.floor(Math.log10(h))));
+}
+
+/** A figure in display units (shares in percent). */
+function scaled(unit: Unit, x: number): number {
+  return unit === 'share' ? x * 100 : x;
+}
+
+function num(unit: Unit, x: number, d: number, sign: boolean): string {
+  const v = round(scaled(unit, x), d);
+  const body = Math.abs(v).toFixed(d);
+  const s = v < 0 ? '-' : sign ? '+' : '';
+  return unit === 'usd' ? `${s}$${body}` : `${s}${body}`;
+}
+
+const SUFFIX: Record<Unit, string> = { ms: ' ms', share: '%', usd: '', h: ' h', dynos: '', count: '' };
+const DIFF_SUFFIX: Record<Unit, string> = { ms: ' ms', share: ' pp', usd: '', h: ' h', dynos: '', count: '' };
+
+function meanCell(unit: Unit, e: Estimate, d: number, replications: number): string {
+  if (e.mean === null) return '—';
+  const half = e.half === null ? '' : ` ±${round(scaled(unit, e.half), d).toFixed(d)}`;
+  const few = e.n < replications ? ` (n=${e.n})` : '';
+  if (unit === 'share') return `${num(unit, e.mean, d, false)}%${half}${few}`;
+  return `${num(unit, e.mean, d, false)}${half}${SUFFIX[unit]}${few}`;
+}
+
+function diffCell(metric: Metric, e: Difference | null, replications: number): string {
+  if (e === null || e.mean === null) return '—';
+  const unit = metric.unit;
+  const d = displayDecimals(unit, [e.mean, e.lo, e.hi]);
+  const range = e.lo === null || e.hi === null ? '' : ` [${num(unit, e.lo, d, true)}, ${num(unit, e.hi, d, true)}]`;
+  const pct = e.pct === null ? '' : ` (${e.pct >= 0 ? '+' : '-'}${Math.abs(round(e.pct, 1)).toFixed(1)}%)`;
+  const few = e.n < replications ? ` (n=${e.n})` : '';
+  const mark = e.significant ? ` * ${(metric.better === 'lower') === e.mean < 0 ? 'better' : 'worse'}` : '';
+  return `${num(unit, e.mean, d, true)}${DIFF_SUFFIX[unit]}${range}${pct}${few}${mark}`;
+}
+
+function seedRange(seeds: readonly number[]): string {
+  if (seeds.length === 1) return `seed ${seeds[0]}`;
+  return `seeds ${seeds[0]}–${seeds[seeds.length - 1]}`;
+}
+
+function pooledMs(ms: number | null): string {
+  if (ms === null) return '—';
+  const d = ms === 0 ? 0 : Math.min(3, Math.max(0, 2 - Math.floor(Math.log10(Math.abs(ms)))));
+  return `${ms.toFixed(d)} ms`;
+}
+
+/** The readable comparison: the setup, a row per metric, the pooled latencies, and what the marks mean. */
+export function compareText(c: Comparison): string {
+  const s = c.setup;
+  const alts = c.alternatives;
+  const ref = alts[0]!.name;
+  const pct = Math.round(s.level * 100);
+  const head =
+    `dynosim compare: ${alts.length} alternatives × ${s.replications} replications on common random numbers (${seedRange(s.seeds)}), means with ${pct}% intervals\n` +
+    (s.set.length > 0 ? `--set ${s.set.join(' ')}\n` : '') +
+    '\n' +
+    table(alts.map((a) => ['', a.name, a.variant === null ? a.file : `${a.file}, variant ${a.variant}`])) +
+    '\n\n';
+  const header = ['metric', ...alts.map((a) => a.name), ...alts.slice(1).map((a) => `${a.name} − ${ref}`)];
+  const rows = c.metrics.map((mc) => {
+    const d = Math.max(
+      displayDecimals(mc.metric.unit, mc.estimates.map((e) => e.mean)),
+      halfDecimals(mc.metric.unit, mc.estimates.map((e) => e.half)),
+    );
+    return [
+      mc.metric.label,
+      ...mc.estimates.map((e) => meanCell(mc.metric.unit, e, d, s.replications)),
+      ...mc.differences.slice(1).map((e) => diffCell(mc.metric, e, s.replications)),
+    ];
+  });
+  const pooledRows = alts.map((a, i) => {
+    const p = c.pooled[i]!;
+    return [
+      '',
+      a.name,
+      `${fmtInt(p.latency.count)} requests · mean ${pooledMs(p.latency.meanMs)} · p50 ${pooledMs(p.latency.p50Ms)} · p95 ${pooledMs(p.latency.p95Ms)} · p99 ${pooledMs(p.latency.p99Ms)} · p99.9 ${pooledMs(p.latency.p999Ms)}`,
+    ];
+  });
+  const anySignificant = c.metrics.some((mc) => mc.differences.some((d) => d?.significant === true));
+  const foot =
+    `\npooled over every replication (merged histograms):\n${table(pooledRows)}\n` +
+    `\ndifferences are paired (this − ${ref}, replication by replication), with their ${pct}% interval and the change relative to ${ref}; ` +
+    `pp: percentage points.\n` +
+    (anySignificant ? `*: the interval excludes 0, a real difference rather than noise (better or worse for that metric).\n` : `no difference's interval excludes 0: none is distinguishable from noise at ${s.replications} replications.\n`);
+  return head + table([header, ...rows]) + '\n' + foot;
+}
