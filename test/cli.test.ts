@@ -73,6 +73,18 @@ test('a rerun replaces earlier results whole and leaves no hidden folder', (t) =
   t.deepEqual(readdirSync(base), ['r']);
 });
 
+test('a rerun keeps the folders other commands wrote inside the results (compare/, plan/, sweep/)', (t) => {
+  const base = scratch();
+  const out = join(base, 'r');
+  mkdirSync(join(out, 'compare'), { recursive: true });
+  writeFileSync(join(out, 'compare', 'compare.csv'), 'kept');
+  writeFileSync(join(out, 'stale.txt'), 'old');
+  t.is(dynosim(['run', EXAMPLE, '--out', out, '--set', 'duration=1h', '--quiet']).status, 0);
+  t.deepEqual(readdirSync(out).sort(), [...FILES, 'compare'].sort());
+  t.is(readFileSync(join(out, 'compare', 'compare.csv'), 'utf8'), 'kept');
+  t.deepEqual(readdirSync(base), ['r']);
+});
+
 test('bad input keeps earlier results intact and writes nothing', (t) => {
   const base = scratch();
   const out = join(base, 'r');

@@ -4,7 +4,7 @@
  * they were; a run that is killed leaves only a hidden `.dynosim-*` folder, which the
  * next run into the same parent clears away.
  */
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 export class OutputDir {
@@ -35,6 +35,13 @@ export class OutputDir {
   /** Moves the finished folder into place, replacing earlier results. */
   commit(): void {
     const old = `${this.tmp.slice(0, -4)}.old`;
+    // Results of other commands kept inside this folder (compare/, plan/, sweep/ beside a
+    // run's files) are carried over unless the new results have a folder of that name.
+    if (existsSync(this.target)) {
+      for (const d of readdirSync(this.target, { withFileTypes: true })) {
+        if (d.isDirectory() && !d.name.startsWith('.') && !existsSync(join(this.tmp, d.name))) renameSync(join(this.target, d.name), join(this.tmp, d.name));
+      }
+    }
     let moved = false;
     try {
       renameSync(this.target, old);

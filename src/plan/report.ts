@@ -1,0 +1,212 @@
+/**
+ * What `dynosim plan` reports: the readable answer, plan.csv (every probe) and plan.json
+ * (the answer, the runners-up, the SLOs and the setup). Pure: the same search gives the
+ * same text and bytes.
+ */
+import { stringify } from 'csv-stringify/sync';
+import { metricInfo } from '../experiment/outcome.ts';
+import { boundSide, formatMetric, type Slo, type SloCheck } from './slo.ts';
+import type { Combination, CombinationResult, PlanResult, Probe } from './search.ts';
+
+/** Runners-up the text shows. */
+export const RUNNERS_UP = 5;
+
+/** A combination the scenario refused before any search (with why). */
+export interface SkippedCombination {
+  readonly strategy: string;
+  /** Null: the strategy's own size or concurrency (none was asked for). */
+  readonly size: string | null;
+  readonly concurrency: number | null;
+  readonly reason: string;
+}
+
+/** What the plan was asked, for plan.json and the heading. */
+export interface PlanSetup {
+  readonly scenario: string;
+  /** The scenario file's name (without its folder). */
+  readonly file: string;
+  readonly platform: string;
+  readonly strategies: readonly string[];
+  /** Null when left to each strategy's scenario. */
+  readonly sizes: readonly string[] | null;
+  readonly concurrency: readonly number[] | null;
+  readonly replications: number;
+  readonly seed: number;
+  readonly maxCount: number;
+  readonly set: readonly string[];
+  readonly confidence: number;
+}
+
+/** "fixed", "heroku-autoscale", or "variant (strategy)" when the variant's name does not say it. */
+export function strategyLabel(c: Combination): string {
+  const kind = c.autoscaler ?? 'fixed';
+  return c.strategy === 'base' || c.strategy === kind ? kind : `${c.strategy} (${kind})`;
+}
+
+/** "4 × performance-m, concurrency 8, fixed"; "up to 6 × …" under an autoscaler; without n, the combination alone. */
+export function formationLabel(c: Combination, n?: number): string {
+  const head = n === undefined ? c.size : `${c.autoscaler === null ? '' : 'up to '}${n} × ${c.size}`;
+  return `${head}, concurrency ${c.concurrency}, ${strategyLabel(c)}`;
+}
+
+function checkText(ch: SloCheck, first: boolean): string {
+  const unit = ch.slo.unit;
+  const bound = ch.bound === null ? 'not measured in every run' : `${first ? '95% ' : ''}${boundSide(ch.slo)} ${formatMetric(ch.bound, unit)}`;
+  const mark = ch.met ? '' : ' (missed)';
+  return `${ch.slo.metric} ${formatMetric(ch.mean, unit)} [${bound}] ${ch.slo.op} ${formatMetric(ch.slo.limit, unit)}${mark}`;
+}
+
+function costText(p: Probe): string {
+  const dynos = p.combo.autoscaler !== null && p.dynos !== null ? ` (mean ${formatMetric(p.dynos, 'dynos')})` : '';
+  return `${formatMetric(p.monthly, 'usd')}/month${dynos}`;
+}
+
+/** "4 × performance-m, concurrency 8, fixed: $1000.00/month; p95 412 ms [95% upper 431 ms] < 500 ms; …" */
+export function probeLine(p: Probe): string {
+  return `${formationLabel(p.combo, p.n)}: ${costText(p)}; ${p.checks.map((ch, i) => checkText(ch, i === 0)).join('; ')}`;
+}
+
+/** The readable report. */
+export function planText(setup: PlanSetup, slos: readonly Slo[], plan: PlanResult, skipped: readonly SkippedCombination[]): string {
+  const lines: string[] = [];
+  lines.push(`dynosim plan: ${setup.scenario} on ${setup.platform}, ${slos.map((s) => s.text).join(', ')} with ${setup.confidence * 100}% confidence (${setup.replications} replications a probe)`);
+  lines.push('');
+  if (plan.answer === null) lines.push(`no formation within --max-count ${setup.maxCount} meets every SLO`);
+  else lines.push(`answer: ${probeLine(plan.answer.probe)}`);
+  const shown = plan.runnersUp.slice(0, RUNNERS_UP);
+  if (shown.length > 0) {
+    lines.push('', `runners-up${plan.runnersUp.length > shown.length ? ` (${shown.length} of ${plan.runnersUp.length})` : ''}:`);
+    for (const r of shown) lines.push(`  ${probeLine(r.probe)}`);
+  }
+  const none = plan.results.filter((r): r is Extract<CombinationResult, { status: 'infeasible' }> => r.status === 'infeasible');
+  if (none.length > 0) {
+    lines.push('', `cannot meet the SLOs within --max-count ${setup.maxCount}:`);
+    for (const r of none) {
+      lines.push(`  ${formationLabel(r.combo)}: ${r.reason}`);
+      if (r.probe !== null) lines.push(`    at ${r.probe.n}: ${r.probe.checks.map((ch, i) => checkText(ch, i === 0)).join('; ')}`);
+    }
+  }
+  const pruned = plan.results.filter((r): r is Extract<CombinationResult, { status: 'pruned' }> => r.status === 'pruned');
+  if (pruned.length > 0) {
+    lines.push('', 'not searched further (it cannot be cheaper than a formation found to meet every SLO):');
+    for (const r of pruned) {
+      lines.push(`  ${formationLabel(r.combo)}: needs ${r.count} or more, ${formatMetric(r.floorUsd, 'usd')}/month at least, above ${formatMetric(r.ceilingUsd, 'usd')}`);
+    }
+  }
+  if (skipped.length > 0) {
+    lines.push('', 'skipped (the scenario rejects them):');
+    for (const s of skipped) lines.push(`  ${skippedLabel(s)}: ${s.reason}`);
+  }
+  const searched = plan.results.length;
+  lines.push(
+    '',
+    `searched ${searched} combination${searched === 1 ? '' : 's'} in ${plan.probes.length} probe${plan.probes.length === 1 ? '' : 's'} (${plan.simulations} simulations); ` +
+      `one probe per count up to --max-count would take ${bruteForceProbes(plan, setup.maxCount)}`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+/** "standard-1x, concurrency 2, autoscale"; what was not asked for is "as written". */
+function skippedLabel(s: SkippedCombination): string {
+  const strategy = s.strategy === 'base' ? 'the scenario' : s.strategy;
+  if (s.size === null && s.concurrency === null) return `${strategy}, as written`;
+  return [s.size ?? 'size as written', s.concurrency === null ? 'concurrency as written' : `concurrency ${s.concurrency}`, strategy].join(', ');
+}
+
+/** Probes a search of every count from 1 to --max-count would take over the same combinations. */
+export function bruteForceProbes(plan: PlanResult, maxCount: number): number {
+  return plan.results.length * maxCount;
+}
+
+function num(x: number | null): number | null {
+  return x === null || !Number.isFinite(x) ? null : Number(x.toPrecision(10));
+}
+
+const UNIT_SUFFIX: Record<string, string> = { ms: 'ms', share: 'share', usd: 'usd', h: 'h', dynos: 'dynos', count: 'count' };
+
+/** The SLO columns of plan.csv: each metric's mean, and each bound an SLO is judged on. */
+function sloColumns(slos: readonly Slo[]): { header: string; value: (p: Probe) => number | null }[] {
+  const cols: { header: string; value: (p: Probe) => number | null }[] = [];
+  const seen = new Set<string>();
+  const add = (header: string, value: (p: Probe) => number | null): void => {
+    if (seen.has(header)) return;
+    seen.add(header);
+    cols.push({ header, value });
+  };
+  slos.forEach((slo, i) => {
+    const unit = UNIT_SUFFIX[metricInfo(slo.metric)!.unit];
+    add(`${slo.metric}_mean_${unit}`, (p) => p.checks[i]!.mean);
+    add(`${slo.metric}_${boundSide(slo)}95_${unit}`, (p) => p.checks[i]!.bound);
+  });
+  return cols;
+}
+
+/** plan.csv: one row per probe, in the order run. */
+export function planCsv(slos: readonly Slo[], plan: PlanResult): string {
+  const cols = sloColumns(slos);
+  const header = ['strategy', 'autoscaler', 'size', 'concurrency', 'n', 'replications', 'feasible', 'monthly_mean_usd', 'dynos_mean', ...cols.map((c) => c.header)];
+  const rows = plan.probes.map((p) => [
+    p.combo.strategy,
+    p.combo.autoscaler ?? 'fixed',
+    p.combo.size,
+    p.combo.concurrency,
+    p.n,
+    p.replications,
+    p.feasible ? 'yes' : 'no',
+    cell(p.monthly),
+    cell(p.dynos),
+    ...cols.map((c) => cell(c.value(p))),
+  ]);
+  return stringify([header, ...rows], { record_delimiter: '\n' });
+}
+
+function cell(x: number | null): string | number {
+  const v = num(x);
+  return v === null ? '' : v;
+}
+
+function comboJson(c: Combination) {
+  return { strategy: c.strategy, autoscaler: c.autoscaler, size: c.size, concurrency: c.concurrency };
+}
+
+function probeJson(p: Probe) {
+  return {
+    ...comboJson(p.combo),
+    /** The web count, or the autoscaler's ceiling (max). */
+    [p.combo.autoscaler === null ? 'count' : 'max']: p.n,
+    monthlyUsd: num(p.monthly),
+    meanWebDynos: num(p.dynos),
+    slos: p.checks.map((ch) => ({ slo: ch.slo.text, mean: num(ch.mean), [`${boundSide(ch.slo)}95`]: num(ch.bound), met: ch.met })),
+  };
+}
+
+/** plan.json: the answer, the runners-up, what could not be met, the SLOs and the setup. */
+export function planJson(setup: PlanSetup, slos: readonly Slo[], plan: PlanResult, skipped: readonly SkippedCombination[]): object {
+  return {
+    scenario: setup.scenario,
+    file: setup.file,
+    platform: setup.platform,
+    slos: slos.map((s) => ({ text: s.text, metric: s.metric, op: s.op, limit: s.limit, unit: s.unit })),
+    setup: {
+      strategies: setup.strategies,
+      sizes: setup.sizes,
+      concurrency: setup.concurrency,
+      replications: setup.replications,
+      seed: setup.seed,
+      maxCount: setup.maxCount,
+      set: setup.set,
+      confidence: setup.confidence,
+    },
+    answer: plan.answer === null ? null : probeJson(plan.answer.probe),
+    runnersUp: plan.runnersUp.map((r) => probeJson(r.probe)),
+    cannotMeet: plan.results.flatMap((r) => (r.status === 'infeasible' ? [{ ...comboJson(r.combo), reason: r.reason, lastProbe: r.probe === null ? null : probeJson(r.probe) }] : [])),
+    pruned: plan.results.flatMap((r) => (r.status === 'pruned' ? [{ ...comboJson(r.combo), atLeast: r.count, floorUsd: num(r.floorUsd), ceilingUsd: num(r.ceilingUsd) }] : [])),
+    skipped,
+    search: {
+      combinations: plan.results.length,
+      probes: plan.probes.length,
+      simulations: plan.simulations,
+      bruteForceProbes: bruteForceProbes(plan, setup.maxCount),
+    },
+  };
+}
