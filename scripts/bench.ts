@@ -6,7 +6,9 @@
  *  - whole process: `node src/cli/main.ts run canonical.yaml`, three fresh processes, median;
  *  - in process: simulate() after one warm-up run, three timed runs, median;
  *  - memory: the same model for 1×, 4× and 16× the duration, each in a fresh process;
- *  - the SimPy peer (scripts/peers/simpy_canonical.py) on a smaller N, three processes, median.
+ *  - the SimPy peer (scripts/peers/simpy_canonical.py) on a smaller N, three processes, median;
+ *  - a fixed small sweep (8 runs of scenarios/two-web-dynos.yaml) on 1 worker and on every
+ *    core, three times each, median: the speed-up of worker threads.
  *
  * Prints a table and writes the figures to .bench/latest.json. It measures, it does not
  * judge: the exit code is 0 unless something crashes.
@@ -16,7 +18,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +26,8 @@ import { loadScenario } from '../src/scenario/load.ts';
 import { simulate } from '../src/sim/simulate.ts';
 import type { Scenario } from '../src/scenario/resolve.ts';
 import { VERSION } from '../src/version.ts';
+import { runTasks } from '../src/parallel/runTasks.ts';
+import { parseVary, taskAt, taskCount, type SweepSpec } from '../src/sweep/grid.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SCENARIO = 'scenarios/bench/canonical.yaml';
@@ -236,6 +240,45 @@ function simpyPeer(): SimPyResult {
 }
 
 // ---------------------------------------------------------------------------------------
+// A sweep on one worker and on every core: the same 8 runs (2 points × 4 replications of
+// the two-web-dynos month at 3 requests/s, about 1.2 s each, as a sweep's runs usually
+// are), timed from the call to the last outcome, so worker start-up is included.
+
+const SWEEP_SCENARIO = 'scenarios/two-web-dynos.yaml';
+const SWEEP_SPEC: SweepSpec = { axes: [parseVary('formation.web.count=2,3')], replications: 4, seed: 7, set: ['traffic.rate=3/s'] };
+
+interface SweepSpeed {
+  tasks: number;
+  workers: number;
+  oneWorkerS: number;
+  allWorkersS: number;
+  speedup: number;
+  /** The outcomes on one worker and on several are the same. */
+  identical: boolean;
+}
+
+async function sweepSpeed(): Promise<SweepSpeed> {
+  const tasks = Array.from({ length: taskCount(SWEEP_SPEC) }, (_, i) => taskAt(SWEEP_SPEC, join(ROOT, SWEEP_SCENARIO), i));
+  const workers = Math.min(availableParallelism(), tasks.length);
+  const one: number[] = [];
+  const all: number[] = [];
+  let identical = true;
+  for (let i = 0; i < RUNS; i++) {
+    let t0 = performance.now();
+    const a = await runTasks(tasks, { jobs: 1 });
+    one.push((performance.now() - t0) / 1000);
+    t0 = performance.now();
+    const b = await runTasks(tasks, { jobs: workers });
+    all.push((performance.now() - t0) / 1000);
+    identical &&= JSON.stringify(a) === JSON.stringify(b);
+    log(`sweep ${i + 1}/${RUNS}: ${tasks.length} tasks, 1 worker ${one[i]!.toFixed(2)} s, ${workers} workers ${all[i]!.toFixed(2)} s`);
+  }
+  const oneWorkerS = median(one);
+  const allWorkersS = median(all);
+  return { tasks: tasks.length, workers, oneWorkerS, allWorkersS, speedup: oneWorkerS / allWorkersS, identical };
+}
+
+// ---------------------------------------------------------------------------------------
 // Formatting.
 
 const M = (x: number | null): string => (x === null ? 'n/a' : `${(x / 1e6).toFixed(2)} M`);
@@ -265,6 +308,7 @@ async function main(): Promise<void> {
   // request a dyno holds, so that a stopping dyno's requests can be overturned.
   log('in-process, daily cycling on:');
   const faulty = await inProcess(await loadScenario(join(ROOT, SCENARIO), { set: ['platform.dynoManager.cycling=true', 'dynoAges=random'] }));
+  const sweep = await sweepSpeed();
 
   const simpyLabel = simpy.published ? 'published, benchmarks.md' : `${simpy.version}, N=${SIMPY_N}, median of ${RUNS}`;
   const mem1 = memory[0]!.peakRssMb;
@@ -289,9 +333,16 @@ async function main(): Promise<void> {
     ['whole-process vs SimPy', X(ratio(whole.requestsPerS, simpy.requestsPerS)), `target ≥ ${TARGET_VS_SIMPY}×`],
     ['in-process vs typed-array heap', X(ratio(inProc.requestsPerS, TYPED_ARRAY_HEAP)), '5.7 M req/s, benchmarks.md'],
     ['whole-process vs typed-array heap', X(ratio(whole.requestsPerS, TYPED_ARRAY_HEAP)), '5.7 M req/s, benchmarks.md'],
+    ['', '', ''],
+    [
+      `sweep: ${sweep.tasks} tasks`,
+      `×${sweep.speedup.toFixed(2)}`,
+      `1 worker ${sweep.oneWorkerS.toFixed(1)} s, ${sweep.workers} workers ${sweep.allWorkersS.toFixed(1)} s (${SWEEP_SCENARIO}, median of ${RUNS})`,
+    ],
   ];
   const header = `dynosim ${VERSION} bench: ${SCENARIO} — node ${process.version}, ${cpus().length} CPU ${cpus()[0]?.model.trim() ?? ''}`;
   process.stdout.write(`\n${header}\n\n${table(rows)}\n`);
+  if (!sweep.identical) process.stdout.write('\n  note: the sweep on one worker and on several did not give the same outcomes\n');
   if (!inProc.deterministic) process.stdout.write('\n  note: the in-process runs did not all simulate the same number of requests and events\n');
 
   const latest = {
@@ -303,6 +354,7 @@ async function main(): Promise<void> {
     scenario: SCENARIO,
     inProcess: inProc,
     inProcessCycling: faulty,
+    sweep,
     wholeProcess: whole,
     memory,
     simpy,

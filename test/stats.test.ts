@@ -6,13 +6,23 @@
  */
 import test from 'ava';
 import { fileURLToPath } from 'node:url';
-import { interval, oneSidedBounds, pairedInterval, studentTCdf, studentTQuantile } from '../src/experiment/stats.ts';
+import { interval, lgamma, oneSidedBounds, pairedInterval, studentTCdf, studentTQuantile } from '../src/experiment/stats.ts';
+import { lgamma as mathjsLgamma } from 'mathjs';
 import { loadScenario } from '../src/scenario/load.ts';
 import { simulate } from '../src/sim/simulate.ts';
 import { outcomeOf } from '../src/experiment/outcome.ts';
 import { mm1 } from '../src/theory/index.ts';
 
 const MM1 = fileURLToPath(new URL('./fixtures/compare/mm1.yaml', import.meta.url));
+
+test('log-gamma: exact values and mathjs agree to 1e-11', (t) => {
+  t.true(Math.abs(lgamma(0.5) - Math.log(Math.sqrt(Math.PI))) < 1e-14);
+  t.true(Math.abs(lgamma(10) - Math.log(362880)) < 1e-12);
+  t.true(Math.abs(lgamma(1)) < 1e-14 && Math.abs(lgamma(2)) < 1e-14);
+  for (const x of [0.25, 0.5, 1.5, 2.5, 3.7, 10.5, 50.5, 100, 500.5, 1000]) {
+    t.true(Math.abs(lgamma(x) - mathjsLgamma(x)) / Math.max(1, Math.abs(mathjsLgamma(x))) < 1e-11, `x = ${x}`);
+  }
+});
 
 test('Student t quantiles match the closed forms for 1 and 2 degrees of freedom', (t) => {
   for (const p of [0.6, 0.9, 0.95, 0.975, 0.995]) {

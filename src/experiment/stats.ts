@@ -6,7 +6,24 @@
  * Student's t quantiles come from its distribution function, integrated by Simpson's rule
  * and inverted by bisection: exact to about 1e-9, with no table to keep.
  */
-import { lgamma } from 'mathjs';
+
+/**
+ * log Γ(x) for x > 0 by Lanczos' approximation (g = 7, nine terms; relative error about
+ * 1e-15). Written here rather than taken from mathjs, whose loading costs the command
+ * 0.4 s and 70 MB at every start.
+ */
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+  9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+export function lgamma(x: number): number {
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x);
+  const y = x - 1;
+  let a = LANCZOS[0]!;
+  const t = y + 7.5;
+  for (let i = 1; i < 9; i++) a += LANCZOS[i]! / (y + i);
+  return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(a);
+}
 
 /** P(T ≤ t) for Student's t with `df` degrees of freedom. */
 export function studentTCdf(t: number, df: number): number {
