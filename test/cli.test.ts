@@ -63,6 +63,21 @@ test('a run with platform faults and logs is byte-identical from run to run', (t
   t.true(readFileSync(join(base, 'a', 'events.csv'), 'utf8').split('\n').length > 20);
 });
 
+test('a run longer than a second draws a progress bar on stderr with --progress, cleared at the end; none on a pipe by default or with --quiet', (t) => {
+  const base = scratch();
+  // A simulated month at 8 requests/s: about 21 M requests, a few seconds.
+  const long = ['--set', 'traffic.rate=8/s', '--set', 'formation.web.count=4'];
+  const shown = dynosim(['run', EXAMPLE, '--out', join(base, 'a'), '--progress', ...long]);
+  t.is(shown.status, 0);
+  const frames = shown.stderr.split('\r\x1b[2K').filter((f) => f !== '');
+  t.true(frames.length >= 1, shown.stderr);
+  t.regex(frames[0]!, /^two-web-dynos {2}\[[█░]+\] {2}\d+d( \d+h)? of 30d {2}\d+% {2}\d+\.\d M requests\/s · ETA \d+:\d\d$/);
+  t.true(shown.stderr.endsWith('\r\x1b[2K'));
+  const piped = dynosim(['run', EXAMPLE, '--out', join(base, 'b'), ...long]);
+  t.is(piped.stderr, '');
+  t.is(dynosim(['run', EXAMPLE, '--out', join(base, 'c'), '--progress', '--quiet', ...long]).stderr, '');
+});
+
 test('a rerun replaces earlier results whole and leaves no hidden folder', (t) => {
   const base = scratch();
   const out = join(base, 'r');

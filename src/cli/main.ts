@@ -56,6 +56,8 @@ export function buildProgram(): Command {
     .option('--log-sample <share>', 'log the router lines of this share of requests (0.01 or 1%); other lines are all logged', share, 1)
     .addOption(new Option('--log-format <format>', 'plain: as `heroku logs` prints; drain: RFC 5424 frames as a syslog drain receives').choices(['plain', 'drain']).default('plain'))
     .addOption(new Option('-q, --quiet', 'print nothing on success').default(false))
+    .option('--progress', 'show a progress bar on stderr even when it is not a terminal (runs longer than a second)')
+    .option('--no-progress', 'never show a progress bar')
     .action(async (file: string, opts) => {
       await runCommand(file, opts);
     });

@@ -41,11 +41,7 @@ export function progressBar(label: string, total: number, stream: Stream = proce
     const share = total > 0 ? Math.min(1, done / total) : 1;
     const eta = done > 0 && done < total ? ` · ETA ${clock((elapsedS / done) * (total - done))}` : '';
     const counts = `${done}/${total}  ${Math.floor(share * 100)}%  ${clock(elapsedS)} elapsed${eta}`;
-    const columns = stream.columns ?? 80;
-    const room = Math.max(0, Math.min(30, columns - label.length - counts.length - 8));
-    const filled = Math.round(share * room);
-    const bar = room >= 5 ? `[${'█'.repeat(filled)}${'░'.repeat(room - filled)}]  ` : '';
-    stream.write(`\r\x1b[2K${label}  ${bar}${counts}`);
+    drawLine(stream, label, share, counts);
     drawn = true;
     last = now;
   };
@@ -66,6 +62,15 @@ export function progressBar(label: string, total: number, stream: Stream = proce
   };
 }
 
+/** Redraws the line: label, a bar as wide as the terminal leaves room for, the counts. */
+function drawLine(stream: Stream, label: string, share: number, counts: string): void {
+  const columns = stream.columns ?? 80;
+  const room = Math.max(0, Math.min(30, columns - label.length - counts.length - 8));
+  const filled = Math.round(share * room);
+  const bar = room >= 5 ? `[${'█'.repeat(filled)}${'░'.repeat(room - filled)}]  ` : '';
+  stream.write(`\r\x1b[2K${label}  ${bar}${counts}`);
+}
+
 /** Seconds as m:ss, or h:mm:ss from an hour. */
 function clock(s: number): string {
   const t = Math.max(0, Math.round(s));
@@ -73,4 +78,53 @@ function clock(s: number): string {
   const m = Math.floor((t % 3600) / 60);
   const ss = String(t % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/** The progress of one long simulation: the simulated time reached, requests simulated so far. */
+export interface RunProgress {
+  update(nowUs: number, endUs: number, requests: number): void;
+  end(): void;
+}
+
+/**
+ * A bar for one `dynosim run`, drawn only once the run has taken a second (short runs
+ * print nothing): simulated time done of the whole, requests simulated per second, time left.
+ *
+ *   two-web-dynos  [████████░░░░░░░░░░░░░░]  11d 4h of 30d  36%  8.1 M requests/s · ETA 0:03
+ */
+export function runProgress(label: string, stream: Stream = process.stderr): RunProgress {
+  const start = performance.now();
+  let last = -Infinity;
+  let drawn = false;
+  let ended = false;
+  return {
+    update(nowUs: number, endUs: number, requests: number): void {
+      if (ended) return;
+      const now = performance.now();
+      if (now - start < 1000 || now - last < REDRAW_MS) return;
+      const elapsedS = (now - start) / 1000;
+      const share = endUs > 0 ? Math.min(1, nowUs / endUs) : 1;
+      const rate = requests / elapsedS;
+      const eta = share > 0 && share < 1 ? ` · ETA ${clock((elapsedS / share) * (1 - share))}` : '';
+      const counts = `${simulated(Math.min(nowUs, endUs))} of ${simulated(endUs)}  ${Math.floor(share * 100)}%  ${(rate / 1e6).toFixed(1)} M requests/s${eta}`;
+      drawLine(stream, label, share, counts);
+      drawn = true;
+      last = now;
+    },
+    end(): void {
+      if (ended) return;
+      ended = true;
+      if (drawn) stream.write('\r\x1b[2K');
+    },
+  };
+}
+
+/** Simulated time to the minute, as people read it: 3d 4h, 19h 23m, 42m. */
+function simulated(us: number): string {
+  const m = Math.floor(us / 60e6);
+  const d = Math.floor(m / 1440);
+  const h = Math.floor((m % 1440) / 60);
+  const mm = m % 60;
+  const parts = d > 0 ? [`${d}d`, h > 0 ? `${h}h` : ''] : h > 0 ? [`${h}h`, mm > 0 ? `${mm}m` : ''] : [`${mm}m`];
+  return parts.filter((x) => x !== '').join(' ');
 }

@@ -34,8 +34,8 @@ export interface SimulateOptions {
   onQueueMinute?: (row: QueueMinute) => void;
   /** Receives each runtime-metrics sample; without it they are kept in `RunResult.metrics`. */
   onMetrics?: (m: MetricsSample) => void;
-  /** Called about every simulated minute with the simulated time reached and the run's end (µs). */
-  onProgress?: (nowUs: number, endUs: number) => void;
+  /** Called about every simulated minute with the simulated time reached, the run's end (µs) and the requests simulated so far. */
+  onProgress?: (nowUs: number, endUs: number, requests: number) => void;
   /** Writes the run as Heroku log lines. */
   log?: RunLogOptions;
   /** Receives each change a scaling strategy makes; without it they are kept in `RunResult.scaling`. */
@@ -170,7 +170,7 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
     onMinute(series.take(m, totals, web.concurrency));
     for (const q of queues) onQueueMinute(q.takeMinute(m, tUs, MINUTE_US));
     log?.flush(tUs);
-    options.onProgress?.(engine.nowUs, durationUs);
+    options.onProgress?.(engine.nowUs, durationUs, flow.requests);
     // Follow the run until every client has its answer and every job is on its queue.
     const horizonUs = Math.max(durationUs, flow.lastResponseUs, dispatcher?.lastEnqueueUs ?? 0);
     if ((m + 1) * MINUTE_US < horizonUs || flow.waitingAtRouter > 0) engine.at((m + 2) * MINUTE_US, minuteKind, m + 1);

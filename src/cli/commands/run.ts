@@ -11,6 +11,7 @@ import { summaryText } from '../../report/text.ts';
 import { VERSION } from '../../version.ts';
 import { AtomicFile, OutputDir } from '../outputDir.ts';
 import { UsageError } from '../UsageError.ts';
+import { runProgress, wantProgress } from '../../parallel/progress.ts';
 
 export interface RunCommandOptions {
   seed?: number;
@@ -22,6 +23,8 @@ export interface RunCommandOptions {
   logs?: string;
   logSample: number;
   logFormat: 'plain' | 'drain';
+  /** --progress / --no-progress; by default a bar on a terminal only. */
+  progress?: boolean;
 }
 
 /** Minutes of the series buffered before they are written out. */
@@ -41,12 +44,15 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     const metrics = batched(outDir.open('metrics.csv'), METRICS_HEADER);
     const queues = scenario.queues.length > 0 ? batched(outDir.open('queues.csv'), QUEUES_HEADER) : null;
     const t0 = performance.now();
+    const bar = !opts.quiet && wantProgress(opts.progress) ? runProgress(scenario.name) : null;
     const result = simulate(scenario, {
+      onProgress: bar === null ? undefined : (nowUs, endUs, requests) => bar.update(nowUs, endUs, requests),
       onMinute: (row: MinuteRow) => series.add(timeseriesRecord(row)),
       onMetrics: (m: MetricsSample) => metrics.add(metricsRecord(m)),
       onQueueMinute: (row) => queues?.add(queueRecord(row)),
       log: logFile === null ? undefined : { write: (text) => logFile.write(text), sampleRate: opts.logSample, format: opts.logFormat },
     });
+    bar?.end();
     const wallS = (performance.now() - t0) / 1000;
     series.close();
     metrics.close();
