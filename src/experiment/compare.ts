@@ -11,9 +11,8 @@
  * Numbers in files are rounded per unit (ms to 3 decimals, USD to 2, shares to 6), so
  * that the same runs give byte-identical files.
  */
-import { Histogram } from '../engine/Histogram.ts';
 import { stringify } from 'csv-stringify/sync';
-import { METRICS, type MetricKey, type Outcome } from './outcome.ts';
+import { METRICS, mergeHistograms, type MetricKey, type Outcome } from './outcome.ts';
 import { interval, pairedInterval, type Interval } from './stats.ts';
 import { fmtInt, table } from '../report/text.ts';
 
@@ -144,21 +143,13 @@ function estimateOf(iv: Interval): Estimate {
 }
 
 function pool(os: readonly Outcome[]): Pooled {
-  let latency: Histogram | null = null;
-  let queue: Histogram | null = null;
+  const latency = mergeHistograms(os.map((o) => o.latency));
+  const queue = mergeHistograms(os.map((o) => o.queue));
   let requests = 0;
-  for (const o of os) {
-    const l = Histogram.fromJSON(o.latency);
-    const q = Histogram.fromJSON(o.queue);
-    if (latency === null) latency = l;
-    else latency.merge(l);
-    if (queue === null) queue = q;
-    else queue.merge(q);
-    requests += o.requests;
-  }
+  for (const o of os) requests += o.requests;
   const ms = (us: number): number | null => (Number.isFinite(us) ? round(us / 1000, 3) : null);
-  const l = latency ?? new Histogram();
-  const q = queue ?? new Histogram();
+  const l = latency;
+  const q = queue;
   const [p50, p95, p99, p999] = l.quantiles([0.5, 0.95, 0.99, 0.999]);
   const [q95, q99] = q.quantiles([0.95, 0.99]);
   return {

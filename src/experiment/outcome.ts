@@ -4,7 +4,7 @@
  * and queue-time histograms, which merge losslessly across replications and shards.
  * Outcomes are plain data (JSON), so that worker threads and shard files can carry them.
  */
-import type { Histogram } from '../engine/Histogram.ts';
+import { Histogram } from '../engine/Histogram.ts';
 import type { RunResult } from '../sim/results.ts';
 
 /** The metrics of a run, by name: what `--slo`, compare tables and sweep columns speak of. */
@@ -75,4 +75,11 @@ export function outcomeOf(r: RunResult): Outcome {
 
 function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
+}
+
+/** Histograms of several runs (JSON form) merged into one, losslessly: bucket counts add up. */
+export function mergeHistograms(hs: readonly HistogramJson[]): Histogram {
+  const out = new Histogram(hs[0]?.bits ?? 10);
+  for (const h of hs) out.merge(Histogram.fromJSON(h));
+  return out;
 }

@@ -12,8 +12,7 @@
  * counts to 3) and written without trailing zeros; a metric no run measured is an empty cell.
  */
 import { stringify } from 'csv-stringify/sync';
-import { Histogram } from '../engine/Histogram.ts';
-import { METRICS, type HistogramJson, type MetricKey, type Outcome } from '../experiment/outcome.ts';
+import { METRICS, mergeHistograms, type MetricKey, type Outcome } from '../experiment/outcome.ts';
 import { interval, type Interval } from '../experiment/stats.ts';
 import { cellOf, pointCount, pointValues, taskCount, type SweepSpec } from './grid.ts';
 
@@ -72,24 +71,7 @@ export function pointResults(spec: SweepSpec, outcomes: readonly Outcome[]): Poi
   return out;
 }
 
-/** Histograms in JSON form merged into one (losslessly: bucket counts add up). */
-export function mergeHistograms(hs: readonly HistogramJson[]): Histogram {
-  const bits = hs[0]?.bits ?? 10;
-  const buckets = new Map<number, number>();
-  let count = 0;
-  let sum = 0;
-  let min: number | null = null;
-  let max: number | null = null;
-  for (const h of hs) {
-    if (h.bits !== bits) throw new RangeError('histograms of different precisions cannot be merged');
-    for (const [i, c] of h.buckets) buckets.set(i, (buckets.get(i) ?? 0) + c);
-    count += h.count;
-    sum += h.sum;
-    if (h.min !== null) min = min === null ? h.min : Math.min(min, h.min);
-    if (h.max !== null) max = max === null ? h.max : Math.max(max, h.max);
-  }
-  return Histogram.fromJSON({ bits, count, sum, min, max, buckets: [...buckets].sort((a, b) => a[0] - b[0]) });
-}
+export { mergeHistograms };
 
 function csv(rows: string[][]): string {
   return stringify(rows, { record_delimiter: '\n' });
