@@ -22,8 +22,11 @@ export class OutputDir {
     mkdirSync(this.tmp);
   }
 
-  write(name: string, content: string): void {
-    writeFileSync(join(this.tmp, name), content);
+  /** Writes a file; `name` may name a subfolder (`charts/latency.svg`), made as needed. */
+  write(name: string, content: string | Uint8Array): void {
+    const path = join(this.tmp, name);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
   }
 
   /** A file written piece by piece (for outputs too long to hold in memory). */

@@ -1,0 +1,89 @@
+/**
+ * Charts to files without a browser: vega-lite compiles the spec, vega draws it headless to
+ * SVG (text measured by vega's own estimates, so no canvas is needed), resvg rasterises the
+ * SVG to PNG with the DejaVu Sans font shipped in node_modules, never the system's fonts,
+ * so the same spec gives the same bytes on any machine.
+ *
+ * vega, vega-lite and resvg load on first use: commands that draw nothing do not pay for them.
+ */
+import { createRequire } from 'node:module';
+import type { Chart, VlSpec } from './chart.ts';
+
+/** Where charts go: a results folder (OutputDir) or anything with the same `write`. */
+export interface ChartSink {
+  write(name: string, content: string | Uint8Array): void;
+}
+
+export interface RenderOptions {
+  /** Also draw PNGs (default true). */
+  png?: boolean;
+  /** PNG pixels per SVG pixel (default 2: sharp on a high-density screen and in slides). */
+  scale?: number;
+}
+
+interface Libraries {
+  compile: (spec: VlSpec) => { spec: unknown };
+  vega: typeof import('vega');
+  Resvg: typeof import('@resvg/resvg-js').Resvg;
+  fontFiles: string[];
+}
+
+let libraries: Promise<Libraries> | null = null;
+
+function load(): Promise<Libraries> {
+  libraries ??= (async () => {
+    const [vl, vega, resvg] = await Promise.all([import('vega-lite'), import('vega'), import('@resvg/resvg-js')]);
+    const require = createRequire(import.meta.url);
+    const fontDir = require.resolve('dejavu-fonts-ttf/package.json').replace(/package\.json$/, 'ttf/');
+    return {
+      compile: (spec) => vl.compile(spec as never),
+      vega,
+      Resvg: resvg.Resvg,
+      fontFiles: ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf'].map((f) => fontDir + f),
+    };
+  })();
+  return libraries;
+}
+
+/** The spec as written to `<name>.vl.json`: indented JSON ending in a newline. */
+export function specJson(spec: VlSpec): string {
+  return JSON.stringify(spec, null, 2) + '\n';
+}
+
+/** Draws one vega-lite spec to SVG text. Throws if vega-lite or vega reject the spec. */
+export async function renderSvg(spec: VlSpec): Promise<string> {
+  const { compile, vega } = await load();
+  const view = new vega.View(vega.parse(compile(spec).spec as never), { renderer: 'none' });
+  try {
+    return (await view.toSVG()) + '\n';
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Rasterises SVG text to PNG bytes, `scale` pixels per SVG pixel, on white. */
+export async function renderPng(svg: string, scale = 2): Promise<Uint8Array> {
+  const { Resvg, fontFiles } = await load();
+  const r = new Resvg(svg, {
+    background: 'white',
+    fitTo: { mode: 'zoom', value: scale },
+    font: { fontFiles, loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+  });
+  return r.render().asPng();
+}
+
+/** Writes each chart as `<name>.vl.json`, `<name>.svg` and (unless `png: false`) `<name>.png`; returns the file names written. */
+export async function writeCharts(charts: readonly Chart[], sink: ChartSink, opts: RenderOptions = {}): Promise<string[]> {
+  const names: string[] = [];
+  for (const c of charts) {
+    sink.write(`${c.name}.vl.json`, specJson(c.spec));
+    const svg = await renderSvg(c.spec);
+    sink.write(`${c.name}.svg`, svg);
+    names.push(`${c.name}.vl.json`, `${c.name}.svg`);
+    if (opts.png !== false) {
+      sink.write(`${c.name}.png`, await renderPng(svg, opts.scale ?? 2));
+      names.push(`${c.name}.png`);
+    }
+  }
+  return names;
+}
