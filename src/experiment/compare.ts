@@ -14,7 +14,9 @@
 import { stringify } from 'csv-stringify/sync';
 import { METRICS, mergeHistograms, type MetricKey, type Outcome } from './outcome.ts';
 import { interval, pairedInterval, type Interval } from './stats.ts';
-import { fmtInt, table } from '../report/text.ts';
+import { fmtInt, TIME_HEADERS, WIDTH, wrap } from '../report/text.ts';
+import { styler, type OutStream, type Styler } from '../report/style.ts';
+import { tableLines, type Cell, type Column } from '../report/table.ts';
 
 type Metric = (typeof METRICS)[number];
 export type Unit = Metric['unit'];
@@ -291,26 +293,29 @@ function num(unit: Unit, x: number, d: number, sign: boolean): string {
   return unit === 'usd' ? `${s}$${body}` : `${s}${body}`;
 }
 
-const SUFFIX: Record<Unit, string> = { ms: ' ms', share: '%', usd: '', h: ' h', dynos: '', count: '' };
-const DIFF_SUFFIX: Record<Unit, string> = { ms: ' ms', share: ' pp', usd: '', h: ' h', dynos: '', count: '' };
+/** The unit after a figure (dollars go before it); differences of shares are percentage points. */
+const SUFFIX: Record<Unit, string> = { ms: ' ms', share: '%', usd: '', h: ' h', dynos: ' dynos', count: '' };
+const DIFF_SUFFIX: Record<Unit, string> = { ...SUFFIX, share: ' pp' };
 
+/** "87.0 ±0.1 ms", "4.189 ±0.015%", "$33.33 ±$0.00"; "(n=7)" when some replications had no figure. */
 function meanCell(unit: Unit, e: Estimate, d: number, replications: number): string {
   if (e.mean === null) return '—';
-  const half = e.half === null ? '' : ` ±${round(scaled(unit, e.half), d).toFixed(d)}`;
+  const half = e.half === null ? '' : ` ±${num(unit, e.half, d, false)}`;
   const few = e.n < replications ? ` (n=${e.n})` : '';
-  if (unit === 'share') return `${num(unit, e.mean, d, false)}%${half}${few}`;
   return `${num(unit, e.mean, d, false)}${half}${SUFFIX[unit]}${few}`;
 }
 
-function diffCell(metric: Metric, e: Difference | null, replications: number): string {
-  if (e === null || e.mean === null) return '—';
+/** A difference's cells: the mean difference, its interval, the change relative to the reference, and the verdict. */
+function diffCells(metric: Metric, e: Difference | null, replications: number): Cell[] {
+  if (e === null || e.mean === null) return ['—'];
   const unit = metric.unit;
   const d = displayDecimals(unit, [e.mean, e.lo, e.hi]);
-  const range = e.lo === null || e.hi === null ? '' : ` [${num(unit, e.lo, d, true)}, ${num(unit, e.hi, d, true)}]`;
-  const pct = e.pct === null ? '' : ` (${e.pct >= 0 ? '+' : '-'}${Math.abs(round(e.pct, 1)).toFixed(1)}%)`;
+  const range = e.lo === null || e.hi === null ? '' : `[${num(unit, e.lo, d, true)}, ${num(unit, e.hi, d, true)}]${DIFF_SUFFIX[unit]}`;
+  const pct = e.pct === null ? '' : `${e.pct >= 0 ? '+' : '-'}${Math.abs(round(e.pct, 1)).toFixed(1)}%`;
   const few = e.n < replications ? ` (n=${e.n})` : '';
-  const mark = e.significant ? ` * ${(metric.better === 'lower') === e.mean < 0 ? 'better' : 'worse'}` : '';
-  return `${num(unit, e.mean, d, true)}${DIFF_SUFFIX[unit]}${range}${pct}${few}${mark}`;
+  const better = (metric.better === 'lower') === e.mean < 0;
+  const verdict: Cell = e.significant ? { text: better ? 'better' : 'worse', style: better ? 'green' : 'red' } : '';
+  return [`${num(unit, e.mean, d, true)}${DIFF_SUFFIX[unit]}${few}`, range, pct, verdict];
 }
 
 function seedRange(seeds: readonly number[]): string {
@@ -324,43 +329,68 @@ function pooledMs(ms: number | null): string {
   return `${ms.toFixed(d)} ms`;
 }
 
-/** The readable comparison: the setup, a row per metric, the pooled latencies, and what the marks mean. */
-export function compareText(c: Comparison): string {
+const R: Column = { align: 'right' };
+
+/**
+ * The metrics: a row each with the means of every alternative, then for each alternative
+ * after the first a table of its paired differences to the first (side by side they would
+ * not fit 100 columns).
+ */
+function metricTables(c: Comparison, st: Styler): string[] {
   const s = c.setup;
   const alts = c.alternatives;
   const ref = alts[0]!.name;
   const pct = Math.round(s.level * 100);
-  const head =
-    `dynosim compare: ${alts.length} alternatives × ${s.replications} replications on common random numbers (${seedRange(s.seeds)}), means with ${pct}% intervals\n` +
-    (s.set.length > 0 ? `--set ${s.set.join(' ')}\n` : '') +
-    '\n' +
-    table(alts.map((a) => ['', a.name, a.variant === null ? a.file : `${a.file}, variant ${a.variant}`])) +
-    '\n\n';
-  const header = ['metric', ...alts.map((a) => a.name), ...alts.slice(1).map((a) => `${a.name} − ${ref}`)];
-  const rows = c.metrics.map((mc) => {
+  const label: Column = { header: 'metric', style: 'bold' };
+  const means = c.metrics.map((mc) => {
     const d = Math.max(
       displayDecimals(mc.metric.unit, mc.estimates.map((e) => e.mean)),
       halfDecimals(mc.metric.unit, mc.estimates.map((e) => e.half)),
     );
-    return [
-      mc.metric.label,
-      ...mc.estimates.map((e) => meanCell(mc.metric.unit, e, d, s.replications)),
-      ...mc.differences.slice(1).map((e) => diffCell(mc.metric, e, s.replications)),
-    ];
+    return [mc.metric.label, ...mc.estimates.map((e) => meanCell(mc.metric.unit, e, d, s.replications))];
   });
-  const pooledRows = alts.map((a, i) => {
-    const p = c.pooled[i]!;
-    return [
-      '',
-      a.name,
-      `${fmtInt(p.latency.count)} requests · mean ${pooledMs(p.latency.meanMs)} · p50 ${pooledMs(p.latency.p50Ms)} · p95 ${pooledMs(p.latency.p95Ms)} · p99 ${pooledMs(p.latency.p99Ms)} · p99.9 ${pooledMs(p.latency.p999Ms)}`,
-    ];
+  const out = tableLines([label, ...alts.map((a): Column => ({ ...R, header: a.name }))], means, { styler: st });
+  alts.slice(1).forEach((a, k) => {
+    const diffs = c.metrics.map((mc) => [mc.metric.label, ...diffCells(mc.metric, mc.differences[k + 1] ?? null, s.replications)]);
+    const columns: Column[] = [label, { ...R, header: 'difference' }, { ...R, header: `${pct}% interval` }, { ...R, header: 'change' }, {}];
+    out.push('', st.bold(`${a.name} − ${ref}`), ...tableLines(columns, diffs, { styler: st }));
   });
+  return out;
+}
+
+/** The readable comparison: the setup, a row per metric, the pooled latencies, and what the verdicts mean. */
+export function compareText(c: Comparison, stream: OutStream = process.stdout): string {
+  const st = styler(stream);
+  const s = c.setup;
+  const alts = c.alternatives;
+  const ref = alts[0]!.name;
+  const pct = Math.round(s.level * 100);
+  const lines = [
+    st.bold(wrap(`dynosim compare: ${alts.length} alternatives × ${s.replications} replications on common random numbers (${seedRange(s.seeds)})`, WIDTH)),
+    ...(s.set.length > 0 ? [`--set ${s.set.join(' ')}`] : []),
+    '',
+    ...tableLines([{}, { style: 'bold' }, {}], alts.map((a) => ['', a.name, a.variant === null ? a.file : `${a.file}, variant ${a.variant}`]), { styler: st }),
+    '',
+    ...metricTables(c, st),
+    '',
+    st.bold('pooled over every replication (merged histograms)'),
+    ...tableLines(
+      [{}, { ...R, header: 'requests' }, ...TIME_HEADERS.slice(0, -1).map((header): Column => ({ ...R, header }))],
+      alts.map((a, i) => {
+        const l = c.pooled[i]!.latency;
+        return [a.name, fmtInt(l.count), ...[l.meanMs, l.p50Ms, l.p95Ms, l.p99Ms, l.p999Ms].map(pooledMs)];
+      }),
+      { styler: st, indent: 2 },
+    ),
+    '',
+  ];
   const anySignificant = c.metrics.some((mc) => mc.differences.some((d) => d?.significant === true));
   const foot =
-    `\npooled over every replication (merged histograms):\n${table(pooledRows)}\n` +
-    `\ndifferences are paired (this − ${ref}, replication by replication), with their ${pct}% interval and the change relative to ${ref}; ` +
-    `pp: percentage points.\n` +
-    (anySignificant ? `*: the interval excludes 0, a real difference rather than noise (better or worse for that metric).\n` : `no difference's interval excludes 0: none is distinguishable from noise at ${s.replications} replications.\n`);
-  return head + table([header, ...rows]) + '\n' + foot;
+    `means ± the half-width of their ${pct}% interval; differences are paired (this − ${ref}, replication by replication), ` +
+    `with their ${pct}% interval and the change relative to ${ref}; pp: percentage points. ` +
+    (anySignificant
+      ? 'better, worse: the interval excludes 0, a real difference rather than noise.'
+      : `no difference's interval excludes 0: none is distinguishable from noise at ${s.replications} replications.`);
+  lines.push(st.dim(wrap(foot, WIDTH)));
+  return lines.join('\n') + '\n';
 }

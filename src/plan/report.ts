@@ -5,8 +5,11 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { metricInfo } from '../experiment/outcome.ts';
-import { boundSide, formatMetric, type Slo, type SloCheck } from './slo.ts';
+import { boundSide, formatMetric, type Slo } from './slo.ts';
 import type { Combination, CombinationResult, PlanResult, Probe } from './search.ts';
+import { packParts, WIDTH, wrap } from '../report/text.ts';
+import { styler, type OutStream, type Styler } from '../report/style.ts';
+import { tableLines, wrapWords, type Cell, type Column } from '../report/table.ts';
 
 /** Runners-up the text shows. */
 export const RUNNERS_UP = 5;
@@ -49,68 +52,110 @@ export function formationLabel(c: Combination, n?: number): string {
   return `${head}, concurrency ${c.concurrency}, ${strategyLabel(c)}`;
 }
 
-function checkText(ch: SloCheck, first: boolean): string {
-  const unit = ch.slo.unit;
-  const bound = ch.bound === null ? 'not measured in every run' : `${first ? '95% ' : ''}${boundSide(ch.slo)} ${formatMetric(ch.bound, unit)}`;
-  const mark = ch.met ? '' : ' (missed)';
-  return `${ch.slo.metric} ${formatMetric(ch.mean, unit)} [${bound}] ${ch.slo.op} ${formatMetric(ch.slo.limit, unit)}${mark}`;
-}
-
 function costText(p: Probe): string {
   const dynos = p.combo.autoscaler !== null && p.dynos !== null ? ` (mean ${formatMetric(p.dynos, 'dynos')})` : '';
   return `${formatMetric(p.monthly, 'usd')}/month${dynos}`;
 }
 
-/** "4 × performance-m, concurrency 8, fixed: $1000.00/month; p95 412 ms [95% upper 431 ms] < 500 ms; …" */
-export function probeLine(p: Probe): string {
-  return `${formationLabel(p.combo, p.n)}: ${costText(p)}; ${p.checks.map((ch, i) => checkText(ch, i === 0)).join('; ')}`;
+/** "4 × performance-m, concurrency 8, fixed: $1000.00/month"; under an autoscaler "up to 6 × …: $420.00/month (mean 4.2 dynos)". */
+export function answerLine(p: Probe): string {
+  return `${formationLabel(p.combo, p.n)}: ${costText(p)}`;
+}
+
+/** The columns that name a combination: size, concurrency, strategy. */
+const COMBO_COLUMNS: readonly Column[] = [{ header: 'size' }, { header: 'concurrency', align: 'right' }, { header: 'strategy' }];
+
+function comboCells(c: Combination): Cell[] {
+  return [c.size, String(c.concurrency), strategyLabel(c)];
+}
+
+/**
+ * How each probe fares against each SLO, a line per SLO: "p95 < 500 ms  395 ms  upper  396 ms  met",
+ * aligned across every probe shown. One list of lines per probe.
+ */
+function checkLines(probes: readonly Probe[], st: Styler): string[][] {
+  const rows = probes.flatMap((p) =>
+    p.checks.map((ch): Cell[] => {
+      const unit = ch.slo.unit;
+      return [
+        `${ch.slo.metric} ${ch.slo.op} ${formatMetric(ch.slo.limit, unit)}`,
+        formatMetric(ch.mean, unit),
+        ch.bound === null ? 'not measured in every run' : boundSide(ch.slo),
+        ch.bound === null ? '' : formatMetric(ch.bound, unit),
+        ch.met ? { text: 'met', style: 'green' } : { text: 'missed', style: 'red' },
+      ];
+    }),
+  );
+  const lines = tableLines([{}, { align: 'right' }, {}, { align: 'right' }, {}], rows, { styler: st, indent: 4 });
+  let at = 0;
+  return probes.map((p) => lines.slice(at, (at += p.checks.length)));
+}
+
+/** A line of text, wrapped to the width, continued under itself with `more` spaces of indent. */
+function wrapped(text: string, indent: number, more: number): string[] {
+  return wrapWords(text, WIDTH - indent - more).map((l, i) => ' '.repeat(indent + (i === 0 ? 0 : more)) + l);
 }
 
 /** The readable report. */
-export function planText(setup: PlanSetup, slos: readonly Slo[], plan: PlanResult, skipped: readonly SkippedCombination[]): string {
+export function planText(setup: PlanSetup, slos: readonly Slo[], plan: PlanResult, skipped: readonly SkippedCombination[], stream: OutStream = process.stdout): string {
+  const st = styler(stream);
   const lines: string[] = [];
-  lines.push(`dynosim plan: ${setup.scenario} on ${setup.platform}, ${slos.map((s) => s.text).join(', ')} with ${setup.confidence * 100}% confidence (${setup.replications} replications a probe)`);
-  lines.push('');
-  if (plan.answer === null) lines.push(`no formation within --max-count ${setup.maxCount} meets every SLO`);
-  else lines.push(`answer: ${probeLine(plan.answer.probe)}`);
-  const shown = plan.runnersUp.slice(0, RUNNERS_UP);
-  if (shown.length > 0) {
-    lines.push('', `runners-up${plan.runnersUp.length > shown.length ? ` (${shown.length} of ${plan.runnersUp.length})` : ''}:`);
-    for (const r of shown) lines.push(`  ${probeLine(r.probe)}`);
-  }
+  const section = (title: string): void => void lines.push('', st.bold(title));
+  const confidence = `${setup.confidence * 100}%`;
+  lines.push(
+    st.bold(`dynosim plan: ${setup.scenario} on ${setup.platform}`),
+    wrap(`SLOs ${slos.map((s) => s.text).join(', ')}, each met with ${confidence} confidence (${setup.replications} replications a probe)`, WIDTH),
+    '',
+  );
   const none = plan.results.filter((r): r is Extract<CombinationResult, { status: 'infeasible' }> => r.status === 'infeasible');
+  const shown = plan.runnersUp.slice(0, RUNNERS_UP);
+  const closest = none.flatMap((r) => (r.probe === null ? [] : [r.probe]));
+  const checks = checkLines([...(plan.answer === null ? [] : [plan.answer.probe]), ...shown.map((r) => r.probe), ...closest], st);
+  if (plan.answer === null) lines.push(st.red(`no formation within --max-count ${setup.maxCount} meets every SLO`));
+  else lines.push(`${st.bold('answer:')} ${st.green(answerLine(plan.answer.probe))}`, ...checks.shift()!);
+  if (shown.length > 0) {
+    section(`runners-up${plan.runnersUp.length > shown.length ? ` (${shown.length} of ${plan.runnersUp.length})` : ''}:`);
+    for (const r of shown) lines.push(`  ${answerLine(r.probe)}`, ...checks.shift()!);
+  }
   if (none.length > 0) {
-    lines.push('', `cannot meet the SLOs within --max-count ${setup.maxCount}:`);
-    for (const r of none) {
-      lines.push(`  ${formationLabel(r.combo)}: ${r.reason}`);
-      if (r.probe !== null) lines.push(`    at ${r.probe.n}: ${r.probe.checks.map((ch, i) => checkText(ch, i === 0)).join('; ')}`);
-    }
+    section(`cannot meet the SLOs within --max-count ${setup.maxCount}:`);
+    for (const r of none) lines.push(...wrapped(`${formationLabel(r.combo)}: ${r.reason}`, 2, 2), ...(r.probe === null ? [] : checks.shift()!));
   }
   const pruned = plan.results.filter((r): r is Extract<CombinationResult, { status: 'pruned' }> => r.status === 'pruned');
   if (pruned.length > 0) {
-    lines.push('', 'not searched further (it cannot be cheaper than a formation found to meet every SLO):');
-    for (const r of pruned) {
-      lines.push(`  ${formationLabel(r.combo)}: needs ${r.count} or more, ${formatMetric(r.floorUsd, 'usd')}/month at least, above ${formatMetric(r.ceilingUsd, 'usd')}`);
-    }
+    section('not searched further (it cannot be cheaper than a formation found to meet every SLO):');
+    lines.push(
+      ...tableLines(
+        [...COMBO_COLUMNS, { header: 'needs', align: 'right' }, { header: 'costs at least', align: 'right' }, { header: 'above', align: 'right' }],
+        pruned.map((r) => [...comboCells(r.combo), `${r.count}+ dynos`, `${formatMetric(r.floorUsd, 'usd')}/month`, formatMetric(r.ceilingUsd, 'usd')]),
+        { styler: st, indent: 2 },
+      ),
+    );
   }
   if (skipped.length > 0) {
-    lines.push('', 'skipped (the scenario rejects them):');
-    for (const s of skipped) lines.push(`  ${skippedLabel(s)}: ${s.reason}`);
+    section('skipped (the scenario rejects them):');
+    const rows = skipped.map((s, i) => [
+      s.size ?? 'as written',
+      s.concurrency === null ? 'as written' : String(s.concurrency),
+      s.strategy === 'base' ? 'the scenario' : s.strategy,
+      i > 0 && skipped[i - 1]!.reason === s.reason ? { text: 'the same', style: 'dim' as const } : s.reason,
+    ]);
+    lines.push(...tableLines([...COMBO_COLUMNS, { header: 'why', wrap: true }], rows, { styler: st, indent: 2 }));
   }
   const searched = plan.results.length;
   lines.push(
     '',
-    `searched ${searched} combination${searched === 1 ? '' : 's'} in ${plan.probes.length} probe${plan.probes.length === 1 ? '' : 's'} (${plan.simulations} simulations); ` +
-      `one probe per count up to --max-count would take ${bruteForceProbes(plan, setup.maxCount)}`,
+    st.dim(`each SLO: the mean over the replications, and the one-sided ${confidence} bound it is judged on`),
+    ...packParts(
+      [
+        `searched ${searched} combination${searched === 1 ? '' : 's'} in ${plan.probes.length} probe${plan.probes.length === 1 ? '' : 's'} (${plan.simulations} simulations)`,
+        `one probe per count up to --max-count would take ${bruteForceProbes(plan, setup.maxCount)}`,
+      ],
+      WIDTH,
+      '; ',
+    ).map(st.dim),
   );
   return lines.join('\n') + '\n';
-}
-
-/** "standard-1x, concurrency 2, autoscale"; what was not asked for is "as written". */
-function skippedLabel(s: SkippedCombination): string {
-  const strategy = s.strategy === 'base' ? 'the scenario' : s.strategy;
-  if (s.size === null && s.concurrency === null) return `${strategy}, as written`;
-  return [s.size ?? 'size as written', s.concurrency === null ? 'concurrency as written' : `concurrency ${s.concurrency}`, strategy].join(', ');
 }
 
 /** Probes a search of every count from 1 to --max-count would take over the same combinations. */

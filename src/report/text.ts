@@ -1,8 +1,18 @@
-/** The readable summary a run prints: aligned label/value lines, a unit on every number. */
+/**
+ * The readable summary a run prints: label/value lines and a table of the latency figures,
+ * aligned, a unit on every number, fitting 100 columns. Styled only for a terminal
+ * (report/style.ts): without colour it is the same text.
+ */
 import type { Summary } from '../sim/results.ts';
 import { formatDuration } from '../units/duration.ts';
+import { styler, visibleWidth, type OutStream, type Styler } from './style.ts';
+import { tableLines, wrapWords, type Cell, type Column } from './table.ts';
+
+/** Lines keep within this many columns where they can. */
+export const WIDTH = 100;
 
 const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const usd = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 export function fmtInt(n: number): string {
   return int.format(n);
@@ -22,35 +32,61 @@ export function fmtPct(x: number | null, digits = 2): string {
 }
 
 export function fmtUsd(x: number): string {
-  return `$${x.toFixed(2)}`;
-}
-
-/** Lays out rows of cells so that columns line up. */
-export function table(rows: readonly (readonly string[])[], gap = '  '): string {
-  const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join(gap).trimEnd()).join('\n');
+  return `${x < 0 ? '-' : ''}$${usd.format(Math.abs(x))}`;
 }
 
 /** Wraps text to `width` columns with an indent. */
 export function wrap(text: string, width: number, indent = ''): string {
-  const out: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
-    if (line !== '' && indent.length + line.length + 1 + word.length > width) {
-      out.push(indent + line);
-      line = word;
-    } else {
-      line = line === '' ? word : `${line} ${word}`;
-    }
-  }
-  if (line !== '') out.push(indent + line);
-  return out.join('\n');
+  const words = text.trim();
+  return words === '' ? '' : wrapWords(words, width - indent.length).map((l) => indent + l).join('\n');
 }
 
-function platformLine(p: Summary['platform']): string {
+/** "2 restarts": a count with its noun, singular or plural. */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${fmtInt(n)} ${n === 1 ? one : many}`;
+}
+
+/** Parts of a line (styled or not) joined with `sep` into lines of at most `width` visible columns. */
+export function packParts(parts: readonly string[], width: number, sep = ' · '): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const p of parts) {
+    if (line !== '' && visibleWidth(line) + sep.length + visibleWidth(p) > width) {
+      // A separator such as '; ' keeps its mark at the end of the line; ' · ' is dropped.
+      lines.push(sep.startsWith(' ') ? line : line + sep.trimEnd());
+      line = p;
+    } else {
+      line = line === '' ? p : `${line}${sep}${p}`;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+/** A labelled block: its first line beside the label, the others under the first. */
+interface Block {
+  readonly label: string;
+  /** Parts packed into lines (joined with ' · '), or lines laid out already. */
+  readonly parts?: readonly string[];
+  readonly lines?: readonly string[];
+}
+
+function blocksText(blocks: readonly Block[], labelWidth: number, st: Styler): string[] {
+  const out: string[] = [];
+  const room = WIDTH - labelWidth - 2;
+  for (const b of blocks) {
+    const lines = b.lines ?? packParts(b.parts ?? [], room);
+    lines.forEach((line, i) => {
+      const label = i === 0 ? b.label : '';
+      out.push(`${st.bold(label)}${' '.repeat(labelWidth - label.length + 2)}${line}`.trimEnd());
+    });
+  }
+  return out;
+}
+
+function platformParts(p: Summary['platform']): string[] {
   const parts: string[] = [];
-  const add = (n: number, one: string, many: string): void => void (n > 0 && parts.push(`${fmtInt(n)} ${n === 1 ? one : many}`));
+  const add = (n: number, one: string, many: string): void => void (n > 0 && parts.push(count(n, one, many)));
   add(p.hostFailures, 'host failure', 'host failures');
   add(p.dynoCrashes, 'crash', 'crashes');
   add(p.relocations, 'relocation', 'relocations');
@@ -58,63 +94,138 @@ function platformLine(p: Summary['platform']): string {
   add(p.cycles, 'daily cycle', 'daily cycles');
   for (const code of ['r10', 'r12', 'r14', 'r15'] as const) add(p[code], code.toUpperCase(), code.toUpperCase());
   if (p.placementWaitS > 0) parts.push(`${formatDuration(Math.round(p.placementWaitS) * 1e6)} waiting for a host`);
-  return parts.length === 0 ? 'no failures, crashes or restarts' : parts.join(' · ');
+  return parts.length === 0 ? ['no failures, crashes or restarts'] : parts;
 }
 
-export function summaryText(s: Summary): string {
-  const sc = s.scenario;
+/** Right-aligned columns of latency figures. */
+export const TIME_HEADERS = ['mean', 'p50', 'p95', 'p99', 'p99.9', 'max'] as const;
+const TIME_COLUMNS: readonly Column[] = [{}, ...TIME_HEADERS.map((header): Column => ({ header, align: 'right' })), {}];
+
+type Times = { meanMs?: number | null; p50Ms?: number | null; p95Ms?: number | null; p99Ms?: number | null; p999Ms?: number | null; maxMs?: number | null };
+
+/** A row of the time table: figures a summary does not have are left blank. */
+function timeRow(label: Cell, t: Times, note: Cell = ''): Cell[] {
+  const f = (x: number | null | undefined): string => (x === undefined ? '' : fmtMs(x));
+  return [label, f(t.meanMs), f(t.p50Ms), f(t.p95Ms), f(t.p99Ms), f(t.p999Ms), f(t.maxMs), note];
+}
+
+/** Response time, by class, time in the router's queue and each job queue's wait. */
+function timeTable(s: Summary, labelWidth: number, st: Styler): string[] {
+  const bold = (text: string): Cell => ({ text, style: 'bold' });
+  const rows: Cell[][] = [timeRow(bold('latency'), s.latency)];
+  for (const [name, c] of Object.entries(s.classes ?? {})) {
+    const errors = c.errors > 0 ? ` · ${st.red(count(c.errors, 'error'))}` : '';
+    rows.push(timeRow(`  ${name}`, c, `${count(c.arrived, 'request')}${errors}`));
+  }
+  rows.push(timeRow(bold('queue'), { meanMs: s.queue.meanMs, p95Ms: s.queue.p95Ms, p99Ms: s.queue.p99Ms }, `${fmtPct(s.queue.fractionQueued)} of requests waited`));
+  const queues = Object.entries(s.queues ?? {});
+  if (queues.length > 0) {
+    rows.push([bold('job wait')]);
+    for (const [name, q] of queues) rows.push(timeRow(`  ${name}`, q.wait, count(q.enqueued, 'job')));
+  }
+  return tableLines([{ minWidth: labelWidth }, ...TIME_COLUMNS.slice(1)], rows, { styler: st });
+}
+
+function requestParts(s: Summary, st: Styler): string[] {
   const errTotal = Object.values(s.requests.errors).reduce((a, b) => a + b, 0);
-  const errParts = Object.entries(s.requests.errors).filter(([, n]) => n > 0).map(([code, n]) => `${code} ${fmtInt(n)}`);
-  const formation = Object.entries(s.dynos)
-    .filter(([type, d]) => type === 'web' || d.count > 0)
-    .map(([type, d]) => `${type} ${d.count} × ${d.size}, ${d.concurrency} at once each · busy ${fmtPct(d.busyFraction)}`);
-  const rows: string[][] = [
-    ['requests', `${fmtInt(s.requests.arrived)} arrived · ${fmtInt(s.requests.completed)} completed · ${fmtInt(errTotal)} errors (${fmtPct(s.requests.errorRate, 3)})${errParts.length > 0 ? ': ' + errParts.join(', ') : ''}`],
-    ['latency', `mean ${fmtMs(s.latency.meanMs)} · p50 ${fmtMs(s.latency.p50Ms)} · p95 ${fmtMs(s.latency.p95Ms)} · p99 ${fmtMs(s.latency.p99Ms)} · p99.9 ${fmtMs(s.latency.p999Ms)} · max ${fmtMs(s.latency.maxMs)}`],
-    ['queue', `mean ${fmtMs(s.queue.meanMs)} · p95 ${fmtMs(s.queue.p95Ms)} · p99 ${fmtMs(s.queue.p99Ms)} · ${fmtPct(s.queue.fractionQueued)} of requests waited`],
-    ['availability', `${fmtPct(s.availability, 3)} of requests answered by a dyno within the timeout`],
-    ...formation.map((line, i) => [i === 0 ? 'dynos' : '', line]),
-    ...Object.entries(s.queues ?? {}).map(([name, q], i) => [
-      i === 0 ? 'queues' : '',
-      `${name}: ${fmtInt(q.enqueued)} jobs · wait mean ${fmtMs(q.wait.meanMs)} · p95 ${fmtMs(q.wait.p95Ms)} · p99 ${fmtMs(q.wait.p99Ms)} · ${q.lengthMean.toFixed(1)} waiting on average` +
-        (q.lost > 0 ? ` · ${fmtInt(q.lost)} lost` : '') +
-        (q.redelivered > 0 ? ` · ${fmtInt(q.redelivered)} delivered again` : '') +
-        (q.stranded > 0 ? ` · ${fmtInt(q.stranded)} never taken` : '') +
-        (q.workers === null ? ' · no process type works this queue' : ''),
-    ]),
-    ...Object.entries(s.scaling ?? {}).map(([type, sc], i) => [
-      i === 0 ? 'scaling' : '',
-      `${type}: ${sc.strategy}, ${fmtInt(sc.changes)} changes, ${sc.min}–${sc.max} dynos, ${sc.mean.toFixed(2)} on average`,
-    ]),
-    ...(s.oneOffs === undefined
-      ? []
-      : [['one-offs', `${fmtInt(s.oneOffs.started)} started · ${fmtInt(s.oneOffs.completed)} completed` + (s.oneOffs.interrupted > 0 ? ` · ${fmtInt(s.oneOffs.interrupted)} lost with their host` : '') + (s.oneOffs.missed > 0 ? ` · ${fmtInt(s.oneOffs.missed)} scheduler runs missed` : '') + (s.oneOffs.running > 0 ? ` · ${fmtInt(s.oneOffs.running)} still running at the end` : '')]]),
-    ['platform', platformLine(s.platform)],
-    ['cost', `${s.cost.dynoHours.toFixed(1)} dyno-hours (${s.cost.freeHours.toFixed(1)} free, ${s.cost.billableHours.toFixed(1)} billable) · bill ${fmtUsd(s.cost.totalUsd)} · a month ${fmtUsd(s.cost.monthlyUsd)}`],
+  const codes = Object.entries(s.requests.errors).filter(([, n]) => n > 0).map(([code, n]) => `${code} ${fmtInt(n)}`);
+  const errors = `${count(errTotal, 'error')} (${fmtPct(s.requests.errorRate, 3)})${codes.length > 0 ? ': ' + codes.join(', ') : ''}`;
+  return [`${fmtInt(s.requests.arrived)} arrived`, `${fmtInt(s.requests.completed)} completed`, errTotal > 0 ? st.red(errors) : errors];
+}
+
+function replayParts(r: NonNullable<Summary['replay']>, st: Styler): string[] {
+  const parts = [`${r.file}: ${count(r.used, 'request')} from ${count(r.lines, 'line')} since ${r.start}`];
+  if (r.malformed > 0) parts.push(st.yellow(`${fmtInt(r.malformed)} malformed (first at line ${r.problems[0]?.line})`));
+  if (r.imputed > 0) parts.push(`${fmtInt(r.imputed)} without a service time`);
+  if (r.beyondEnd > 0) parts.push(`${fmtInt(r.beyondEnd)} after the end of the run`);
+  return parts;
+}
+
+
+export function summaryText(s: Summary, stream: OutStream = process.stdout): string {
+  const st = styler(stream);
+  const sc = s.scenario;
+  const top: Block[] = [];
+  if (s.replay !== undefined) top.push({ label: 'replay', parts: replayParts(s.replay, st) });
+  const served = s.requests.servedAfterTimeout;
+  top.push({ label: 'requests', parts: requestParts(s, st) });
+  if (served > 0) top.push({ label: '', parts: [st.yellow(`${fmtInt(served)} timed out (H12) and were still served by their dyno`)] });
+  top.push({ label: 'availability', parts: [`${fmtPct(s.availability, 3)} of requests answered by a dyno within the timeout`] });
+
+  const bottom: Block[] = [];
+  /** A block whose lines are a table without a header. */
+  const tableBlock = (label: string, columns: readonly Column[], rows: readonly (readonly Cell[])[]): Block => ({ label, lines: tableLines(columns, rows, { styler: st }) });
+  const formation = Object.entries(s.dynos).filter(([type, d]) => type === 'web' || d.count > 0);
+  const countWidth = Math.max(...formation.map(([, d]) => String(d.count).length));
+  bottom.push(
+    tableBlock(
+      'dynos',
+      [{}, {}, {}, { align: 'right' }],
+      formation.map(([type, d]) => [type, `${String(d.count).padStart(countWidth)} × ${d.size}`, `concurrency ${d.concurrency}`, `${fmtPct(d.busyFraction)} busy`]),
+    ),
+  );
+  const queues = Object.entries(s.queues ?? {});
+  if (queues.length > 0) {
+    bottom.push(
+      tableBlock(
+        'queues',
+        [{}, { align: 'right' }, {}],
+        queues.map(([name, q]) => {
+          const notes = [`${q.lengthMean.toFixed(1)} jobs waiting on average`];
+          if (q.lost > 0) notes.push(st.red(`${fmtInt(q.lost)} lost`));
+          if (q.redelivered > 0) notes.push(`${fmtInt(q.redelivered)} delivered again`);
+          if (q.stranded > 0) notes.push(st.yellow(`${fmtInt(q.stranded)} never taken`));
+          if (q.workers === null) notes.push(st.yellow('no process type works this queue'));
+          return [name, count(q.enqueued, 'job'), notes.join(' · ')];
+        }),
+      ),
+    );
+  }
+  const scaling = Object.entries(s.scaling ?? {});
+  if (scaling.length > 0) {
+    bottom.push(
+      tableBlock(
+        'scaling',
+        [{}, {}, { align: 'right' }, { align: 'right' }, {}],
+        scaling.map(([type, x]) => [type, x.strategy, count(x.changes, 'change'), `${x.min}–${x.max} dynos`, `${x.mean.toFixed(2)} dynos on average`]),
+      ),
+    );
+  }
+  if (s.oneOffs !== undefined) {
+    const o = s.oneOffs;
+    const parts = [`${fmtInt(o.started)} started`, `${fmtInt(o.completed)} completed`];
+    if (o.interrupted > 0) parts.push(st.yellow(`${fmtInt(o.interrupted)} lost with their host`));
+    if (o.missed > 0) parts.push(st.yellow(`${fmtInt(o.missed)} scheduler runs missed`));
+    if (o.running > 0) parts.push(`${fmtInt(o.running)} still running at the end`);
+    bottom.push({ label: 'one-offs', parts });
+  }
+  const platform = platformParts(s.platform);
+  const troubled = s.platform.hostFailures + s.platform.dynoCrashes + s.platform.r14 + s.platform.r15 + s.platform.r10 > 0;
+  bottom.push({ label: 'platform', parts: troubled ? platform.map((p) => st.yellow(p)) : platform });
+  const c = s.cost;
+  bottom.push({
+    label: 'cost',
+    parts: [`${c.dynoHours.toFixed(1)} dyno-hours (${c.freeHours.toFixed(1)} h free, ${c.billableHours.toFixed(1)} h billable)`, `bill ${fmtUsd(c.totalUsd)}`, `${fmtUsd(c.monthlyUsd)} a month`],
+  });
+
+  const labelWidth = Math.max(...[...top, ...bottom].map((b) => b.label.length));
+  const head = [
+    st.bold(sc.name),
+    ...(sc.description ? [st.dim(wrap(sc.description, 88, '  '))] : []),
+    `${sc.platform} · seed ${sc.seed} · ${formatDuration(sc.durationS * 1e6)} simulated, warm-up ${formatDuration(sc.warmupS * 1e6)} · router ${sc.routerPolicy}`,
   ];
-  if (s.classes !== undefined) {
-    const classRows = Object.entries(s.classes).map(([name, c], i) => [
-      i === 0 ? 'by class' : '',
-      `${name}: ${fmtInt(c.arrived)} · p50 ${fmtMs(c.p50Ms)} · p95 ${fmtMs(c.p95Ms)} · p99 ${fmtMs(c.p99Ms)}${c.errors > 0 ? ` · ${fmtInt(c.errors)} errors` : ''}`,
-    ]);
-    rows.splice(2, 0, ...classRows);
-  }
-  if (s.requests.servedAfterTimeout > 0) {
-    rows.splice(1, 0, ['', `${fmtInt(s.requests.servedAfterTimeout)} timed out (H12) and were still served by their dyno`]);
-  }
-  if (s.replay !== undefined) {
-    const r = s.replay;
-    rows.unshift([
-      'replay',
-      `${r.file}: ${fmtInt(r.used)} requests from ${fmtInt(r.lines)} lines since ${r.start}` +
-        (r.malformed > 0 ? ` · ${fmtInt(r.malformed)} malformed (first at line ${r.problems[0]?.line})` : '') +
-        (r.imputed > 0 ? ` · ${fmtInt(r.imputed)} without a service time` : '') +
-        (r.beyondEnd > 0 ? ` · ${fmtInt(r.beyondEnd)} after the end of the run` : ''),
-    ]);
-  }
-  const head =
-    `${sc.name}\n` +
-    (sc.description ? wrap(sc.description, 88, '  ') + '\n' : '') +
-    `${sc.platform} · seed ${sc.seed} · ${formatDuration(sc.durationS * 1e6)} simulated, warm-up ${formatDuration(sc.warmupS * 1e6)} · router ${sc.routerPolicy}\n`;
-  return head + '\n' + table(rows) + '\n';
+  return [...head, '', ...blocksText(top, labelWidth, st), '', ...timeTable(s, labelWidth, st), '', ...blocksText(bottom, labelWidth, st)].join('\n') + '\n';
+}
+
+/**
+ * The last lines of a command: the folder and the files written (wrapped to WIDTH, dim on
+ * a terminal), then what it took.
+ *   wrote results/x/: summary.json, timeseries.csv, …, report.html
+ *     7.22 M requests in 1.11 s, 6.5 M requests/s
+ */
+export function wroteText(dir: string, files: readonly string[], tail: string, stream: OutStream = process.stdout): string {
+  const s = styler(stream);
+  const lines = wrapWords(`wrote ${dir}/: ${files.join(', ')}`, WIDTH - 2);
+  const [first, ...rest] = lines;
+  return [first!, ...rest.map((l) => `  ${l}`), ...(tail === '' ? [] : [s.dim(`  ${tail}`)])].join('\n') + '\n';
 }

@@ -1,0 +1,81 @@
+/**
+ * Colour and emphasis for the text dynosim prints, on Node's `util.styleText`.
+ *
+ * Text is styled only when it goes to a terminal, and never when NO_COLOR is set:
+ * - NO_COLOR (any value, as Node reads it) turns styling off, even with FORCE_COLOR;
+ * - a stream that is not a terminal (a pipe, a file, a test) always gets plain text, so
+ *   what lands in a file is the same bytes whatever the environment (FORCE_COLOR does not
+ *   colour a pipe here);
+ * - on a terminal Node decides the rest: FORCE_COLOR=0, NODE_DISABLE_COLORS or TERM=dumb
+ *   turn it off, FORCE_COLOR=1..3 turns it on (`styleText` with `validateStream`).
+ *
+ * Styling never changes what a text reads as: strip the escape codes and the words and
+ * spaces are the same. Pad before styling, or measure with `visibleWidth`.
+ */
+import { stripVTControlCharacters, styleText } from 'node:util';
+
+/** The few styles dynosim uses. */
+export type Tone = 'bold' | 'dim' | 'red' | 'green' | 'yellow';
+export type StyleFormat = Tone | readonly Tone[];
+
+/** A stream text is written to (process.stdout, process.stderr, or a test's fake). */
+export type OutStream = NodeJS.WritableStream & { readonly isTTY?: boolean };
+
+/** Whether text written to `stream` gets colour and emphasis. */
+export function colorOn(stream: OutStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env['NO_COLOR'] !== undefined) return false;
+  if (stream.isTTY !== true) return false;
+  // Node's own decision for this stream: FORCE_COLOR, NODE_DISABLE_COLORS, TERM and the colour depth.
+  return styleText('bold', 'x', { stream, validateStream: true }) !== 'x';
+}
+
+/** Styles `text` for `stream`, or returns it as it is when that stream gets plain text. */
+export function paint(format: StyleFormat, text: string, stream: OutStream = process.stdout): string {
+  return colorOn(stream) ? styleFor(format, text, stream) : text;
+}
+
+function styleFor(format: StyleFormat, text: string, stream: OutStream): string {
+  if (text === '') return '';
+  return styleText(typeof format === 'string' ? format : [...format], text, { stream, validateStream: true });
+}
+
+/** Styling for one stream, decided once: `st.bold('x')`, `st('red', 'x')`; `st.on` says whether it styles at all. */
+export interface Styler {
+  (format: StyleFormat | undefined, text: string): string;
+  readonly on: boolean;
+  readonly bold: (text: string) => string;
+  readonly dim: (text: string) => string;
+  readonly red: (text: string) => string;
+  readonly green: (text: string) => string;
+  readonly yellow: (text: string) => string;
+}
+
+export function styler(stream: OutStream = process.stdout): Styler {
+  const on = colorOn(stream);
+  const st = (format: StyleFormat | undefined, text: string): string => (on && format !== undefined ? styleFor(format, text, stream) : text);
+  return Object.assign(st, {
+    on,
+    bold: (t: string) => st('bold', t),
+    dim: (t: string) => st('dim', t),
+    red: (t: string) => st('red', t),
+    green: (t: string) => st('green', t),
+    yellow: (t: string) => st('yellow', t),
+  });
+}
+
+/** Columns `text` takes on a terminal: its length without escape codes. */
+export function visibleWidth(text: string): number {
+  return stripVTControlCharacters(text).length;
+}
+
+/** Pads (possibly styled) text to `width` visible columns, on the right (left-aligned) or the left. */
+export function padVisible(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const fill = ' '.repeat(Math.max(0, width - visibleWidth(text)));
+  return align === 'left' ? text + fill : fill + text;
+}
+
+/** A problem line for stderr: its leading "dynosim:", "error:" or "file:" in bold red on a terminal. */
+export function problemLine(line: string, stream: OutStream = process.stderr): string {
+  const m = /^[^\s:][^:]*:(?=\s|$)/.exec(line);
+  return m === null ? line : paint(['bold', 'red'], m[0], stream) + line.slice(m[0].length);
+}
