@@ -22,7 +22,7 @@ export interface RenderOptions {
 }
 
 interface Libraries {
-  compile: (spec: VlSpec) => { spec: unknown };
+  compile: (spec: VlSpec, warnings: string[]) => { spec: unknown };
   vega: typeof import('vega');
   Resvg: typeof import('@resvg/resvg-js').Resvg;
   fontFiles: string[];
@@ -36,7 +36,7 @@ function load(): Promise<Libraries> {
     const require = createRequire(import.meta.url);
     const fontDir = require.resolve('dejavu-fonts-ttf/package.json').replace(/package\.json$/, 'ttf/');
     return {
-      compile: (spec) => vl.compile(spec as never),
+      compile: (spec, warnings) => vl.compile(spec as never, { logger: collector(warnings) as never }),
       vega,
       Resvg: resvg.Resvg,
       fontFiles: ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf'].map((f) => fontDir + f),
@@ -50,10 +50,33 @@ export function specJson(spec: VlSpec): string {
   return JSON.stringify(spec, null, 2) + '\n';
 }
 
-/** Draws one vega-lite spec to SVG text. Throws if vega-lite or vega reject the spec. */
-export async function renderSvg(spec: VlSpec): Promise<string> {
+/** A vega-lite logger that keeps warnings instead of printing them. */
+function collector(warnings: string[]) {
+  let level = 2;
+  const keep = (...args: unknown[]): void => void warnings.push(args.map(String).join(' '));
+  const logger = {
+    level(l?: number) {
+      if (l === undefined) return level;
+      level = l;
+      return logger;
+    },
+    error(...args: unknown[]) {
+      throw new Error(args.map(String).join(' '));
+    },
+    warn: (...args: unknown[]) => (keep(...args), logger),
+    info: () => logger,
+    debug: () => logger,
+  };
+  return logger;
+}
+
+/**
+ * Draws one vega-lite spec to SVG text. Throws if vega-lite or vega reject the spec;
+ * their warnings go into `warnings` when given (they are never printed).
+ */
+export async function renderSvg(spec: VlSpec, warnings: string[] = []): Promise<string> {
   const { compile, vega } = await load();
-  const view = new vega.View(vega.parse(compile(spec).spec as never), { renderer: 'none' });
+  const view = new vega.View(vega.parse(compile(spec, warnings).spec as never), { renderer: 'none', logger: collector(warnings) as never, logLevel: vega.Warn });
   try {
     return (await view.toSVG()) + '\n';
   } finally {

@@ -91,8 +91,11 @@ export class MinuteSeries {
     if (latencyUs >= 0) this.hists[m & this.histMask]!.remove(latencyUs);
   }
 
-  /** Hands over minute `m` (which must be the next untaken one), with the tier's totals for it, and clears it. */
-  take(m: number, totals: MinuteTotals, concurrency: number): MinuteRow {
+  /**
+   * Hands over minute `m` (which must be the next untaken one), with the tier's totals for it, and clears it.
+   * `onLatency` sees the minute's latency histogram (µs) before it is cleared.
+   */
+  take(m: number, totals: MinuteTotals, concurrency: number, onLatency?: (minute: number, latency: Histogram) => void): MinuteRow {
     if (m !== this.base) throw new Error(`minute ${m} taken out of order (next is ${this.base})`);
     const i = (m & this.mask) * STRIDE;
     const data = this.data;
@@ -113,6 +116,7 @@ export class MinuteSeries {
       busyDynos: round3(totals.busyUs / MINUTE_US / concurrency),
       dynosUp: totals.dynosUp,
     };
+    onLatency?.(m, h);
     data.fill(0, i, i + STRIDE);
     h.reset();
     this.base++;

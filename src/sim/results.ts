@@ -1,5 +1,5 @@
 /** What a run produces: flat records and aggregates, ready for reports; nothing here reaches back into the engine. */
-import type { CostReport } from '../billing/bill.ts';
+import type { CostReport, DynoUsage } from '../billing/bill.ts';
 import type { MinuteRow } from './MinuteSeries.ts';
 import type { LifecycleEvent, PlatformCounts } from '../dynos/DynoManager.ts';
 import type { MetricsSample } from '../dynos/DynoMemory.ts';
@@ -141,4 +141,6 @@ export interface RunResult {
   histograms: { latency: Histogram; queue: Histogram };
   /** Every change a scaling strategy made (scaling.csv), when kept (see `SimulateOptions.onScaling`). */
   scaling: ScalingRow[];
+  /** Every stretch of time a dyno was billed for, in time order: what cost.csv prices. */
+  usages: DynoUsage[];
 }

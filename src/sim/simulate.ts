@@ -30,6 +30,8 @@ import { Scaler, type ScalingRow } from '../scaling/Scaler.ts';
 export interface SimulateOptions {
   /** Receives each minute of the time series as soon as it is final; without it the rows are kept in `RunResult.timeseries`. */
   onMinute?: (row: MinuteRow) => void;
+  /** Sees each minute's latency histogram (µs, responses the client got in that minute) just before its row goes to `onMinute`; valid only during the call. */
+  onMinuteLatency?: (minute: number, latency: Histogram) => void;
   /** Receives each minute of each job queue; without it the rows are kept in `RunResult.queueSeries`. */
   onQueueMinute?: (row: QueueMinute) => void;
   /** Receives each runtime-metrics sample; without it they are kept in `RunResult.metrics`. */
@@ -167,7 +169,7 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
     last.requests = flow.requests;
     last.busyUs = busyUs;
     last.queueUs = queueUs;
-    onMinute(series.take(m, totals, web.concurrency));
+    onMinute(series.take(m, totals, web.concurrency, options.onMinuteLatency));
     for (const q of queues) onQueueMinute(q.takeMinute(m, tUs, MINUTE_US));
     log?.flush(tUs);
     options.onProgress?.(engine.nowUs, durationUs, flow.requests);
@@ -361,6 +363,7 @@ export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult 
     endUs: Math.max(durationUs, flow.lastResponseUs),
     histograms: { latency, queue },
     scaling: scalingRows,
+    usages,
   };
 }
 

@@ -84,6 +84,11 @@ export class Calendar {
     return (epochMs - this.startEpochMs) / SECOND_MS;
   }
 
+  /** The local wall-clock reading `tS` seconds after the start, as milliseconds of a UTC calendar (for charts' time axes). */
+  wallClockMs(tS: number): number {
+    return this.localMs(this.epochMs(tS));
+  }
+
   /** The local clock hour at `tS`, a float in [0, 24): 18.5 at 18:30 local time. */
   hourOfDay(tS: number): number {
     const localMs = this.localMs(this.startEpochMs + tS * SECOND_MS);
