@@ -1,0 +1,4 @@
+/** A `dynosim cost` option the user can fix (--sizes, --counts, --hours, --process): one line, exit status 2. */
+export class CostInputError extends Error {
+  override readonly name = 'CostInputError';
+}
