@@ -3,7 +3,8 @@
  * scenarios/bench/canonical.yaml and /work/shared/benchmarks.md), against its targets and
  * against SimPy on the same model.
  *
- *  - whole process: `node src/cli/main.ts run canonical.yaml`, three fresh processes, median;
+ *  - whole process: `node src/cli/main.ts run canonical.yaml --no-charts`, three fresh processes, median
+ *    (and once more with the charts and report, the default, to show what drawing costs);
  *  - in process: simulate() after one warm-up run, three timed runs, median;
  *  - memory: the same model for 1×, 4× and 16× the duration, each in a fresh process;
  *  - the SimPy peer (scripts/peers/simpy_canonical.py) on a smaller N, three processes, median;
@@ -144,7 +145,7 @@ interface WholeProcess {
   peakRssMb: number | null;
 }
 
-function wholeProcess(): WholeProcess {
+function wholeProcess(extra: readonly string[]): WholeProcess {
   const none = { runs: [], measuredWallS: null, requests: null, requestsPerS: null, cliInProcessRequestsPerS: null, eventsPerS: null, peakRssMb: null };
   if (!existsSync(join(ROOT, CLI))) return { skipped: `${CLI} does not exist yet`, ...none };
   const runs: WholeProcess['runs'] = [];
@@ -152,7 +153,7 @@ function wholeProcess(): WholeProcess {
     const out = mkdtempSync(join(tmpdir(), 'dynosim-bench-'));
     try {
       const t0 = performance.now();
-      const p = spawnSync(process.execPath, [CLI, 'run', SCENARIO, '--out', out, '--quiet'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+      const p = spawnSync(process.execPath, [CLI, 'run', SCENARIO, '--out', out, '--quiet', ...extra], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
       const measuredWallS = (performance.now() - t0) / 1000;
       if (p.error || p.status !== 0) {
         const why = p.error ? String(p.error) : `exit ${p.status ?? p.signal}: ${(p.stderr || p.stdout).trim().split('\n').slice(-3).join(' | ')}`;
@@ -161,7 +162,7 @@ function wholeProcess(): WholeProcess {
       const runFile = join(out, 'run.json');
       if (!existsSync(runFile)) return { skipped: `the CLI wrote no run.json into ${out}`, ...none };
       const run = JSON.parse(readFileSync(runFile, 'utf8')) as CliRunJson;
-      log(`whole process run ${i + 1}/${RUNS}: ${run.requests} requests, ${measuredWallS.toFixed(3)} s wall (simulate ${run.wallS.toFixed(3)} s)`);
+      log(`whole process${extra.length === 0 ? ' with charts' : ''} run ${i + 1}/${RUNS}: ${run.requests} requests, ${measuredWallS.toFixed(3)} s wall (simulate ${run.wallS.toFixed(3)} s)`);
       runs.push({ ...run, measuredWallS });
     } finally {
       rmSync(out, { recursive: true, force: true });
@@ -298,8 +299,11 @@ async function main(): Promise<void> {
   const s = await loadScenario(join(ROOT, SCENARIO));
   const baseDurationS = s.durationUs / 1e6;
 
-  const whole = wholeProcess();
+  // The simulation and its CSVs, as SimPy's figure is a simulation alone; then the same run
+  // with its charts and report.html, the default, to show what drawing costs.
+  const whole = wholeProcess(['--no-charts']);
   if (whole.skipped) log(`whole process skipped: ${whole.skipped}`);
+  const drawn = wholeProcess([]);
   const memory = memoryCheck(baseDurationS);
   const simpy = simpyPeer();
   if (simpy.skipped) log(`SimPy skipped: ${simpy.skipped}; using the published ${M(SIMPY_PUBLISHED)} req/s`);
@@ -321,6 +325,7 @@ async function main(): Promise<void> {
     ['  CLI simulate() req/s', M(whole.cliInProcessRequestsPerS), 'run.json requestsPerS (cold process, no warm-up)'],
     ['  CLI events/s', M(whole.eventsPerS), 'run.json eventsPerS'],
     ['  CLI peak RSS', MB(whole.peakRssMb), 'run.json peakRssMb'],
+    ['  with charts and report', drawn.measuredWallS === null ? 'n/a' : `${drawn.measuredWallS.toFixed(3)} s`, drawn.skipped ? `skipped: ${drawn.skipped}` : `process wall, the default: +${(drawn.measuredWallS! - (whole.measuredWallS ?? 0)).toFixed(3)} s for 6 charts (vega-lite, SVG, PNG) and report.html, peak RSS ${MB(drawn.peakRssMb)}`],
     ['SimPy req/s', M(simpy.requestsPerS), simpyLabel + (simpy.skipped ? ` (skipped: ${simpy.skipped})` : '')],
     ['', '', ''],
     ...memory.map((m): [string, string, string] => [
@@ -356,6 +361,7 @@ async function main(): Promise<void> {
     inProcessCycling: faulty,
     sweep,
     wholeProcess: whole,
+    wholeProcessWithCharts: drawn,
     memory,
     simpy,
     ratios: {

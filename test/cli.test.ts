@@ -1,11 +1,28 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dynosim, ROOT } from './helpers/cli.ts';
 
 const EXAMPLE = join(ROOT, 'scenarios/two-web-dynos.yaml');
-const FILES = ['cost.csv', 'dynos.csv', 'events.csv', 'metrics.csv', 'run.json', 'summary.json', 'timeseries.csv'];
+const FILES = ['charts', 'cost.csv', 'dynos.csv', 'events.csv', 'metrics.csv', 'report.html', 'run.json', 'summary.json', 'timeseries.csv'];
+/** The charts of a run without a memory model, each as vega-lite, SVG and PNG. */
+const CHARTS = ['cost-breakdown', 'cost-month', 'dyno-balance', 'dynos', 'errors', 'latency'];
+
+/** Every file under a folder (run.json, the wall-clock file, aside), relative to it. */
+function tree(dir: string, top = dir): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? tree(join(dir, d.name), top) : d.name === 'run.json' ? [] : [join(dir, d.name).slice(top.length + 1)]))
+    .sort();
+}
+
+/** Two results folders hold the same files, byte for byte (charts and PNGs included). */
+function sameFiles(t: ExecutionContext, a: string, b: string): void {
+  const files = tree(a);
+  t.deepEqual(tree(b), files);
+  t.true(files.includes('report.html') && files.some((f) => f.endsWith('.png')));
+  for (const f of files) t.true(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), `${f} differs`);
+}
 
 function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'dynosim-test-'));
@@ -17,6 +34,9 @@ test('run writes every result file and the example costs $34.50', (t) => {
   t.is(r.status, 0, r.stderr);
   t.is(r.stdout, '');
   t.deepEqual(readdirSync(out).sort(), FILES);
+  t.deepEqual(readdirSync(join(out, 'charts')).sort(), CHARTS.flatMap((c) => [`${c}.png`, `${c}.svg`, `${c}.vl.json`]));
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  for (const c of CHARTS) t.true(html.includes(`charts/${c}.svg`), `the report shows ${c}`);
   const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
   t.is(s.cost.totalUsd, 34.5);
   t.is(s.cost.dynoHours, 1440);
@@ -40,9 +60,7 @@ test('the same scenario and seed give byte-identical files; another seed does no
   t.is(dynosim(['run', EXAMPLE, '--out', join(base, 'a'), ...args]).status, 0);
   t.is(dynosim(['run', EXAMPLE, '--out', join(base, 'b'), ...args]).status, 0);
   t.is(dynosim(['run', EXAMPLE, '--out', join(base, 'c'), '--seed', '8', ...args]).status, 0);
-  for (const f of FILES.filter((f) => f !== 'run.json')) {
-    t.is(readFileSync(join(base, 'a', f), 'utf8'), readFileSync(join(base, 'b', f), 'utf8'), f);
-  }
+  sameFiles(t, join(base, 'a'), join(base, 'b'));
   t.not(readFileSync(join(base, 'a', 'summary.json'), 'utf8'), readFileSync(join(base, 'c', 'summary.json'), 'utf8'));
   t.not(readFileSync(join(base, 'a', 'timeseries.csv'), 'utf8'), readFileSync(join(base, 'c', 'timeseries.csv'), 'utf8'));
 });
@@ -54,9 +72,7 @@ test('a run with platform faults and logs is byte-identical from run to run', (t
   for (const k of ['a', 'b']) {
     t.is(dynosim(['run', scenario, '--out', join(base, k), '--logs', join(base, `${k}.log`), ...args]).status, 0);
   }
-  for (const f of FILES.filter((f) => f !== 'run.json')) {
-    t.is(readFileSync(join(base, 'a', f), 'utf8'), readFileSync(join(base, 'b', f), 'utf8'), f);
-  }
+  sameFiles(t, join(base, 'a'), join(base, 'b'));
   const log = readFileSync(join(base, 'a.log'), 'utf8');
   t.is(log, readFileSync(join(base, 'b.log'), 'utf8'));
   t.true(log.includes('heroku[web.1]: State changed from starting to crashed') && log.includes('code=H10'));
@@ -126,8 +142,16 @@ test('--json prints the summary; --set and --seed change the run', (t) => {
 test('the readable summary labels every figure with its unit', (t) => {
   const r = dynosim(['run', EXAMPLE, '--out', join(scratch(), 'r'), '--set', 'duration=1h']);
   t.is(r.status, 0, r.stderr);
-  t.regex(r.stdout, /^latency\s+mean [\d.]+ ms · p50 [\d.]+ ms · p95 [\d.]+ ms · p99 [\d.]+ ms/m);
-  t.regex(r.stdout, /^cost\s+[\d.]+ dyno-hours \([\d.]+ free, [\d.]+ billable\) · bill \$[\d.]+ · a month \$34\.50$/m);
+  t.regex(r.stdout, /^ +mean +p50 +p95 +p99 +p99\.9 +max$/m);
+  t.regex(r.stdout, /^latency( +[\d.]+ m?s){6}$/m);
+  t.regex(r.stdout, /^queue +[\d.]+ m?s +[\d.]+ m?s +[\d.]+ m?s +[\d.]+% of requests waited$/m);
+  t.regex(r.stdout, /^dynos +web +2 × 1X +concurrency 1 +[\d.]+% busy$/m);
+  t.regex(r.stdout, /^cost\s+[\d.]+ dyno-hours \([\d.]+ h free, [\d.]+ h billable\) · bill \$[\d.]+ · \$34\.50 a month$/m);
+  // The figures of the latency table line up under their headers (right-aligned).
+  const lines = r.stdout.split('\n');
+  const header = lines.find((l) => /^ +mean +p50/.test(l))!;
+  const latency = lines.find((l) => l.startsWith('latency '))!;
+  t.is(latency.length, header.length);
 });
 
 const BAD: Array<[string, string, string[]]> = [
@@ -201,7 +225,7 @@ test('bad options exit 2 with a hint', (t) => {
   for (const args of [['run'], ['run', EXAMPLE, '--seed', 'x'], ['frobnicate'], ['run', EXAMPLE, '--nope']]) {
     const r = dynosim(args);
     t.is(r.status, 2, args.join(' '));
-    t.regex(r.stderr, /^error: .*\n\(run with --help for usage\)\n$/);
+    t.regex(r.stderr, /^error: .*\n(\(Did you mean [^)]*\?\)\n)?\(run with --help for usage\)\n$/);
   }
 });
 

@@ -86,7 +86,9 @@ test('compareOutcomes: a difference whose interval spans 0 is not significant', 
   const d = c.metrics.find((m) => m.metric.key === 'p95')!.differences[1]!;
   t.true(d.lo! < 0 && d.hi! > 0);
   t.false(d.significant);
-  t.regex(compareText(c), /\np95 latency +105 ±21 ms +104 ±13 ms +-0\.[78] ms \[-16\.\d, \+14\.\d\] \(-0\.7%\)\n/);
+  const text = compareText(c);
+  t.regex(text, /\np95 latency +105 ±21 ms +104 ±13 ms\n/);
+  t.regex(text, /\nb − a\nmetric +difference +95% interval +change\n(.*\n)*p95 latency +-0\.[78] ms +\[-16\.\d, \+14\.\d\] ms +-0\.7%\n/);
 });
 
 test('compareOutcomes: replications without a figure are left out, and pairs need both', (t) => {
@@ -157,10 +159,13 @@ test('compare of two files: four dynos cut p95 latency, significantly, and the f
   t.regex(r.stdout, /two-dynos/);
   t.regex(r.stdout, /four-dynos − two-dynos/);
   t.regex(r.stdout, /seeds 1–3/);
-  const p95Line = r.stdout.split('\n').find((l) => l.startsWith('p95 latency'))!;
-  t.regex(p95Line, /-\d+ ms \[-\d+, -\d+\] \(-\d+\.\d%\) \* better$/);
-  t.regex(r.stdout.split('\n').find((l) => l.startsWith('monthly cost'))!, /\+\$50\.00 \[\+\$50\.00, \+\$50\.00\] \(\+100\.0%\) \* worse$/);
-  t.deepEqual(readdirSync(out).sort(), ['compare-run.json', 'compare.csv', 'compare.json']);
+  // The differences to the first alternative are a table of their own, after the means.
+  const row = (label: string): string => r.stdout.split('\n').filter((l) => l.startsWith(label)).at(-1)!;
+  t.regex(row('p95 latency'), /-\d+ ms +\[-\d+, -\d+\] ms +-\d+\.\d% +better$/);
+  t.regex(row('monthly cost'), /\+\$50\.00 +\[\+\$50\.00, \+\$50\.00\] +\+100\.0% +worse$/);
+  t.true(r.stdout.split('\n').every((l) => l.length <= 100 || l.startsWith('wrote ')), r.stdout);
+  t.deepEqual(readdirSync(out).sort(), ['charts', 'compare-run.json', 'compare.csv', 'compare.json', 'report.html']);
+  t.deepEqual(readdirSync(join(out, 'charts')).filter((f) => f.endsWith('.svg')), ['compare-cost-latency.svg', 'compare-differences.svg', 'compare-metrics.svg']);
 
   const j = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8')) as CompareJson;
   t.deepEqual(j.setup.seeds, [1, 2, 3]);

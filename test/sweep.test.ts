@@ -185,7 +185,8 @@ test('a sweep run as two shards and merged gives byte-identical sweep.csv and ru
   const whole = join(base, 'whole');
   const r = dynosim(['sweep', TINY, ...GRID, '--out', whole]);
   t.is(r.status, 0, r.stderr);
-  t.deepEqual(readdirSync(whole).sort(), ['runs.csv', 'sweep-run.json', 'sweep.csv']);
+  t.deepEqual(readdirSync(whole).sort(), ['charts', 'report.html', 'runs.csv', 'sweep-run.json', 'sweep.csv']);
+  t.deepEqual(readdirSync(join(whole, 'charts')).filter((f) => f.endsWith('.svg')), ['sweep-frontier.svg', 'sweep-metrics.svg']);
   t.regex(r.stdout, /tiny-sweep.busier: 2 points × 2 replications = 4 runs \(seeds 11–12\)/);
   t.regex(r.stdout, /lowest p95: router\.policy=(random|least-connections)/);
   const sweep = readFileSync(join(whole, 'sweep.csv'), 'utf8');
@@ -210,8 +211,10 @@ test('a sweep run as two shards and merged gives byte-identical sweep.csv and ru
   t.deepEqual(header.outcomes.map((o: { task: number }) => o.task), [1, 3]);
   const m = dynosim(['merge', join(shards, 'shard-2-of-2.json'), join(shards, 'shard-1-of-2.json')]);
   t.is(m.status, 0, m.stderr);
-  t.deepEqual(readdirSync(shards).sort(), ['runs.csv', 'shard-1-of-2.json', 'shard-2-of-2.json', 'sweep.csv']);
+  t.deepEqual(readdirSync(shards).sort(), ['charts', 'report.html', 'runs.csv', 'shard-1-of-2.json', 'shard-2-of-2.json', 'sweep.csv']);
   t.is(readFileSync(join(shards, 'sweep.csv'), 'utf8'), sweep);
+  // The merged sweep draws the same charts as the whole one.
+  for (const f of readdirSync(join(whole, 'charts'))) t.true(readFileSync(join(shards, 'charts', f)).equals(readFileSync(join(whole, 'charts', f))), f);
   t.is(readFileSync(join(shards, 'runs.csv'), 'utf8'), readFileSync(join(whole, 'runs.csv'), 'utf8'));
 
   // Merge refuses a missing shard, a shard of another sweep and a shard given twice: one line each, nothing written.

@@ -14,8 +14,10 @@ import { registerFit } from './commands/fit.ts';
 import { registerCompare } from './commands/compare.ts';
 import { registerSweep } from './commands/sweep.ts';
 import { registerPlan } from './commands/plan.ts';
+import { registerCost } from './commands/cost.ts';
 
 import { UsageError } from './UsageError.ts';
+import { problemLine } from '../report/style.ts';
 
 function wholeNumber(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected a whole number, got ${JSON.stringify(value)}`);
@@ -41,6 +43,7 @@ export function buildProgram(): Command {
     .description('Deterministic simulator of the Heroku dyno platform: latency, errors and cost of a formation under a workload.')
     .version(VERSION, '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (text, write) => write(problemLine(text)) })
     .exitOverride();
 
   program
@@ -56,6 +59,8 @@ export function buildProgram(): Command {
     .option('--log-sample <share>', 'log the router lines of this share of requests (0.01 or 1%); other lines are all logged', share, 1)
     .addOption(new Option('--log-format <format>', 'plain: as `heroku logs` prints; drain: RFC 5424 frames as a syslog drain receives').choices(['plain', 'drain']).default('plain'))
     .addOption(new Option('-q, --quiet', 'print nothing on success').default(false))
+    .option('--no-charts', 'write no charts/ folder and no report.html')
+    .option('--no-png', 'charts as vega-lite specs and SVG only, no PNG')
     .option('--progress', 'show a progress bar on stderr even when it is not a terminal (runs longer than a second)')
     .option('--no-progress', 'never show a progress bar')
     .action(async (file: string, opts) => {
@@ -81,7 +86,7 @@ export function buildProgram(): Command {
         }
       }
       if (problems.length > 0) {
-        for (const line of problems) process.stderr.write(`${line}\n`);
+        for (const line of problems) process.stderr.write(`${problemLine(line)}\n`);
         process.exitCode = 2;
         return;
       }
@@ -93,6 +98,7 @@ export function buildProgram(): Command {
   registerCompare(program);
   registerSweep(program);
   registerPlan(program);
+  registerCost(program);
 
   program
     .command('schema')
@@ -116,19 +122,19 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof ScenarioError) {
-      for (const line of e.lines()) process.stderr.write(`${line}\n`);
+      for (const line of e.lines()) process.stderr.write(`${problemLine(line)}\n`);
       return 2;
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`dynosim: ${e.message}\n`);
+      process.stderr.write(`${problemLine(`dynosim: ${e.message}`)}\n`);
       return 2;
     }
     const err = e as Error;
     if ((err as NodeJS.ErrnoException).code === 'EACCES' || (err as NodeJS.ErrnoException).code === 'ENOSPC') {
-      process.stderr.write(`dynosim: cannot write results: ${err.message}\n`);
+      process.stderr.write(`${problemLine(`dynosim: cannot write results: ${err.message}`)}\n`);
       return 2;
     }
-    process.stderr.write(`dynosim: internal error: ${err.message}\n`);
+    process.stderr.write(`${problemLine(`dynosim: internal error: ${err.message}`)}\n`);
     if (process.env['DYNOSIM_DEBUG']) process.stderr.write(`${err.stack}\n`);
     return 1;
   }

@@ -18,8 +18,13 @@ import { compareCsv, compareJson, compareOutcomes, compareText, type Alternative
 import { VERSION } from '../../version.ts';
 import { OutputDir } from '../outputDir.ts';
 import { UsageError } from '../UsageError.ts';
+import { wroteText } from '../../report/text.ts';
+import { addChartOptions, scenarioSource, shownPath, type ChartOptions } from '../chartOptions.ts';
+import { compareCharts } from '../../charts/studies.ts';
+import { comparePage } from '../../charts/pages.ts';
+import { writeReport } from '../../charts/output.ts';
 
-export interface CompareOptions {
+export interface CompareOptions extends ChartOptions {
   replications: number;
   seed?: number;
   variants?: string;
@@ -52,7 +57,7 @@ function collect(value: string, previous: string[]): string[] {
 
 /** Adds `compare` to the program. */
 export function registerCompare(program: Command): void {
-  program
+  const cmd = program
     .command('compare')
     .description(
       'run several scenarios, or the variants of one, on common random numbers (the same traffic and failures) and compare them: ' +
@@ -69,8 +74,8 @@ export function registerCompare(program: Command): void {
     .option('--json', 'print compare.json instead of the table', false)
     .addOption(new Option('-q, --quiet', 'print nothing on success (and no progress bar, unless --progress)').default(false))
     .option('--progress', 'draw a progress bar on stderr even when it is not a terminal')
-    .option('--no-progress', 'draw no progress bar')
-    .action(async (files: string[], opts: CompareOptions) => {
+    .option('--no-progress', 'draw no progress bar');
+  addChartOptions(cmd).action(async (files: string[], opts: CompareOptions) => {
       await compareCommand(files, opts);
     });
 }
@@ -245,6 +250,12 @@ export async function compareCommand(files: readonly string[], opts: CompareOpti
       peakRssMb: round(process.resourceUsage().maxRSS / 1024, 1),
     };
     outDir.write('compare-run.json', JSON.stringify(run, null, 2) + '\n');
+    const reportFiles: string[] = [];
+    if (opts.charts !== false) {
+      const charts = compareCharts(comparison);
+      const command = ['dynosim compare', ...files.map(shownPath), ...(opts.variants === undefined ? [] : [`--variants ${opts.variants}`]), ...(opts.base ? ['--base'] : []), `--replications ${R}`, ...(opts.seed === undefined ? [] : [`--seed ${opts.seed}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
+      reportFiles.push(...(await writeReport(outDir, charts, comparePage(comparison, charts, scenarioSource(files, opts.set), command), { png: opts.png })));
+    }
     outDir.commit();
 
     if (opts.json) {
@@ -252,8 +263,12 @@ export async function compareCommand(files: readonly string[], opts: CompareOpti
     } else if (!opts.quiet) {
       process.stdout.write(compareText(comparison));
       process.stdout.write(
-        `\nwrote ${relative(process.cwd(), outDir.target) || '.'}/ (compare.csv, compare.json, compare-run.json): ` +
-          `${tasks.length} runs (${alternatives.length} × ${R}), ${(requests / 1e6).toFixed(2)} M requests in ${wallS.toFixed(2)} s on ${jobs} ${jobs === 1 ? 'thread' : 'threads'}\n`,
+        '\n' +
+          wroteText(
+            relative(process.cwd(), outDir.target) || '.',
+            ['compare.csv', 'compare.json', 'compare-run.json', ...reportFiles],
+            `${tasks.length} runs (${alternatives.length} × ${R}), ${(requests / 1e6).toFixed(2)} M requests in ${wallS.toFixed(2)} s on ${jobs} ${jobs === 1 ? 'thread' : 'threads'}`,
+          ),
       );
     }
   } finally {

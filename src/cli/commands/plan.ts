@@ -20,8 +20,13 @@ import { planCsv, planJson, planText, type PlanSetup, type SkippedCombination } 
 import { VERSION } from '../../version.ts';
 import { OutputDir } from '../outputDir.ts';
 import { UsageError } from '../UsageError.ts';
+import { wroteText } from '../../report/text.ts';
+import { addChartOptions, scenarioSource, shownPath, type ChartOptions } from '../chartOptions.ts';
+import { planCharts } from '../../charts/studies.ts';
+import { planPage } from '../../charts/pages.ts';
+import { writeReport } from '../../charts/output.ts';
 
-export interface PlanCommandOptions {
+export interface PlanCommandOptions extends ChartOptions {
   slo: string[];
   sizes?: string;
   concurrency?: string;
@@ -48,7 +53,7 @@ function collect(value: string, previous: string[]): string[] {
 
 /** Adds `plan` to the program. */
 export function registerPlan(program: Command): void {
-  program
+  const cmd = program
     .command('plan')
     .description('find the cheapest formation (dyno size × count × concurrency, optionally a scaling strategy) that meets every SLO with 95% confidence; write plan.csv, plan.json and plan-run.json')
     .argument('<scenario>', 'scenario file (YAML or JSON)')
@@ -65,8 +70,8 @@ export function registerPlan(program: Command): void {
     .option('--json', 'print plan.json instead of the readable answer', false)
     .option('-q, --quiet', 'print nothing on success', false)
     .option('--progress', 'draw a progress bar on stderr even when it is not a terminal')
-    .option('--no-progress', 'draw no progress bar')
-    .action(async (file: string, opts: PlanCommandOptions) => {
+    .option('--no-progress', 'draw no progress bar');
+  addChartOptions(cmd).action(async (file: string, opts: PlanCommandOptions) => {
       try {
         await planCommand(file, opts);
       } catch (e) {
@@ -212,6 +217,7 @@ export async function planCommand(file: string, opts: PlanCommandOptions): Promi
   const json = JSON.stringify(planJson(setup, slos, plan, skipped), null, 2) + '\n';
   const wallS = (performance.now() - t0) / 1000;
   const outDir = new OutputDir(opts.out ?? join('results', base.name, 'plan'));
+  const reportFiles: string[] = [];
   try {
     outDir.write('plan.csv', planCsv(slos, plan));
     outDir.write('plan.json', json);
@@ -225,6 +231,11 @@ export async function planCommand(file: string, opts: PlanCommandOptions): Promi
       peakRssMb: round(process.resourceUsage().maxRSS / 1024, 1),
     };
     outDir.write('plan-run.json', JSON.stringify(run, null, 2) + '\n');
+    if (opts.charts !== false) {
+      const charts = planCharts(slos, plan);
+      const command = ['dynosim plan', shownPath(file), ...slos.map((x) => `--slo '${x.text}'`), ...(opts.sizes === undefined ? [] : [`--sizes ${opts.sizes}`]), ...(opts.concurrency === undefined ? [] : [`--concurrency ${opts.concurrency}`]), ...(opts.strategies === undefined ? [] : [`--strategies ${opts.strategies}`]), ...(opts.maxCount === undefined ? [] : [`--max-count ${opts.maxCount}`]), ...(opts.replications === undefined ? [] : [`--replications ${opts.replications}`]), ...(opts.seed === undefined ? [] : [`--seed ${opts.seed}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
+      reportFiles.push(...(await writeReport(outDir, charts, planPage(base.name, slos, plan, charts, scenarioSource([file], opts.set), command), { png: opts.png })));
+    }
     outDir.commit();
   } finally {
     outDir.abandon();
@@ -233,7 +244,7 @@ export async function planCommand(file: string, opts: PlanCommandOptions): Promi
   if (opts.json) process.stdout.write(json);
   else if (!opts.quiet) {
     process.stdout.write(planText(setup, slos, plan, skipped));
-    process.stdout.write(`wrote ${relative(process.cwd(), outDir.target) || '.'}/ (plan.csv, plan.json, plan-run.json) in ${wallS.toFixed(1)} s\n`);
+    process.stdout.write(wroteText(relative(process.cwd(), outDir.target) || '.', ['plan.csv', 'plan.json', 'plan-run.json', ...reportFiles], `in ${wallS.toFixed(1)} s`));
   }
 }
 

@@ -1,17 +1,21 @@
 /** `dynosim run`: one scenario, a readable summary on stdout, the result files in a folder. */
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { loadScenario } from '../../scenario/load.ts';
 import { simulate } from '../../sim/simulate.ts';
 import type { MinuteRow } from '../../sim/MinuteSeries.ts';
 import { METRICS_HEADER, QUEUES_HEADER, TIMESERIES_HEADER, costCsv, dynosCsv, eventsCsv, metricsRecord, queueRecord, scalingCsv, timeseriesRecord } from '../../report/csv.ts';
 import type { MetricsSample } from '../../dynos/DynoMemory.ts';
-import { summaryText } from '../../report/text.ts';
+import { summaryText, wroteText } from '../../report/text.ts';
 import { VERSION } from '../../version.ts';
 import { AtomicFile, OutputDir } from '../outputDir.ts';
 import { UsageError } from '../UsageError.ts';
 import { runProgress, wantProgress } from '../../parallel/progress.ts';
+import { RunSeries } from '../../charts/run/RunSeries.ts';
+import { runCharts } from '../../charts/run/runCharts.ts';
+import { writeReport } from '../../charts/output.ts';
+import { runPage } from '../../charts/pages.ts';
 
 export interface RunCommandOptions {
   seed?: number;
@@ -23,6 +27,10 @@ export interface RunCommandOptions {
   logs?: string;
   logSample: number;
   logFormat: 'plain' | 'drain';
+  /** --no-charts: no charts/ folder and no report.html. */
+  charts?: boolean;
+  /** --no-png: charts as vega-lite specs and SVG only. */
+  png?: boolean;
   /** --progress / --no-progress; by default a bar on a terminal only. */
   progress?: boolean;
 }
@@ -45,10 +53,18 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     const queues = scenario.queues.length > 0 ? batched(outDir.open('queues.csv'), QUEUES_HEADER) : null;
     const t0 = performance.now();
     const bar = !opts.quiet && wantProgress(opts.progress) ? runProgress(scenario.name) : null;
+    const chartSeries = opts.charts === false ? null : new RunSeries(scenario.durationUs / 1e6);
     const result = simulate(scenario, {
+      onMinuteLatency: chartSeries === null ? undefined : (m, h) => chartSeries.minuteLatency(m, h),
       onProgress: bar === null ? undefined : (nowUs, endUs, requests) => bar.update(nowUs, endUs, requests),
-      onMinute: (row: MinuteRow) => series.add(timeseriesRecord(row)),
-      onMetrics: (m: MetricsSample) => metrics.add(metricsRecord(m)),
+      onMinute: (row: MinuteRow) => {
+        series.add(timeseriesRecord(row));
+        chartSeries?.minute(row);
+      },
+      onMetrics: (m: MetricsSample) => {
+        metrics.add(metricsRecord(m));
+        chartSeries?.metrics(m);
+      },
       onQueueMinute: (row) => queues?.add(queueRecord(row)),
       log: logFile === null ? undefined : { write: (text) => logFile.write(text), sampleRate: opts.logSample, format: opts.logFormat },
     });
@@ -63,6 +79,13 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     outDir.write('events.csv', eventsCsv(result.lifecycle));
     outDir.write('cost.csv', costCsv(result.cost));
     if (scenario.scaling.length > 0) outDir.write('scaling.csv', scalingCsv(result.scaling));
+    const reportFiles: string[] = [];
+    if (chartSeries !== null) {
+      const charts = runCharts({ scenario, result, series: chartSeries });
+      const src = { file: basename(file), text: readFileSync(file, 'utf8'), set: opts.set };
+      const page = runPage(scenario, result, charts, src, runCommandLine(file, opts));
+      reportFiles.push(...(await writeReport(outDir, charts, page, { png: opts.png })));
+    }
     const run = {
       version: VERSION,
       wallS: round(wallS, 4),
@@ -81,17 +104,29 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
       process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
     } else if (!opts.quiet) {
       process.stdout.write(summaryText(result.summary));
+      const files = ['summary.json', 'timeseries.csv', 'dynos.csv', 'events.csv', 'metrics.csv', ...(queues === null ? [] : ['queues.csv']), ...(scenario.scaling.length === 0 ? [] : ['scaling.csv']), 'cost.csv', 'run.json', ...reportFiles];
       process.stdout.write(
-        `\nwrote ${relative(process.cwd(), outDir.target) || '.'}/ (summary.json, timeseries.csv, dynos.csv, events.csv, metrics.csv, ${queues === null ? '' : 'queues.csv, '}${scenario.scaling.length === 0 ? '' : 'scaling.csv, '}cost.csv, run.json)` +
-          (logFile === null ? '' : ` and ${relative(process.cwd(), logFile.target)}`) +
-          `: ` +
-          `${(result.requests / 1e6).toFixed(2)} M requests in ${wallS.toFixed(2)} s, ${(run.requestsPerS / 1e6).toFixed(1)} M requests/s\n`,
+        '\n' +
+          wroteText(
+            relative(process.cwd(), outDir.target) || '.',
+            files,
+            `${logFile === null ? '' : `logs in ${relative(process.cwd(), logFile.target)}; `}${(result.requests / 1e6).toFixed(2)} M requests in ${wallS.toFixed(2)} s, ${(run.requestsPerS / 1e6).toFixed(1)} M requests/s`,
+          ),
       );
     }
   } finally {
     outDir.abandon();
     logFile?.abandon();
   }
+}
+
+/** The command that makes these results again, for the report's last line. */
+function runCommandLine(file: string, opts: RunCommandOptions): string {
+  const parts = ['dynosim run', relative(process.cwd(), resolve(file)) || file];
+  if (opts.variant !== undefined) parts.push(`--variant ${opts.variant}`);
+  if (opts.seed !== undefined) parts.push(`--seed ${opts.seed}`);
+  for (const s of opts.set) parts.push(`--set ${s}`);
+  return parts.join(' ');
 }
 
 /** A CSV file written a batch of rows at a time. */

@@ -17,15 +17,20 @@ import { ScenarioError, type Problem } from '../../scenario/problems.ts';
 import { runTasks, workerCount } from '../../parallel/runTasks.ts';
 import { NO_PROGRESS, progressBar, wantProgress } from '../../parallel/progress.ts';
 import { checkAxes, MAX_TASKS, parseShard as parseShardOption, parseVary, pointCount, pointSets, pointValues, shardIndices, taskAt, taskCount, type Axis, type SweepSpec } from '../../sweep/grid.ts';
-import { sweepTables } from '../../sweep/tables.ts';
+import { sweepTables, type PointResult } from '../../sweep/tables.ts';
 import { combineShards, fingerprint, parseShard, sha256, SHARD_FORMAT, shardFileName, shardText, type Shard } from '../../sweep/shard.ts';
 import { sweepSummaryText } from '../../sweep/summaryText.ts';
 import { SweepError } from '../../sweep/SweepError.ts';
 import { VERSION } from '../../version.ts';
 import { OutputDir } from '../outputDir.ts';
 import { UsageError } from '../UsageError.ts';
+import { wroteText } from '../../report/text.ts';
+import { addChartOptions, scenarioSource, shownPath, type ChartOptions } from '../chartOptions.ts';
+import { sweepCharts } from '../../charts/studies.ts';
+import { sweepPage, type ScenarioSource } from '../../charts/pages.ts';
+import { writeReport } from '../../charts/output.ts';
 
-export interface SweepCommandOptions {
+export interface SweepCommandOptions extends ChartOptions {
   vary: string[];
   replications: string;
   seed?: string;
@@ -38,7 +43,7 @@ export interface SweepCommandOptions {
   quiet: boolean;
 }
 
-export interface MergeCommandOptions {
+export interface MergeCommandOptions extends ChartOptions {
   out?: string;
   quiet: boolean;
 }
@@ -49,7 +54,7 @@ function collect(value: string, previous: string[]): string[] {
 
 /** Adds `sweep` and `merge` to the program. */
 export function registerSweep(program: Command): void {
-  program
+  const sweep = program
     .command('sweep')
     .description('run a grid of scenarios, each replicated, on every core: write sweep.csv (one row per point), runs.csv and sweep-run.json')
     .argument('<scenario>', 'scenario file (YAML or JSON)')
@@ -63,18 +68,18 @@ export function registerSweep(program: Command): void {
     .option('--out <dir>', 'folder for the results (default results/<scenario name>/sweep)')
     .option('--progress', 'draw a progress bar on stderr even when it is not a terminal')
     .option('--no-progress', 'draw no progress bar')
-    .addOption(new Option('-q, --quiet', 'print nothing on success (and no progress bar, unless --progress)').default(false))
-    .action(async (file: string, opts: SweepCommandOptions) => {
+    .addOption(new Option('-q, --quiet', 'print nothing on success (and no progress bar, unless --progress)').default(false));
+  addChartOptions(sweep).action(async (file: string, opts: SweepCommandOptions) => {
       await sweepCommand(file, opts);
     });
 
-  program
+  const merge = program
     .command('merge')
     .description('combine the shard files of a sweep into the sweep.csv and runs.csv the unsharded sweep writes')
     .argument('<shards...>', 'every shard-K-of-N.json of one sweep')
     .option('--out <dir>', 'folder for the results (default the folder of the first shard; shard files there are kept)')
-    .addOption(new Option('-q, --quiet', 'print nothing on success').default(false))
-    .action(async (files: string[], opts: MergeCommandOptions) => {
+    .addOption(new Option('-q, --quiet', 'print nothing on success').default(false));
+  addChartOptions(merge).action(async (files: string[], opts: MergeCommandOptions) => {
       await mergeCommand(files, opts);
     });
 }
@@ -138,10 +143,12 @@ export async function sweepCommand(file: string, opts: SweepCommandOptions): Pro
         runsPerS: round(total / wallS, 3),
       };
       outDir.write('sweep-run.json', JSON.stringify(run, null, 2) + '\n');
+      const command = ['dynosim sweep', shownPath(file), ...axes.map((a) => `--vary ${a.path}=${a.values.join(',')}`), `--replications ${replications}`, ...(opts.variant === undefined ? [] : [`--variant ${opts.variant}`]), ...(seedOption === undefined ? [] : [`--seed ${seedOption}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
+      const reportFiles = await sweepReport(outDir, base.name, spec, tables.points, scenarioSource([file], opts.set), command, opts);
       outDir.commit();
       if (print) {
         process.stdout.write(sweepSummaryText(base.name, spec, tables.points));
-        process.stdout.write(`wrote ${shown(outDir.target)}/ (sweep.csv, runs.csv, sweep-run.json): ${total} runs in ${wallS.toFixed(1)} s on ${workers} worker${workers === 1 ? '' : 's'}, ${(total / wallS).toFixed(1)} runs/s\n`);
+        process.stdout.write(wroteText(shown(outDir.target), ['sweep.csv', 'runs.csv', 'sweep-run.json', ...reportFiles], `${total} runs in ${wallS.toFixed(1)} s on ${workers} worker${workers === 1 ? '' : 's'}, ${(total / wallS).toFixed(1)} runs/s`));
       }
     } finally {
       outDir.abandon();
@@ -164,6 +171,13 @@ export async function sweepCommand(file: string, opts: SweepCommandOptions): Pro
         `wrote ${where}/${name}; when all ${shard.n} shards are done: dynosim merge ${where}/shard-*-of-${shard.n}.json\n`,
     );
   }
+}
+
+/** The sweep's charts and report.html, unless --no-charts. */
+async function sweepReport(outDir: OutputDir, name: string, spec: SweepSpec, points: PointResult[], src: ScenarioSource | undefined, command: string, opts: ChartOptions): Promise<string[]> {
+  if (opts.charts === false) return [];
+  const charts = sweepCharts(spec, points);
+  return writeReport(outDir, charts, sweepPage(name, spec, points, charts, src, command), { png: opts.png });
 }
 
 async function runWithProgress(label: string, tasks: Parameters<typeof runTasks>[0], jobs: number | undefined, progress: boolean | undefined, quiet: boolean) {
@@ -299,10 +313,12 @@ export async function mergeCommand(files: string[], opts: MergeCommandOptions): 
         }
       }
     }
+    const command = ['dynosim merge', ...files.map(shownPath)].join(' ');
+    const reportFiles = await sweepReport(outDir, header.name, spec, tables.points, undefined, command, opts);
     outDir.commit();
     if (!opts.quiet) {
       process.stdout.write(sweepSummaryText(header.name, spec, tables.points));
-      process.stdout.write(`merged ${shards.length} shard${shards.length === 1 ? '' : 's'} of ${header.scenario}: wrote ${shown(outDir.target)}/ (sweep.csv, runs.csv${kept.length > 0 ? `; ${kept.length} shard file${kept.length === 1 ? '' : 's'} kept` : ''})\n`);
+      process.stdout.write(wroteText(shown(outDir.target), ['sweep.csv', 'runs.csv', ...reportFiles], `merged ${shards.length} shard${shards.length === 1 ? '' : 's'} of ${header.scenario}${kept.length > 0 ? `; ${kept.length} shard file${kept.length === 1 ? '' : 's'} kept` : ''}`));
     }
   } finally {
     outDir.abandon();
