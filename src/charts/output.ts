@@ -15,5 +15,5 @@ export interface ReportOptions {
 export async function writeReport(sink: ChartSink, charts: readonly Chart[], page: ReportPage, opts: ReportOptions = {}): Promise<string[]> {
   await writeCharts(charts, { write: (name, content) => sink.write(`charts/${name}`, content) }, { png: opts.png !== false });
   sink.write('report.html', reportHtml(page, { chartDir: 'charts' }));
-  return ['report.html', `charts/ (${charts.length} chart${charts.length === 1 ? '' : 's'}${opts.png === false ? ', vega-lite and SVG' : ', vega-lite, SVG and PNG'})`];
+  return ['report.html', `charts/ (${charts.length} chart${charts.length === 1 ? '' : 's'})`];
 }

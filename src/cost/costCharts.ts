@@ -46,7 +46,7 @@ function costByCount(r: CostResult): Chart {
   const band = setup.autoscaled.filter((a) => a.processType === process).map((a) => ({ min: a.min, max: a.max, label: `${a.strategy} ${a.min}..${a.max}` }));
   const x = { field: 'count', type: 'quantitative', title: `${process} dynos`, axis: { tickMinStep: 1, format: 'd' }, scale: { zero: false, nice: false } };
   const y = { field: 'usd', type: 'quantitative', title: '$ a month', axis: { format: '$,.0f' } };
-  const color = { field: 'series', type: 'nominal', title: 'price book · size', scale: { range: THEME.range.category }, legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolSize: 500, labelLimit: 320 } };
+  const color = { field: 'series', type: 'nominal', title: 'price book · size', scale: { range: THEME.range.category }, legend: { orient: 'bottom', direction: 'vertical', symbolType: 'stroke', symbolStrokeWidth: 3, symbolSize: 500, labelLimit: 320 } };
   const layers: Record<string, unknown>[] = [];
   if (band.length > 0) {
     layers.push(
@@ -62,7 +62,7 @@ function costByCount(r: CostResult): Chart {
         x,
         y,
         color,
-        strokeDash: { field: 'free', type: 'nominal', title: 'free hours', scale: { domain: [AS_BILLED, NO_FREE], range: [[1, 0], [5, 4]] }, legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 500, encode: { symbols: { update: { stroke: { value: '#444' } } } } } },
+        strokeDash: { field: 'free', type: 'nominal', title: 'free hours', scale: { domain: [AS_BILLED, NO_FREE], range: [[1, 0], [5, 4]] }, legend: { orient: 'bottom', direction: 'vertical', symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 500, encode: { symbols: { update: { stroke: { value: '#444' } } } } } },
         detail: { field: 'free' },
       },
     },

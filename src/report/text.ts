@@ -225,7 +225,12 @@ export function summaryText(s: Summary, stream: OutStream = process.stdout): str
  */
 export function wroteText(dir: string, files: readonly string[], tail: string, stream: OutStream = process.stdout): string {
   const s = styler(stream);
-  const lines = wrapWords(`wrote ${dir}/: ${files.join(', ')}`, WIDTH - 2);
-  const [first, ...rest] = lines;
-  return [first!, ...rest.map((l) => `  ${l}`), ...(tail === '' ? [] : [s.dim(`  ${tail}`)])].join('\n') + '\n';
+  // Wrapped between file names, never inside one ("charts/ (6 charts)" stays whole).
+  const lines = [`wrote ${dir}/:`];
+  files.forEach((f, i) => {
+    const item = i < files.length - 1 ? `${f},` : f;
+    if (lines.at(-1)!.length + 1 + item.length > WIDTH) lines.push(`  ${item}`);
+    else lines[lines.length - 1] += ` ${item}`;
+  });
+  return [...lines, ...(tail === '' ? [] : [s.dim(`  ${tail}`)])].join('\n') + '\n';
 }

@@ -194,7 +194,7 @@ function dynosChart({ scenario, series, result }: RunChartInput): Chart {
         encoding: {
           x,
           y: { field: 'dynos', type: 'quantitative', stack: 'zero', axis: { title: `${g} dynos (mean over bin)` } },
-          color: { field: 'state', type: 'nominal', title: 'dyno state', scale: { domain: stateDomain, range: stateDomain.map((s) => STATE_COLOURS[s]) } },
+          color: { field: 'state', type: 'nominal', title: 'dyno state', legend: { labelLimit: 240 }, scale: { domain: stateDomain, range: stateDomain.map((s) => STATE_COLOURS[s]) } },
           order: { field: 'order', type: 'quantitative' },
           tooltip: [{ field: 't', type: 'temporal', title: 'bin start', format: '%a %H:%M', formatType: 'utc' }, { field: 'state' }, { field: 'dynos', title: 'dynos (mean)', format: '.2f' }],
         },
@@ -349,7 +349,8 @@ function costBreakdownChart({ scenario, result }: RunChartInput): Chart {
           mark: { type: 'bar' },
           encoding: {
             y: { field: 'line', type: 'nominal', sort: null, axis: { title: null } },
-            x: { field: 'month', type: 'quantitative', axis: { title: 'USD per month', format: '$,.0f' } },
+            // Room past the longest bar for its label.
+            x: { field: 'month', type: 'quantitative', axis: { title: 'USD per month', format: '$,.0f' }, scale: { domainMax: Math.max(1, ...rows.map((r) => r.month)) * 1.35 } },
             color: { field: 'type', type: 'nominal', title: 'process type' },
             tooltip: [{ field: 'line', title: 'type · size' }, { field: 'dynos', title: 'dynos that ran' }, { field: 'hours', title: 'dyno-hours in the run', format: ',.1f' }, { field: 'billable', title: 'billable hours', format: ',.1f' }, { field: 'run', title: 'bill of the run (USD)', format: '$,.2f' }, { field: 'month', title: 'a month (USD)', format: '$,.2f' }],
           },
