@@ -259,7 +259,7 @@ interface SweepSpeed {
 }
 
 async function sweepSpeed(): Promise<SweepSpeed> {
-  const tasks = Array.from({ length: taskCount(SWEEP_SPEC) }, (_, i) => taskAt(SWEEP_SPEC, join(ROOT, SWEEP_SCENARIO), i));
+  const tasks = Array.from({ length: taskCount(SWEEP_SPEC) }, (_, i) => taskAt(SWEEP_SPEC, { file: join(ROOT, SWEEP_SCENARIO) }, i));
   const workers = Math.min(availableParallelism(), tasks.length);
   const one: number[] = [];
   const all: number[] = [];

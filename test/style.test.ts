@@ -263,7 +263,7 @@ test('the sweep summary: plain for a pipe', async (t) => {
   const spec: SweepSpec = { axes: [parseVary('formation.web.count=2,4')], replications: 2, seed: 1, set: [] };
   const outcomes: Outcome[] = [];
   for (let i = 0; i < taskCount(spec); i++) {
-    const task = taskAt(spec, TWO, i);
+    const task = taskAt(spec, { file: TWO }, i);
     outcomes.push(await outcome(task.file, task.seed, task.set));
   }
   const { points } = sweepTables(spec, outcomes);

@@ -49,8 +49,8 @@ test('the grid is the product of the --vary options in order, the last varying f
   t.deepEqual(pointSets(axes, 4), ['a=2', 'b=y']);
   const spec: SweepSpec = { axes, replications: 3, seed: 100, set: ['c=5'], variant: 'v' };
   t.is(taskCount(spec), 18);
-  t.deepEqual(taskAt(spec, 'f.yaml', 0), { file: 'f.yaml', variant: 'v', set: ['c=5', 'a=1', 'b=x'], seed: 100 });
-  t.deepEqual(taskAt(spec, 'f.yaml', 14), { file: 'f.yaml', variant: 'v', set: ['c=5', 'a=2', 'b=y'], seed: 102 });
+  t.deepEqual(taskAt(spec, { file: 'f.yaml' }, 0), { file: 'f.yaml', variant: 'v', set: ['c=5', 'a=1', 'b=x'], seed: 100 });
+  t.deepEqual(taskAt(spec, { file: 'f.yaml' }, 14), { file: 'f.yaml', variant: 'v', set: ['c=5', 'a=2', 'b=y'], seed: 102 });
   t.deepEqual(gridPoints([]), [[]]);
 });
 

@@ -50,7 +50,7 @@ function scriptSafe(code: string): string {
 }
 
 /** Text for HTML element content and attribute values. */
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
@@ -115,7 +115,7 @@ function isNumericCell(cell: string | number): boolean {
 }
 
 /** A table; a column whose cells are all numbers (or numbers as text) is right-aligned in tabular figures. */
-function table(t: ReportTable): string {
+export function tableHtml(t: ReportTable): string {
   const numeric = t.columns.map((_, i) => {
     const cells = t.rows.map((r) => r[i]).filter((c) => c !== undefined && !(typeof c === 'string' && EMPTY_CELL.test(c.trim())));
     return cells.length > 0 && cells.every(isNumericCell);
@@ -150,7 +150,7 @@ function section(s: ReportSection, id: string, ids: Ids, chartDir: string | unde
   return (
     `<section id="${id}">\n<h2>${escapeHtml(s.heading)}</h2>\n` +
     paragraphs(s.intro) +
-    (s.tables ?? []).map(table).join('') +
+    (s.tables ?? []).map(tableHtml).join('') +
     (s.charts ?? []).map((c) => chartFigure(c, ids.take('chart', c.name), chartDir)).join('') +
     `</section>\n`
   );

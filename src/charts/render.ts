@@ -4,7 +4,8 @@
  * SVG to PNG with the DejaVu Sans font shipped in node_modules, never the system's fonts,
  * so the same spec gives the same bytes on any machine.
  *
- * vega, vega-lite and resvg load on first use: commands that draw nothing do not pay for them.
+ * vega and vega-lite load on first use, resvg on the first PNG: commands that draw nothing do
+ * not pay for them, and drawing SVG alone (a notebook) never loads resvg's native addon.
  */
 import { createRequire } from 'node:module';
 import type { Chart, VlSpec } from './chart.ts';
@@ -21,28 +22,37 @@ export interface RenderOptions {
   scale?: number;
 }
 
-interface Libraries {
+interface Vega {
   compile: (spec: VlSpec, warnings: string[]) => { spec: unknown };
   vega: typeof import('vega');
+}
+
+interface Raster {
   Resvg: typeof import('@resvg/resvg-js').Resvg;
   fontFiles: string[];
 }
 
-let libraries: Promise<Libraries> | null = null;
+let vegaLibraries: Promise<Vega> | null = null;
+let rasterLibraries: Promise<Raster> | null = null;
 
-function load(): Promise<Libraries> {
-  libraries ??= (async () => {
-    const [vl, vega, resvg] = await Promise.all([import('vega-lite'), import('vega'), import('@resvg/resvg-js')]);
+/** vega-lite and vega, for SVG. */
+function loadVega(): Promise<Vega> {
+  vegaLibraries ??= (async () => {
+    const [vl, vega] = await Promise.all([import('vega-lite'), import('vega')]);
+    return { compile: (spec, warnings) => vl.compile(spec as never, { logger: collector(warnings) as never }), vega };
+  })();
+  return vegaLibraries;
+}
+
+/** resvg (a native addon) and the fonts, for PNG only. */
+function loadRaster(): Promise<Raster> {
+  rasterLibraries ??= (async () => {
+    const resvg = await import('@resvg/resvg-js');
     const require = createRequire(import.meta.url);
     const fontDir = require.resolve('dejavu-fonts-ttf/package.json').replace(/package\.json$/, 'ttf/');
-    return {
-      compile: (spec, warnings) => vl.compile(spec as never, { logger: collector(warnings) as never }),
-      vega,
-      Resvg: resvg.Resvg,
-      fontFiles: ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf'].map((f) => fontDir + f),
-    };
+    return { Resvg: resvg.Resvg, fontFiles: ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf'].map((f) => fontDir + f) };
   })();
-  return libraries;
+  return rasterLibraries;
 }
 
 /** The spec as written to `<name>.vl.json`: indented JSON ending in a newline. */
@@ -75,7 +85,7 @@ function collector(warnings: string[]) {
  * their warnings go into `warnings` when given (they are never printed).
  */
 export async function renderSvg(spec: VlSpec, warnings: string[] = []): Promise<string> {
-  const { compile, vega } = await load();
+  const { compile, vega } = await loadVega();
   const view = new vega.View(vega.parse(compile(spec, warnings).spec as never), { renderer: 'none', logger: collector(warnings) as never, logLevel: vega.Warn });
   try {
     return (await view.toSVG()) + '\n';
@@ -86,7 +96,7 @@ export async function renderSvg(spec: VlSpec, warnings: string[] = []): Promise<
 
 /** Rasterises SVG text to PNG bytes, `scale` pixels per SVG pixel, on white. */
 export async function renderPng(svg: string, scale = 2): Promise<Uint8Array> {
-  const { Resvg, fontFiles } = await load();
+  const { Resvg, fontFiles } = await loadRaster();
   const r = new Resvg(svg, {
     background: 'white',
     fitTo: { mode: 'zoom', value: scale },

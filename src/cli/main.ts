@@ -16,7 +16,7 @@ import { registerSweep } from './commands/sweep.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerCost } from './commands/cost.ts';
 
-import { UsageError } from './UsageError.ts';
+import { InputError } from '../InputError.ts';
 import { problemLine } from '../report/style.ts';
 
 function wholeNumber(value: string): number {
@@ -125,7 +125,7 @@ export async function main(argv: string[]): Promise<number> {
       for (const line of e.lines()) process.stderr.write(`${problemLine(line)}\n`);
       return 2;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof InputError) {
       process.stderr.write(`${problemLine(`dynosim: ${e.message}`)}\n`);
       return 2;
     }

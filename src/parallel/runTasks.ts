@@ -1,5 +1,5 @@
 /**
- * Runs many replications of scenarios: each task names a scenario file, a variant, `--set`
+ * Runs many replications of scenarios: each task names a scenario (a file or its fields), a variant, `--set`
  * overrides and a seed, and yields an Outcome. Results come back in task order whatever
  * order they finish in, so that everything built on them is deterministic.
  *
@@ -10,14 +10,13 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { loadScenario } from '../scenario/load.ts';
+import { loadRef, type ScenarioRef } from '../scenario/load.ts';
 import { simulate } from '../sim/simulate.ts';
 import { outcomeOf, type Outcome } from '../experiment/outcome.ts';
 import { errorFromWire, type ResultMessage, type TaskMessage, type WireError } from './wire.ts';
 
-export interface Task {
-  /** Scenario file (a path the process can open). */
-  readonly file: string;
+/** A scenario file (or a scenario's fields, named by `file`), a variant, overrides and a seed. */
+export interface Task extends ScenarioRef {
   readonly variant?: string;
   /** `path=value` overrides, applied after the variant. */
   readonly set: readonly string[];
@@ -33,14 +32,21 @@ export interface RunTasksOptions {
 
 /** Runs one task in this thread. */
 export async function runTask(task: Task): Promise<Outcome> {
-  const s = await loadScenario(task.file, { set: task.set, seed: task.seed, variant: task.variant });
+  const s = await loadRef(task, { set: task.set, seed: task.seed, variant: task.variant });
   const r = simulate(s, { onMinute: () => {}, onQueueMinute: () => {}, onMetrics: () => {} });
   return outcomeOf(r);
 }
 
+/**
+ * Deno (the notebooks' Jupyter kernel) runs every task in its own thread: its kernel can
+ * hang for good starting a worker thread once vega is loaded and its module cache is new.
+ */
+const IN_DENO = 'Deno' in globalThis;
+
 /** The number of workers `runTasks` uses for `count` tasks. */
 export function workerCount(count: number, jobs?: number): number {
   if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new RangeError(`jobs must be a whole number of at least 1, got ${jobs}`);
+  if (IN_DENO) return 1;
   return Math.max(1, Math.min(jobs ?? availableParallelism(), count));
 }
 

@@ -28,6 +28,29 @@ export async function loadScenario(file: string, options: LoadOptions = {}): Pro
   return scenarioFromObject(readScenarioFile(file), { ...options, label, baseDir: dirname(resolvePath(file)) });
 }
 
+/**
+ * A scenario to load: a file, or, with `fields`, the fields themselves (what a notebook or
+ * a program builds), `file` then only naming it in messages and relative paths in it
+ * (samples, replayed logs) resolving from `baseDir` (default: the current folder).
+ * Plain data, so that worker threads can take it.
+ */
+export interface ScenarioRef {
+  readonly file: string;
+  readonly fields?: unknown;
+  readonly baseDir?: string;
+}
+
+/** Loads, validates and resolves a scenario from a file or from its fields. */
+export async function loadRef(ref: ScenarioRef, options: LoadOptions = {}): Promise<Scenario> {
+  if (ref.fields === undefined) return loadScenario(ref.file, options);
+  return scenarioFromObject(ref.fields, { ...options, label: ref.file, baseDir: ref.baseDir });
+}
+
+/** The fields of a scenario reference, read from its file if need be (not yet validated). */
+export function refFields(ref: ScenarioRef): unknown {
+  return ref.fields === undefined ? readScenarioFile(ref.file) : ref.fields;
+}
+
 /** The parsed YAML or JSON of a scenario file, not yet validated; throws ScenarioError naming the file. */
 export function readScenarioFile(file: string): unknown {
   const label = basename(file);

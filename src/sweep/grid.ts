@@ -12,6 +12,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import type { Task } from '../parallel/runTasks.ts';
+import type { ScenarioRef } from '../scenario/load.ts';
 import { SweepError } from './SweepError.ts';
 
 /** One `--vary`: a field path and its values as texts that `--set` reads back (YAML). */
@@ -187,10 +188,10 @@ export function taskCount(spec: SweepSpec): number {
 }
 
 /** Task i: point ⌊i / R⌋, replication i mod R (0-based), seed + i mod R. */
-export function taskAt(spec: SweepSpec, file: string, i: number): Task {
+export function taskAt(spec: SweepSpec, ref: ScenarioRef, i: number): Task {
   const p = Math.floor(i / spec.replications);
   const r = i % spec.replications;
-  return { file, variant: spec.variant, set: [...spec.set, ...pointSets(spec.axes, p)], seed: spec.seed + r };
+  return { ...ref, variant: spec.variant, set: [...spec.set, ...pointSets(spec.axes, p)], seed: spec.seed + r };
 }
 
 /** `K/N` with 1 ≤ K ≤ N. */

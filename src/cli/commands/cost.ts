@@ -5,24 +5,19 @@
  * formations become the usages a run would bill (src/cost). A table on stdout; cost.csv,
  * cost.json and charts/ in results/<scenario name>/cost/, written atomically.
  */
-import { basename, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { loadScenario } from '../../scenario/load.ts';
 import { writeReport } from '../../charts/output.ts';
 import { costPage } from '../../charts/pages.ts';
 import { scenarioSource, shownPath } from '../chartOptions.ts';
 import { wroteText } from '../../report/text.ts';
-import { CostInputError } from '../../cost/CostInputError.ts';
-import { costCurve, costTable } from '../../cost/costTable.ts';
 import { costCharts } from '../../cost/costCharts.ts';
-import { costSetup } from '../../cost/formations.ts';
 import { parseCounts, parseHours } from '../../cost/options.ts';
-import { costCsv, costJson, costText, type CostResult } from '../../cost/report.ts';
-import { PlanInputError } from '../../plan/PlanInputError.ts';
+import { priceScenario } from '../../cost/price.ts';
+import { costCsv, costJson, costText } from '../../cost/report.ts';
 import { parseNames } from '../../plan/lists.ts';
-import { VERSION } from '../../version.ts';
 import { OutputDir } from '../outputDir.ts';
-import { UsageError } from '../UsageError.ts';
 
 export interface CostCommandOptions {
   set: string[];
@@ -63,12 +58,7 @@ export function registerCost(program: Command): void {
     .option('--json', 'print cost.json instead of the table', false)
     .option('-q, --quiet', 'print nothing on success', false)
     .action(async (file: string, opts: CostCommandOptions) => {
-      try {
-        await costCommand(file, opts);
-      } catch (e) {
-        if (e instanceof CostInputError || e instanceof PlanInputError) throw new UsageError(e.message);
-        throw e;
-      }
+      await costCommand(file, opts);
     });
 }
 
@@ -80,24 +70,8 @@ export async function costCommand(file: string, opts: CostCommandOptions): Promi
   const sizeNames = opts.sizes === undefined ? null : parseNames('--sizes', opts.sizes);
   const scenario = await loadScenario(file, { set: opts.set, variant: opts.variant });
   const request = { process: opts.process, sizes: sizeNames, counts, hours };
-  const setup = costSetup(scenario, request);
-  const table = costTable(setup.books, setup.alternatives);
-  const curve = costCurve(setup.books, setup.curve.base, setup.curve.templates, setup.curve.counts, setup.curve.occupancyOf);
-  const result: CostResult = {
-    version: VERSION,
-    scenario: {
-      name: scenario.name,
-      description: scenario.description,
-      file: basename(file),
-      platform: scenario.platform.name,
-      variant: opts.variant ?? null,
-      set: [...opts.set],
-    },
-    request,
-    setup,
-    table,
-    curve,
-  };
+  const result = priceScenario(scenario, request, { file, variant: opts.variant, set: opts.set });
+  const table = result.table;
   const json = costJson(result);
   const pricedS = (performance.now() - t0) / 1000;
 

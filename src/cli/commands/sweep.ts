@@ -13,14 +13,14 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { applySet, loadScenario, readScenarioFile, withVariant } from '../../scenario/load.ts';
-import { ScenarioError, type Problem } from '../../scenario/problems.ts';
 import { runTasks, workerCount } from '../../parallel/runTasks.ts';
 import { NO_PROGRESS, progressBar, wantProgress } from '../../parallel/progress.ts';
-import { checkAxes, MAX_TASKS, parseShard as parseShardOption, parseVary, pointCount, pointSets, pointValues, shardIndices, taskAt, taskCount, type Axis, type SweepSpec } from '../../sweep/grid.ts';
+import { checkAxes, MAX_TASKS, parseShard as parseShardOption, parseVary, pointCount, pointSets, shardIndices, taskAt, taskCount, type Axis, type SweepSpec } from '../../sweep/grid.ts';
 import { sweepTables, type PointResult } from '../../sweep/tables.ts';
 import { combineShards, fingerprint, parseShard, sha256, SHARD_FORMAT, shardFileName, shardText, type Shard } from '../../sweep/shard.ts';
 import { sweepSummaryText } from '../../sweep/summaryText.ts';
 import { SweepError } from '../../sweep/SweepError.ts';
+import { validatePoints } from '../../sweep/runSweep.ts';
 import { VERSION } from '../../version.ts';
 import { OutputDir } from '../outputDir.ts';
 import { UsageError } from '../UsageError.ts';
@@ -116,11 +116,11 @@ export async function sweepCommand(file: string, opts: SweepCommandOptions): Pro
   const spec: SweepSpec = { axes, replications, seed: base.seed, set: opts.set, ...(opts.variant === undefined ? {} : { variant: opts.variant }) };
   const total = taskCount(spec);
   if (total > MAX_TASKS) throw new UsageError(`the sweep comes to ${total} runs (${pointCount(axes)} points × ${replications}); at most ${MAX_TASKS}`);
-  await validatePoints(file, spec);
+  await validatePoints({ file }, spec);
 
   const print = !opts.quiet;
   const indices = shard === null ? null : shardIndices(total, shard.k, shard.n);
-  const tasks = indices === null ? Array.from({ length: total }, (_, i) => taskAt(spec, file, i)) : indices.map((i) => taskAt(spec, file, i));
+  const tasks = indices === null ? Array.from({ length: total }, (_, i) => taskAt(spec, { file }, i)) : indices.map((i) => taskAt(spec, { file }, i));
   const outTarget = resolve(opts.out ?? join('results', base.name, 'sweep'));
   const workers = workerCount(tasks.length, jobs);
 
@@ -192,47 +192,6 @@ async function runWithProgress(label: string, tasks: Parameters<typeof runTasks>
   }
 }
 
-/**
- * Loads every grid point's scenario once (no run), so that a bad value fails before
- * anything runs. Problems come back as one ScenarioError, each line saying which --vary
- * value it comes from.
- */
-async function validatePoints(file: string, spec: SweepSpec): Promise<void> {
-  // One line per problem: the same problem at several values of one --vary is one line listing them.
-  const found = new Map<string, { path: string; message: string; axis: string | null; values: string[] }>();
-  let label = basename(file);
-  const points = pointCount(spec.axes);
-  for (let p = 0; p < points; p++) {
-    const sets = pointSets(spec.axes, p);
-    const values = pointValues(spec.axes, p);
-    try {
-      await loadScenario(file, { set: [...spec.set, ...sets], seed: spec.seed, variant: spec.variant });
-    } catch (e) {
-      if (!(e instanceof ScenarioError)) throw e;
-      label = e.file;
-      for (const problem of e.problems) {
-        const from = spec.axes.flatMap((a, k) => (problem.path === '' || concerns(problem.path, a.path) ? [k] : []));
-        const k = from.length === 1 ? from[0]! : null;
-        const key = `${problem.path}\n${problem.message}\n${k === null ? sets.join(', ') : spec.axes[k]!.path}`;
-        const entry = found.get(key) ?? { path: problem.path, message: problem.message, axis: k === null ? null : spec.axes[k]!.path, values: [] };
-        found.set(key, entry);
-        const v = k === null ? sets.join(', ') : values[k]!;
-        if (!entry.values.includes(v)) entry.values.push(v);
-      }
-    }
-  }
-  if (found.size === 0) return;
-  const problems: Problem[] = [...found.values()].map((f) => ({
-    path: f.path,
-    message: `${f.message} (${f.axis === null ? `at ${f.values[0]}` : `--vary ${f.axis}=${f.values.join(',')}`})`,
-  }));
-  throw new ScenarioError(label, problems);
-}
-
-/** Whether a problem at field `problem` concerns the varied field `varied` (one is inside the other). */
-function concerns(problem: string, varied: string): boolean {
-  return problem === varied || problem.startsWith(`${varied}.`) || varied.startsWith(`${problem}.`);
-}
 
 /**
  * The files a sweep's scenarios refer to (service-time samples, replayed logs), at any

@@ -1,0 +1,376 @@
+/**
+ * dynosim as a library: what the `dynosim` command is built on, for programs and notebooks.
+ *
+ *   import { run, compare, plan, cost, fit, show } from 'dynosim';   // or '../src/index.ts'
+ *   const r = await run({ name: 'app', duration: '1h', formation: { web: { count: 2, size: 'standard-1x' } },
+ *                         traffic: { rate: '20/s', service: { distribution: 'lognormal', median: '80ms', p99: '800ms' } } });
+ *   r.summary.latency.p95Ms;  await show(r.chart('latency'));
+ *
+ * A scenario is given as a file path, as its fields (what the YAML file holds, as an
+ * object: `ScenarioInput`), or already loaded (`Scenario`). Every function gives the same
+ * numbers as the command with the same scenario and seed; studies (compare, sweep, plan)
+ * run on every core. Bad input throws a ScenarioError (its `lines()` name each field) or an
+ * InputError, with one line per problem.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { basename } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { loadScenario, scenarioFromObject, type LoadOptions, type ScenarioRef } from './scenario/load.ts';
+import type { Scenario } from './scenario/resolve.ts';
+import type { ScenarioInput } from './scenario/schema.ts';
+import { simulate } from './sim/simulate.ts';
+import type { RunResult, Summary } from './sim/results.ts';
+import { summaryText } from './report/text.ts';
+import { RunSeries } from './charts/run/RunSeries.ts';
+import { runCharts } from './charts/run/runCharts.ts';
+import type { Chart } from './charts/chart.ts';
+import { compareCharts, planCharts, sweepCharts } from './charts/studies.ts';
+import { compareText, type Comparison } from './experiment/compare.ts';
+import { runComparison, variantAlternatives, type Planned } from './experiment/runCompare.ts';
+import { runPlan, type PlanOutcome, type PlanRequest } from './plan/runPlan.ts';
+import { planText } from './plan/report.ts';
+import { runSweep } from './sweep/runSweep.ts';
+import { checkAxes, parseVary, type SweepSpec } from './sweep/grid.ts';
+import { sweepSummaryText } from './sweep/summaryText.ts';
+import type { PointResult } from './sweep/tables.ts';
+import { parseCounts, parseHours } from './cost/options.ts';
+import { priceScenario } from './cost/price.ts';
+import { costText, type CostResult } from './cost/report.ts';
+import { costCharts } from './cost/costCharts.ts';
+import { fitLog, DEFAULT_MAX_CLASSES, type LogFit } from './fit/fitLog.ts';
+import { scenarioText } from './fit/scenarioText.ts';
+import { fitSummaryText } from './fit/summaryText.ts';
+import { FitError } from './fit/FitError.ts';
+import { PROFILES } from './platform/profiles.ts';
+import { InputError } from './InputError.ts';
+import { PLAIN } from './notebook/display.ts';
+
+export { VERSION } from './version.ts';
+export { InputError } from './InputError.ts';
+export { ScenarioError } from './scenario/problems.ts';
+export { loadScenario, scenarioFromObject } from './scenario/load.ts';
+export { simulate } from './sim/simulate.ts';
+export { METRICS, outcomeOf, type MetricKey, type Outcome } from './experiment/outcome.ts';
+export { display, show, table, text, markdown, vegaLite, type Displayable } from './notebook/display.ts';
+export * as theory from './theory/index.ts';
+export type { Scenario, ScenarioInput, RunResult, Summary, Chart, Comparison, CostResult, LogFit, PointResult, PlanOutcome };
+
+/** A scenario: a file path, its fields (what the file holds), or one already loaded. */
+export type ScenarioLike = string | ScenarioInput | Scenario;
+
+/** What picks the scenario that runs: overrides, a seed, a variant. */
+export interface ScenarioOptions {
+  /** `path=value` overrides, as `--set` takes them (the value is read as YAML). */
+  readonly set?: readonly string[];
+  readonly seed?: number;
+  /** One of the scenario's variants. */
+  readonly variant?: string;
+  /** Where relative paths in fields given as an object resolve from (default: the current folder). */
+  readonly baseDir?: string;
+}
+
+function isLoaded(x: ScenarioLike): x is Scenario {
+  return typeof x === 'object' && x !== null && typeof (x as Scenario).durationUs === 'number';
+}
+
+/** How messages name fields given as an object: after their name, like a file. */
+function labelOf(fields: unknown): string {
+  const name = (fields as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && name !== '' ? name : 'scenario';
+}
+
+/** Loads, validates and resolves a scenario; throws ScenarioError listing every problem. */
+export async function scenario(input: ScenarioLike, opts: ScenarioOptions = {}): Promise<Scenario> {
+  const load: LoadOptions = { set: opts.set, seed: opts.seed, variant: opts.variant };
+  if (typeof input === 'string') return loadScenario(input, load);
+  if (isLoaded(input)) {
+    if (opts.set !== undefined || opts.variant !== undefined) throw new InputError('set and variant apply to a scenario file or its fields, not to a scenario already loaded');
+    return opts.seed === undefined ? input : { ...input, seed: opts.seed };
+  }
+  return scenarioFromObject(input, { ...load, label: labelOf(input), baseDir: opts.baseDir });
+}
+
+/** A scenario for the worker threads of a study: plain data (a path, or the fields). */
+function refOf(input: string | ScenarioInput, baseDir?: string): ScenarioRef {
+  if (typeof input === 'string') return { file: input };
+  if (isLoaded(input as ScenarioLike)) throw new InputError('a study takes scenario files or fields, which its worker threads load: pass the fields rather than a loaded scenario');
+  return { file: labelOf(input), fields: input, ...(baseDir === undefined ? {} : { baseDir }) };
+}
+
+// ---- run ----
+
+export interface RunOptions extends ScenarioOptions {
+  /** Draw the run's charts (default true). */
+  readonly charts?: boolean;
+}
+
+/** One run: the simulator's result, the summary `dynosim run` prints, and its charts. */
+export interface Run {
+  readonly scenario: Scenario;
+  readonly result: RunResult;
+  readonly summary: Summary;
+  /** What `dynosim run` prints. */
+  readonly text: string;
+  /** latency, errors, dynos, dyno-balance, cost-month, cost-breakdown and memory (with a memory model). */
+  readonly charts: readonly Chart[];
+  /** The chart of that name; throws naming the charts there are. */
+  chart(name: string): Chart;
+}
+
+/** Runs a scenario once, in this thread. */
+export async function run(input: ScenarioLike, opts: RunOptions = {}): Promise<Run> {
+  const s = await scenario(input, opts);
+  const series = opts.charts === false ? null : new RunSeries(s.durationUs / 1e6);
+  // The series and metrics stay in the result (timeseries, metrics) for the caller's own charts.
+  const timeseries: RunResult['timeseries'] = [];
+  const metrics: RunResult['metrics'] = [];
+  const result = simulate(s, {
+    onMinuteLatency: series === null ? undefined : (m, h) => series.minuteLatency(m, h),
+    onMinute: (row) => {
+      series?.minute(row);
+      timeseries.push(row);
+    },
+    onMetrics: (m) => {
+      series?.metrics(m);
+      metrics.push(m);
+    },
+  });
+  result.timeseries = timeseries;
+  result.metrics = metrics;
+  const charts = series === null ? [] : runCharts({ scenario: s, result, series });
+  return {
+    scenario: s,
+    result,
+    summary: result.summary,
+    text: summaryText(result.summary, PLAIN),
+    charts,
+    chart: (name) => pick(charts, name),
+  };
+}
+
+function pick(charts: readonly Chart[], name: string): Chart {
+  const c = charts.find((x) => x.name === name);
+  if (c === undefined) throw new InputError(`no chart named ${JSON.stringify(name)} (the charts: ${charts.map((x) => x.name).join(', ') || 'none'})`);
+  return c;
+}
+
+// ---- compare ----
+
+export interface CompareOptions {
+  /** Replications of every alternative, on common random numbers (default 10). */
+  readonly replications?: number;
+  /** Seed of the first replication (default: the first alternative's). */
+  readonly seed?: number;
+  /** Overrides laid over every alternative. */
+  readonly set?: readonly string[];
+  /** Worker threads (default: every core); the numbers do not depend on it. */
+  readonly jobs?: number;
+  /** With one scenario: the variants to compare, in order (default: all of them). */
+  readonly variants?: readonly string[];
+  /** With one scenario: put the scenario as written first, named base. */
+  readonly base?: boolean;
+  readonly baseDir?: string;
+}
+
+export interface CompareResult {
+  readonly comparison: Comparison;
+  /** The table `dynosim compare` prints. */
+  readonly text: string;
+  /** compare-metrics, compare-differences and compare-cost. */
+  readonly charts: readonly Chart[];
+  chart(name: string): Chart;
+  /** Per alternative, a metric's mean and 95% interval (null where no run measured it). */
+  estimate(alternative: string, metric: string): { mean: number | null; lo: number | null; hi: number | null };
+}
+
+/**
+ * Compares alternatives under the very same traffic and failures: named scenarios
+ * (`{ fixed: fieldsA, autoscaled: fieldsB }`), or one scenario with variants.
+ */
+export async function compare(alternatives: Readonly<Record<string, string | ScenarioInput>> | string | ScenarioInput, opts: CompareOptions = {}): Promise<CompareResult> {
+  let planned: Planned[];
+  let variants: string[] | null = null;
+  // One scenario (a file, or fields: they have a duration and a formation), or a record of named alternatives.
+  const single = typeof alternatives === 'string' || (typeof alternatives.duration === 'string' && typeof alternatives.formation === 'object');
+  if (single) {
+    const v = variantAlternatives(refOf(alternatives as string | ScenarioInput, opts.baseDir), opts.variants, opts.base ?? false);
+    planned = v.planned;
+    variants = v.variants;
+  } else {
+    if (opts.variants !== undefined || opts.base !== undefined) throw new InputError('variants and base pick among the variants of one scenario; named alternatives are compared as given');
+    planned = Object.entries(alternatives as Record<string, string | ScenarioInput>).map(([name, input]) => ({ ref: refOf(input, opts.baseDir), variant: null, name }));
+  }
+  const r = await runComparison(planned, {
+    replications: opts.replications ?? 10,
+    seed: opts.seed,
+    set: opts.set,
+    jobs: opts.jobs,
+    files: [...new Set(planned.map((p) => p.ref.file))],
+    variants,
+    base: opts.base ?? false,
+  });
+  const c = r.comparison;
+  const charts = compareCharts(c);
+  return {
+    comparison: c,
+    text: compareText(c, PLAIN),
+    charts,
+    chart: (name) => pick(charts, name),
+    estimate(alternative, metric) {
+      const a = c.alternatives.findIndex((x) => x.name === alternative);
+      if (a < 0) throw new InputError(`no alternative named ${JSON.stringify(alternative)} (the alternatives: ${c.alternatives.map((x) => x.name).join(', ')})`);
+      const m = c.metrics.find((x) => x.metric.key === metric);
+      if (m === undefined) throw new InputError(`no metric ${JSON.stringify(metric)} (the metrics: ${c.metrics.map((x) => x.metric.key).join(', ')})`);
+      const e = m.estimates[a]!;
+      return { mean: e.mean, lo: e.lo, hi: e.hi };
+    },
+  };
+}
+
+// ---- sweep ----
+
+export interface SweepOptions extends Omit<ScenarioOptions, 'seed'> {
+  /** Field paths and their values: `{ 'formation.web.count': [2, 4, 8] }`, or a range as `--vary` reads it: `'2..16/2'`. */
+  readonly vary: Readonly<Record<string, string | readonly (string | number | boolean)[]>>;
+  /** Runs per point (default 5), seeds seed, seed+1, … at every point. */
+  readonly replications?: number;
+  readonly seed?: number;
+  readonly jobs?: number;
+}
+
+export interface SweepResult {
+  readonly spec: SweepSpec;
+  /** One per grid point (the last field varies fastest): its values, each metric's mean and interval, and pooled percentiles. */
+  readonly points: readonly PointResult[];
+  readonly text: string;
+  /** sweep-frontier, and sweep-metrics when one field varies. */
+  readonly charts: readonly Chart[];
+  chart(name: string): Chart;
+}
+
+/** Every combination of the values given, each run `replications` times on every core. */
+export async function sweep(input: string | ScenarioInput, opts: SweepOptions): Promise<SweepResult> {
+  const axes = Object.entries(opts.vary).map(([path, values]) => parseVary(`${path}=${typeof values === 'string' ? values : values.map(String).join(',')}`));
+  checkAxes(axes);
+  const ref = refOf(input, opts.baseDir);
+  const base = await scenario(typeof input === 'string' ? input : input, { set: opts.set, seed: opts.seed, variant: opts.variant, baseDir: opts.baseDir });
+  const spec: SweepSpec = { axes, replications: opts.replications ?? 5, seed: base.seed, set: [...(opts.set ?? [])], ...(opts.variant === undefined ? {} : { variant: opts.variant }) };
+  const r = await runSweep(ref, spec, { jobs: opts.jobs });
+  const charts = sweepCharts(spec, r.points);
+  return { spec, points: r.points, text: sweepSummaryText(base.name, spec, r.points, PLAIN), charts, chart: (name) => pick(charts, name) };
+}
+
+// ---- plan ----
+
+export interface PlanOptions extends Omit<PlanRequest, 'progress' | 'optionName' | 'slo'> {
+  /** Objectives: 'p95<500ms', 'errors<0.1%', 'monthly<=$2000' … (one or several). */
+  readonly slo: string | readonly string[];
+  readonly baseDir?: string;
+}
+
+export interface PlanAnswer extends PlanOutcome {
+  /** What `dynosim plan` prints: the answer, why, and the runners-up. */
+  readonly text: string;
+  /** plan-frontier. */
+  readonly charts: readonly Chart[];
+  chart(name: string): Chart;
+}
+
+/** The cheapest formation (size × count × concurrency, optionally a scaling strategy) meeting every SLO with 95% confidence. */
+export async function plan(input: string | ScenarioInput, opts: PlanOptions): Promise<PlanAnswer> {
+  const slo = typeof opts.slo === 'string' ? [opts.slo] : opts.slo;
+  const out = await runPlan(refOf(input, opts.baseDir), { ...opts, slo });
+  const charts = planCharts(out.slos, out.plan);
+  return { ...out, text: planText(out.setup, out.slos, out.plan, out.skipped, PLAIN), charts, chart: (name) => pick(charts, name) };
+}
+
+// ---- cost ----
+
+export interface CostOptions extends ScenarioOptions {
+  /** The process type sizes, counts and hours apply to (default web). */
+  readonly process?: string;
+  /** Also price these sizes (each in the price books that have it). */
+  readonly sizes?: readonly string[];
+  /** Also price these counts: [1, 2, 4] or '1..10'. */
+  readonly counts?: readonly number[] | string;
+  /** Each dyno of the process type up this long: '8/day', '40h/week', '200h/month'. */
+  readonly hours?: string;
+}
+
+export interface CostAnswer extends CostResult {
+  /** The table `dynosim cost` prints. */
+  readonly text: string;
+  /** cost-by-count and cost-by-process. */
+  readonly charts: readonly Chart[];
+  chart(name: string): Chart;
+}
+
+/** A scenario's formation priced for a month in both price books, with and without free hours, and what-ifs; no simulation. */
+export async function cost(input: ScenarioLike, opts: CostOptions = {}): Promise<CostAnswer> {
+  const counts = opts.counts === undefined ? null : typeof opts.counts === 'string' ? parseCounts(opts.counts) : [...opts.counts];
+  const hours = opts.hours === undefined ? null : parseHours(opts.hours);
+  const s = await scenario(input, opts);
+  const request = { process: opts.process ?? 'web', sizes: opts.sizes === undefined ? null : [...opts.sizes], counts, hours };
+  const file = typeof input === 'string' ? basename(input) : s.name;
+  const result = priceScenario(s, request, { file, variant: opts.variant, set: opts.set });
+  const charts = costCharts(result);
+  return { ...result, text: costText(result), charts, chart: (name) => pick(charts, name) };
+}
+
+// ---- fit ----
+
+export interface FitOptions {
+  /** Dyno size of the fitted formation (default standard-1x; 1X on heroku-2013). */
+  readonly size?: string;
+  readonly concurrency?: number;
+  /** Platform profile of the fitted scenario (default heroku-2025). */
+  readonly platform?: 'heroku-2013' | 'heroku-2025';
+  /** Request classes at most, "other" included (default 8). */
+  readonly maxClasses?: number;
+  /** Time zone whose hours of day the rate follows (default UTC). */
+  readonly timeZone?: string;
+  /** The scenario's name (default: the log file's name). */
+  readonly name?: string;
+}
+
+export interface FitResult {
+  readonly fit: LogFit;
+  /** The fitted scenario, as `dynosim fit` writes it (with comments). */
+  readonly yaml: string;
+  /** The same scenario's fields: run it, or change it first. */
+  readonly fields: ScenarioInput;
+  /** What `dynosim fit` prints. */
+  readonly text: string;
+}
+
+/** A scenario fitted to a router log: a file (either era's `heroku logs` or drain frames), or its lines. */
+export async function fit(log: string | Iterable<string> | AsyncIterable<string>, opts: FitOptions = {}): Promise<FitResult> {
+  const platform = opts.platform ?? 'heroku-2025';
+  const size = opts.size ?? (platform === 'heroku-2013' ? '1X' : 'standard-1x');
+  const sizes = Object.keys(PROFILES[platform]!.sizes);
+  if (!sizes.includes(size)) throw new InputError(`size ${size}: not a dyno size of ${platform} (${sizes.join(', ')})`);
+  const file = typeof log === 'string' ? basename(log) : 'log';
+  let lines: Iterable<string> | AsyncIterable<string>;
+  if (typeof log === 'string') {
+    try {
+      if (statSync(log).isDirectory()) throw new InputError(`${log}: is a folder, not a log file`);
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      throw new InputError(`${log}: no such file`);
+    }
+    lines = createInterface({ input: createReadStream(log, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  } else {
+    lines = log;
+  }
+  let f: LogFit;
+  try {
+    f = await fitLog(lines, { maxClasses: opts.maxClasses ?? DEFAULT_MAX_CLASSES, timeZone: opts.timeZone ?? 'UTC' });
+  } catch (e) {
+    if (e instanceof FitError) throw new InputError(`${file}: ${e.message}`);
+    throw e;
+  }
+  const name = opts.name ?? (file.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'fitted');
+  const yaml = scenarioText(f, { file, name, platform, size, concurrency: opts.concurrency ?? 1 });
+  return { fit: f, yaml, fields: parseYaml(yaml) as ScenarioInput, text: fitSummaryText(f, file, PLAIN) };
+}
