@@ -15,6 +15,11 @@ import { basename, join, resolve } from 'node:path';
 import { executeNotebook, jupyterProblem, prepareKernel } from './notebookKernel.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
+// A reader that stops early (`npm run notebooks | head`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 
 const args = process.argv.slice(2);
 let outDir: string | null = null;
