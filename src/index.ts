@@ -27,6 +27,7 @@ import { runCharts } from './charts/run/runCharts.ts';
 import type { Chart } from './charts/chart.ts';
 import { compareCharts, planCharts, sweepCharts } from './charts/studies.ts';
 import { compareText, type Comparison } from './experiment/compare.ts';
+import { pairedInterval } from './experiment/stats.ts';
 import { runComparison, variantAlternatives, type Planned } from './experiment/runCompare.ts';
 import { runPlan, type PlanOutcome, type PlanRequest } from './plan/runPlan.ts';
 import { planText } from './plan/report.ts';
@@ -177,11 +178,17 @@ export interface CompareResult {
   readonly comparison: Comparison;
   /** The table `dynosim compare` prints. */
   readonly text: string;
-  /** compare-metrics, compare-differences and compare-cost. */
+  /** compare-metrics, compare-differences and compare-cost-latency. */
   readonly charts: readonly Chart[];
   chart(name: string): Chart;
   /** Per alternative, a metric's mean and 95% interval (null where no run measured it). */
   estimate(alternative: string, metric: string): { mean: number | null; lo: number | null; hi: number | null };
+  /**
+   * The paired difference `b − a` of a metric between any two alternatives, replication by
+   * replication, with its 95% interval; significant when the interval excludes 0 (null
+   * figures where fewer than two replications measured both).
+   */
+  difference(a: string, b: string, metric: string): { mean: number | null; lo: number | null; hi: number | null; significant: boolean };
 }
 
 /**
@@ -218,14 +225,31 @@ export async function compare(alternatives: Readonly<Record<string, string | Sce
     charts,
     chart: (name) => pick(charts, name),
     estimate(alternative, metric) {
-      const a = c.alternatives.findIndex((x) => x.name === alternative);
-      if (a < 0) throw new InputError(`no alternative named ${JSON.stringify(alternative)} (the alternatives: ${c.alternatives.map((x) => x.name).join(', ')})`);
-      const m = c.metrics.find((x) => x.metric.key === metric);
-      if (m === undefined) throw new InputError(`no metric ${JSON.stringify(metric)} (the metrics: ${c.metrics.map((x) => x.metric.key).join(', ')})`);
-      const e = m.estimates[a]!;
+      const e = metricOf(c, metric).estimates[alternativeIndex(c, alternative)]!;
       return { mean: e.mean, lo: e.lo, hi: e.hi };
     },
+    difference(a, b, metric) {
+      const key = metricOf(c, metric).metric.key;
+      const xs = c.values[alternativeIndex(c, a)]![key];
+      const ys = c.values[alternativeIndex(c, b)]![key];
+      const pairs = xs.flatMap((x, r) => (x === null || ys[r] === null ? [] : [[x, ys[r]!] as const]));
+      if (pairs.length < 2) return { mean: null, lo: null, hi: null, significant: false };
+      const d = pairedInterval(pairs.map((p) => p[0]), pairs.map((p) => p[1]), c.setup.level);
+      return { mean: d.mean, lo: d.lo, hi: d.hi, significant: d.lo > 0 || d.hi < 0 };
+    },
   };
+}
+
+function alternativeIndex(c: Comparison, name: string): number {
+  const a = c.alternatives.findIndex((x) => x.name === name);
+  if (a < 0) throw new InputError(`no alternative named ${JSON.stringify(name)} (the alternatives: ${c.alternatives.map((x) => x.name).join(', ')})`);
+  return a;
+}
+
+function metricOf(c: Comparison, metric: string): Comparison['metrics'][number] {
+  const m = c.metrics.find((x) => x.metric.key === metric);
+  if (m === undefined) throw new InputError(`no metric ${JSON.stringify(metric)} (the metrics: ${c.metrics.map((x) => x.metric.key).join(', ')})`);
+  return m;
 }
 
 // ---- sweep ----

@@ -53,6 +53,12 @@ test('compare: named alternatives given as fields give the figures of dynosim co
     t.is(Number(p95.lo!.toFixed(3)), fromCli.lo);
   }
   t.regex(c.text, /four-dynos − two-dynos/);
+  // The paired difference between any two alternatives: the table's, for the first and another.
+  const d = c.difference('two-dynos', 'four-dynos', 'p95');
+  const fromTable = c.comparison.metrics.find((m) => m.metric.key === 'p95')!.differences[1]!;
+  t.deepEqual([d.mean, d.lo, d.hi, d.significant], [fromTable.mean, fromTable.lo, fromTable.hi, fromTable.significant]);
+  t.true(d.mean! < 0);
+  t.deepEqual(c.difference('four-dynos', 'four-dynos', 'p95'), { mean: 0, lo: 0, hi: 0, significant: false });
   t.deepEqual(c.charts.map((x) => x.name), ['compare-metrics', 'compare-differences', 'compare-cost-latency']);
   // One scenario's variants, as --variants and --base pick them.
   const v = await compare(VARIANTS, { variants: ['random', 'shared-queue'], base: true, replications: 2 });
