@@ -3,8 +3,13 @@
  * scenarios/bench/canonical.yaml and /work/shared/benchmarks.md), against its targets and
  * against SimPy on the same model.
  *
- *  - whole process: `node src/cli/main.ts run canonical.yaml --no-charts`, three fresh processes, median
- *    (and once more with the charts and report, the default, to show what drawing costs);
+ *  - whole process: `node dist/dynosim.js run canonical.yaml --no-charts` (the executable the
+ *    package ships; `npm run bench` builds it first), three fresh processes, median (and once
+ *    more with the charts and report, the default, to show what drawing costs);
+ *  - start-up: `--version` and `run --no-charts` from the sources (`node src/cli/main.ts`,
+ *    Node 24 stripping the types) against the compiled executable, in turn, five processes
+ *    each, medians and the median of the pairwise ratios; the compiled one also on the Node
+ *    that runs npm (the machine's own);
  *  - in process: simulate() after one warm-up run, three timed runs, median;
  *  - memory: the same model for 1×, 4× and 16× the duration, each in a fresh process;
  *  - the SimPy peer (scripts/peers/simpy_canonical.py) on a smaller N, three processes, median;
@@ -32,7 +37,10 @@ import { parseVary, taskAt, taskCount, type SweepSpec } from '../src/sweep/grid.
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SCENARIO = 'scenarios/bench/canonical.yaml';
-const CLI = 'src/cli/main.ts';
+/** The compiled executable (package.json's `bin`) and the sources it is built from. */
+const CLI = 'dist/dynosim.js';
+const SOURCE_CLI = 'src/cli/main.ts';
+const STARTUP_RUNS = 5;
 const SIMPY_SCRIPT = 'scripts/peers/simpy_canonical.py';
 const PYTHON = '/usr/bin/python3';
 const SIMPY_N = 200_000;
@@ -181,6 +189,65 @@ function wholeProcess(extra: readonly string[]): WholeProcess {
   };
 }
 
+interface StartupRow {
+  what: string;
+  sourceS: number;
+  compiledS: number;
+  /** Median of compiled / source, pair by pair. */
+  ratio: number;
+  /** The compiled executable on the machine's own Node (the one running npm), if it is another. */
+  machineNode: { version: string; seconds: number } | null;
+}
+
+/** Wall seconds of one process, from spawn to exit; throws if it fails. */
+function processSeconds(node: string, args: readonly string[]): number {
+  const t0 = performance.now();
+  const p = spawnSync(node, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const s = (performance.now() - t0) / 1000;
+  if (p.error || p.status !== 0) throw new Error(`${[node, ...args].join(' ')} failed: ${String(p.error ?? p.stderr.trim().split('\n').pop())}`);
+  return s;
+}
+
+/** The machine's own Node, when npm runs on another than the one running this script. */
+function machineNode(): { path: string; version: string } | null {
+  const path = process.env['npm_node_execpath'];
+  if (path === undefined || path === process.execPath || !existsSync(path)) return null;
+  const v = spawnSync(path, ['--version'], { encoding: 'utf8' });
+  return v.status === 0 ? { path, version: v.stdout.trim() } : null;
+}
+
+function startup(): StartupRow[] {
+  const other = machineNode();
+  const out = mkdtempSync(join(tmpdir(), 'dynosim-bench-'));
+  try {
+    const cases: [string, string[]][] = [
+      ['--version', ['--version']],
+      ['run --no-charts', ['run', SCENARIO, '--out', out, '--quiet', '--no-charts', '--no-progress']],
+    ];
+    return cases.map(([what, args]) => {
+      const src: number[] = [];
+      const bin: number[] = [];
+      const mine: number[] = [];
+      processSeconds(process.execPath, [CLI, ...args]); // warm the file cache
+      for (let i = 0; i < STARTUP_RUNS; i++) {
+        src.push(processSeconds(process.execPath, [SOURCE_CLI, ...args]));
+        bin.push(processSeconds(process.execPath, [CLI, ...args]));
+        if (other !== null) mine.push(processSeconds(other.path, [CLI, ...args]));
+      }
+      log(`start-up ${what}: sources ${median(src).toFixed(3)} s, compiled ${median(bin).toFixed(3)} s${other ? `, compiled on ${other.version} ${median(mine).toFixed(3)} s` : ''}`);
+      return {
+        what,
+        sourceS: median(src),
+        compiledS: median(bin),
+        ratio: median(bin.map((b, i) => b / src[i]!)),
+        machineNode: other === null ? null : { version: other.version, seconds: median(mine) },
+      };
+    });
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
 interface MemoryPoint {
   factor: number;
   duration: string;
@@ -304,6 +371,7 @@ async function main(): Promise<void> {
   const whole = wholeProcess(['--no-charts']);
   if (whole.skipped) log(`whole process skipped: ${whole.skipped}`);
   const drawn = wholeProcess([]);
+  const starts = startup();
   const memory = memoryCheck(baseDurationS);
   const simpy = simpyPeer();
   if (simpy.skipped) log(`SimPy skipped: ${simpy.skipped}; using the published ${M(SIMPY_PUBLISHED)} req/s`);
@@ -326,6 +394,11 @@ async function main(): Promise<void> {
     ['  CLI events/s', M(whole.eventsPerS), 'run.json eventsPerS'],
     ['  CLI peak RSS', MB(whole.peakRssMb), 'run.json peakRssMb'],
     ['  with charts and report', drawn.measuredWallS === null ? 'n/a' : `${drawn.measuredWallS.toFixed(3)} s`, drawn.skipped ? `skipped: ${drawn.skipped}` : `process wall, the default: +${(drawn.measuredWallS! - (whole.measuredWallS ?? 0)).toFixed(3)} s for 6 charts (vega-lite, SVG, PNG) and report.html, peak RSS ${MB(drawn.peakRssMb)}`],
+    ...starts.map((r): [string, string, string] => [
+      `  start-up: ${r.what}`,
+      `${r.compiledS.toFixed(3)} s`,
+      `compiled, ${process.version}; from the sources ${r.sourceS.toFixed(3)} s (compiled ${X(r.ratio)} of it)${r.machineNode ? `; compiled on ${r.machineNode.version} ${r.machineNode.seconds.toFixed(3)} s` : ''}; median of ${STARTUP_RUNS}`,
+    ]),
     ['SimPy req/s', M(simpy.requestsPerS), simpyLabel + (simpy.skipped ? ` (skipped: ${simpy.skipped})` : '')],
     ['', '', ''],
     ...memory.map((m): [string, string, string] => [
@@ -362,6 +435,7 @@ async function main(): Promise<void> {
     sweep,
     wholeProcess: whole,
     wholeProcessWithCharts: drawn,
+    startup: starts,
     memory,
     simpy,
     ratios: {

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       const job = jobs[next++]!;
       const started = performance.now();
       const code = await new Promise<number>((done) => {
-        const child = spawn(process.execPath, ['src/cli/main.ts', ...job, ...(job[0] === 'cost' ? [] : ['--no-progress'])], { stdio: ['ignore', 'inherit', 'inherit'] });
+        const child = spawn(process.execPath, ['dist/dynosim.js', ...job, ...(job[0] === 'cost' ? [] : ['--no-progress'])], { stdio: ['ignore', 'inherit', 'inherit'] });
         child.on('exit', (c) => done(c ?? 1));
       });
       if (code !== 0) failed++;

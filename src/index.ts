@@ -51,6 +51,7 @@ export { VERSION } from './version.ts';
 export { InputError } from './InputError.ts';
 export { ScenarioError } from './scenario/problems.ts';
 export { loadScenario, scenarioFromObject } from './scenario/load.ts';
+export { scenarioJsonSchema } from './scenario/schema.ts';
 export { simulate } from './sim/simulate.ts';
 export { METRICS, outcomeOf, type MetricKey, type Outcome } from './experiment/outcome.ts';
 export { display, show, table, text, markdown, vegaLite, type Displayable } from './notebook/display.ts';

@@ -26,10 +26,9 @@ import { fitSummaryText } from '../src/fit/summaryText.ts';
 import { parseSlo, type Slo } from '../src/plan/slo.ts';
 import { searchPlan, type Combination, type PlanResult } from '../src/plan/search.ts';
 import { planText, type PlanSetup, type SkippedCombination } from '../src/plan/report.ts';
-import { ROOT } from './helpers/cli.ts';
+import { MAIN, ROOT } from './helpers/cli.ts';
 
 const ESC = '\u001b[';
-const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
 /** A stream like a pipe or a file (not a terminal), or like a terminal of some colour depth. */
 class FakeStream extends Writable {

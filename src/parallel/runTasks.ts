@@ -66,7 +66,8 @@ async function runHere(tasks: readonly Task[], options: RunTasksOptions): Promis
   return out;
 }
 
-const WORKER_URL = new URL('./worker.ts', import.meta.url);
+// The worker beside this file: worker.ts when dynosim runs from its sources, worker.js when compiled.
+const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
 
 /**
  * The pool. When a task fails, no further task is handed out; the tasks already running

@@ -6,12 +6,15 @@
  * - a stream that is not a terminal (a pipe, a file, a test) always gets plain text, so
  *   what lands in a file is the same bytes whatever the environment (FORCE_COLOR does not
  *   colour a pipe here);
- * - on a terminal Node decides the rest: FORCE_COLOR=0, NODE_DISABLE_COLORS or TERM=dumb
- *   turn it off, FORCE_COLOR=1..3 turns it on (`styleText` with `validateStream`).
+ * - on a terminal the stream's colour depth decides the rest, as Node reads it:
+ *   FORCE_COLOR=0, NODE_DISABLE_COLORS or TERM=dumb turn it off, FORCE_COLOR=1..3 turns it
+ *   on. This is the rule of `styleText`'s `validateStream` (Node 22.13 and later), applied
+ *   here so that Node 20, whose `styleText` has no such option, decides the same.
  *
  * Styling never changes what a text reads as: strip the escape codes and the words and
  * spaces are the same. Pad before styling, or measure with `visibleWidth`.
  */
+import { WriteStream } from 'node:tty';
 import { stripVTControlCharacters, styleText } from 'node:util';
 
 /** The few styles dynosim uses. */
@@ -25,8 +28,11 @@ export type OutStream = NodeJS.WritableStream & { readonly isTTY?: boolean };
 export function colorOn(stream: OutStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env['NO_COLOR'] !== undefined) return false;
   if (stream.isTTY !== true) return false;
-  // Node's own decision for this stream: FORCE_COLOR, NODE_DISABLE_COLORS, TERM and the colour depth.
-  return styleText('bold', 'x', { stream, validateStream: true }) !== 'x';
+  // With FORCE_COLOR set, the environment's colour depth decides; otherwise the stream's
+  // (which folds in NODE_DISABLE_COLORS and TERM), and a stream without one is taken as able.
+  if (env['FORCE_COLOR'] !== undefined) return WriteStream.prototype.getColorDepth.call(stream, env) > 2;
+  const depth = (stream as { getColorDepth?: () => number }).getColorDepth;
+  return typeof depth === 'function' ? depth.call(stream) > 2 : true;
 }
 
 /** Styles `text` for `stream`, or returns it as it is when that stream gets plain text. */
@@ -36,7 +42,8 @@ export function paint(format: StyleFormat, text: string, stream: OutStream = pro
 
 function styleFor(format: StyleFormat, text: string, stream: OutStream): string {
   if (text === '') return '';
-  return styleText(typeof format === 'string' ? format : [...format], text, { stream, validateStream: true });
+  // Styled unconditionally: whether this stream gets styling was decided by colorOn.
+  return styleText(typeof format === 'string' ? format : [...format], text, { validateStream: false });
 }
 
 /** Styling for one stream, decided once: `st.bold('x')`, `st('red', 'x')`; `st.on` says whether it styles at all. */

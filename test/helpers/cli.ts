@@ -1,9 +1,14 @@
-/** Runs the dynosim command in a child process, as a user would. */
+/**
+ * Runs the dynosim command in a child process, as a user would: the compiled executable
+ * `dist/dynosim.js` that `npm install` builds and `npm pack` ships (`npm test` builds it
+ * first; the executable itself refuses a build older than src/).
+ */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+/** The executable the package's `bin` names. */
+export const MAIN = fileURLToPath(new URL('../../dist/dynosim.js', import.meta.url));
 
 export interface CliResult {
   status: number | null;
