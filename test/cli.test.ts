@@ -2,9 +2,11 @@ import test, { type ExecutionContext } from 'ava';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dynosim, ROOT } from './helpers/cli.ts';
+import { pathToFileURL } from 'node:url';
+import { dynosim, ROOT, type CliResult } from './helpers/cli.ts';
 
 const EXAMPLE = join(ROOT, 'scenarios/two-web-dynos.yaml');
+const STEPPED_CLOCK = pathToFileURL(join(ROOT, 'test/helpers/steppedClock.ts')).href;
 const FILES = ['charts', 'cost.csv', 'dynos.csv', 'events.csv', 'metrics.csv', 'report.html', 'run.json', 'summary.json', 'timeseries.csv'];
 /** The charts of a run without a memory model, each as vega-lite, SVG and PNG. */
 const CHARTS = ['cost-breakdown', 'cost-month', 'dyno-balance', 'dynos', 'errors', 'latency'];
@@ -79,19 +81,37 @@ test('a run with platform faults and logs is byte-identical from run to run', (t
   t.true(readFileSync(join(base, 'a', 'events.csv'), 'utf8').split('\n').length > 20);
 });
 
-test('a run longer than a second draws a progress bar on stderr with --progress, cleared at the end; none on a pipe by default or with --quiet', (t) => {
+/**
+ * `dynosim` as a user runs it, with its clock stepped by test/helpers/steppedClock.ts: a
+ * run of a few simulated minutes shows its bar, whatever the machine's speed.
+ */
+function dynosimSteppedClock(args: readonly string[]): CliResult {
+  const before = process.env['NODE_OPTIONS'];
+  process.env['NODE_OPTIONS'] = [before, `--import=${STEPPED_CLOCK}`].filter((o) => o !== undefined && o !== '').join(' ');
+  try {
+    return dynosim(args); // synchronous: no other test of this file runs with the option set
+  } finally {
+    if (before === undefined) delete process.env['NODE_OPTIONS'];
+    else process.env['NODE_OPTIONS'] = before;
+  }
+}
+
+// The frames' exact text, at chosen times, is test/progress.test.ts's: here, that the command draws them where it should.
+test('a run longer than a second draws a progress bar on stderr with --progress, cleared at the end; none on a pipe by default, with --no-progress or with --quiet', (t) => {
   const base = scratch();
-  // A simulated month at 8 requests/s: about 21 M requests, a few seconds.
-  const long = ['--set', 'traffic.rate=8/s', '--set', 'formation.web.count=4'];
-  const shown = dynosim(['run', EXAMPLE, '--out', join(base, 'a'), '--progress', ...long]);
-  t.is(shown.status, 0);
+  const short = ['--set', 'duration=1h', '--no-png'];
+  const shown = dynosimSteppedClock(['run', EXAMPLE, '--out', join(base, 'a'), '--progress', ...short]);
+  t.is(shown.status, 0, shown.stderr);
   const frames = shown.stderr.split('\r\x1b[2K').filter((f) => f !== '');
   t.true(frames.length >= 1, shown.stderr);
-  t.regex(frames[0]!, /^two-web-dynos {2}\[[█░]+\] {2}\d+d( \d+h)? of 30d {2}\d+% {2}\d+\.\d M requests\/s · ETA \d+:\d\d$/);
+  for (const f of frames) t.regex(f, /^two-web-dynos {2}\[[█░]+\] {2}\d+(h|m|h \d+m) of 1h {2}\d+% {2}\d+\.\d M requests\/s( · ETA \d+:\d\d)?$/);
+  t.regex(frames.at(-1)!, / {2}1h of 1h {2}100% {2}\d+\.\d M requests\/s$/);
   t.true(shown.stderr.endsWith('\r\x1b[2K'));
-  const piped = dynosim(['run', EXAMPLE, '--out', join(base, 'b'), ...long]);
-  t.is(piped.stderr, '');
-  t.is(dynosim(['run', EXAMPLE, '--out', join(base, 'c'), '--progress', '--quiet', ...long]).stderr, '');
+  for (const [k, more] of [['b', []], ['c', ['--no-progress']], ['d', ['--progress', '--quiet']]] as const) {
+    const r = dynosimSteppedClock(['run', EXAMPLE, '--out', join(base, k), ...more, ...short]);
+    t.is(r.status, 0, r.stderr);
+    t.is(r.stderr, '', more.join(' ') || 'on a pipe');
+  }
 });
 
 test('a rerun replaces earlier results whole and leaves no hidden folder', (t) => {

@@ -7,7 +7,6 @@ import { cellOf, checkAxes, gridPoints, parseShard, parseVary, pointSets, readVa
 import { SweepError } from '../src/sweep/SweepError.ts';
 import { fixed, mergeHistograms, sweepTables } from '../src/sweep/tables.ts';
 import { runTasks } from '../src/parallel/runTasks.ts';
-import { progressBar } from '../src/parallel/progress.ts';
 import { errorFromWire, errorToWire } from '../src/parallel/wire.ts';
 import { ScenarioError } from '../src/scenario/problems.ts';
 import { Histogram } from '../src/engine/Histogram.ts';
@@ -162,19 +161,6 @@ test('errors cross from a worker thread as the same kind of error', (t) => {
   t.is(back.message, 'no such file');
   t.is(back.code, 'ENOENT');
   t.true(errorFromWire(structuredClone(errorToWire(new RangeError('out of range')))) instanceof RangeError);
-});
-
-test('the progress bar counts, redraws at most ten times a second and clears its line at the end', (t) => {
-  let text = '';
-  const stream = { write: (s: string) => ((text += s), true), columns: 100 } as unknown as NodeJS.WritableStream;
-  const bar = progressBar('sweep', 40, stream);
-  for (let i = 0; i <= 40; i++) bar.update(i);
-  bar.end();
-  const frames = text.split('\r\x1b[2K').filter((f) => f !== '');
-  t.true(frames.length >= 2 && frames.length <= 3, `${frames.length} frames`);
-  t.regex(frames[0]!, /^sweep {2}\[░+\] {2}0\/40 {2}0% {2}0:00 elapsed$/);
-  t.regex(frames[frames.length - 1]!, /40\/40 {2}100%/);
-  t.true(text.endsWith('\r\x1b[2K'));
 });
 
 // ---------------------------------------------------------------------------------------

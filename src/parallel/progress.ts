@@ -6,64 +6,119 @@
  * It is redrawn at most ten times a second and cleared by `end()`, so what stays on the
  * terminal is the command's own output. It draws on whatever stream it is given: callers
  * decide with `wantProgress` whether to show one (by default only on a terminal).
+ *
+ * Everything a bar reads from outside, the stream, the clock and the timer, can be given,
+ * so that tests draw exact frames at the times they choose; the commands use the defaults.
  */
-type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
+/** A stream a bar draws on: its `columns` (80 when unset) decide how wide the bar is. */
+export type ProgressStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+
+/** A clock: milliseconds since any fixed origin, as `performance.now()` counts them. */
+export type Clock = () => number;
+
+/**
+ * Calls `tick` every `ms` milliseconds until the function it returns is called. The
+ * default is a `setInterval` that does not keep the process alive.
+ */
+export type Every = (ms: number, tick: () => void) => () => void;
+
+/** Where a bar draws and what it reads the time from; each defaults to the real one. */
+export interface ProgressOptions {
+  /** Where to draw: stderr by default. */
+  stream?: ProgressStream;
+  /** The clock, in ms: `performance.now()` by default. */
+  now?: Clock;
+}
+
+/** Options of `progressBar`. */
+export interface ProgressBarOptions extends ProgressOptions {
+  /** The timer that redraws the elapsed time and ETA while no task ends (every 1000 ms): a `setInterval` by default. */
+  every?: Every;
+}
+
+/** Options of `runProgress`. */
+export interface RunProgressOptions extends ProgressOptions {
+  /** How long a run must have taken before its bar is first drawn, in ms: 1000 by default, so short runs print nothing. */
+  afterMs?: number;
+}
+
+/** The bar of a command's tasks. */
 export interface ProgressBar {
+  /** The number of tasks done so far. */
   update(done: number): void;
+  /** Clears the bar's line, if it drew one; later calls do nothing. */
   end(): void;
 }
 
 /** Whether to draw a bar: `--progress` / `--no-progress` when given, else only on a terminal. */
-export function wantProgress(option: boolean | undefined, stream: Stream = process.stderr): boolean {
+export function wantProgress(option: boolean | undefined, stream: ProgressStream = process.stderr): boolean {
   return option ?? stream.isTTY === true;
 }
 
 /** A bar that does nothing (for when no bar is wanted). */
 export const NO_PROGRESS: ProgressBar = { update: () => {}, end: () => {} };
 
+/** The shortest time between two frames, ms. */
 const REDRAW_MS = 100;
+/** How often `progressBar` redraws while no task ends, ms. */
+const TICK_MS = 1000;
+/** How long a run goes before `runProgress` draws, ms. */
+const RUN_AFTER_MS = 1000;
 
-export function progressBar(label: string, total: number, stream: Stream = process.stderr): ProgressBar {
-  const start = performance.now();
+// Read at each call, not bound once, so that whatever performance.now is when the bar runs is what it reads.
+const performanceNow: Clock = () => performance.now();
+
+const setIntervalUnref: Every = (ms, tick) => {
+  const timer = setInterval(tick, ms);
+  timer.unref(); // the timer alone does not keep the process alive
+  return () => clearInterval(timer);
+};
+
+/**
+ * A bar for `total` tasks, `label` first. `update(done)` takes the number of tasks done;
+ * it redraws at most every 100 ms (clock time), and always when the last task is done.
+ */
+export function progressBar(label: string, total: number, options: ProgressBarOptions = {}): ProgressBar {
+  const { stream = process.stderr, now = performanceNow, every = setIntervalUnref } = options;
+  const start = now();
   let last = -Infinity;
   let drawn = false;
   let done = 0;
   let ended = false;
-  // The elapsed time and ETA keep moving while long tasks run (the timer does not keep the process alive).
-  const tick = setInterval(() => {
-    if (drawn) draw(performance.now());
-  }, 1000);
-  tick.unref();
-
-  const draw = (now: number): void => {
-    const elapsedS = (now - start) / 1000;
+  const draw = (t: number): void => {
+    const elapsedS = (t - start) / 1000;
     const share = total > 0 ? Math.min(1, done / total) : 1;
     const eta = done > 0 && done < total ? ` · ETA ${clock((elapsedS / done) * (total - done))}` : '';
     const counts = `${done}/${total}  ${Math.floor(share * 100)}%  ${clock(elapsedS)} elapsed${eta}`;
     drawLine(stream, label, share, counts);
     drawn = true;
-    last = now;
+    last = t;
   };
+
+  // The elapsed time and ETA keep moving while long tasks run.
+  const stop = every(TICK_MS, () => {
+    if (drawn) draw(now());
+  });
 
   return {
     update(n: number): void {
       if (ended) return;
       done = n;
-      const now = performance.now();
-      if (now - last >= REDRAW_MS || n >= total) draw(now);
+      const t = now();
+      if (t - last >= REDRAW_MS || n >= total) draw(t);
     },
     end(): void {
       if (ended) return;
       ended = true;
-      clearInterval(tick);
+      stop();
       if (drawn) stream.write('\r\x1b[2K');
     },
   };
 }
 
 /** Redraws the line: label, a bar as wide as the terminal leaves room for, the counts. */
-function drawLine(stream: Stream, label: string, share: number, counts: string): void {
+function drawLine(stream: ProgressStream, label: string, share: number, counts: string): void {
   const columns = stream.columns ?? 80;
   const room = Math.max(0, Math.min(30, columns - label.length - counts.length - 8));
   const filled = Math.round(share * room);
@@ -91,25 +146,29 @@ export interface RunProgress {
  * print nothing): simulated time done of the whole, requests simulated per second, time left.
  *
  *   two-web-dynos  [████████░░░░░░░░░░░░░░]  11d 4h of 30d  36%  8.1 M requests/s · ETA 0:03
+ *
+ * `update` takes the simulated time reached and the run's end (µs) and the requests
+ * simulated so far; it redraws at most every 100 ms (clock time).
  */
-export function runProgress(label: string, stream: Stream = process.stderr): RunProgress {
-  const start = performance.now();
+export function runProgress(label: string, options: RunProgressOptions = {}): RunProgress {
+  const { stream = process.stderr, now = performanceNow, afterMs = RUN_AFTER_MS } = options;
+  const start = now();
   let last = -Infinity;
   let drawn = false;
   let ended = false;
   return {
     update(nowUs: number, endUs: number, requests: number): void {
       if (ended) return;
-      const now = performance.now();
-      if (now - start < 1000 || now - last < REDRAW_MS) return;
-      const elapsedS = (now - start) / 1000;
+      const t = now();
+      if (t - start < afterMs || t - last < REDRAW_MS) return;
+      const elapsedS = (t - start) / 1000;
       const share = endUs > 0 ? Math.min(1, nowUs / endUs) : 1;
       const rate = requests / elapsedS;
       const eta = share > 0 && share < 1 ? ` · ETA ${clock((elapsedS / share) * (1 - share))}` : '';
       const counts = `${simulated(Math.min(nowUs, endUs))} of ${simulated(endUs)}  ${Math.floor(share * 100)}%  ${(rate / 1e6).toFixed(1)} M requests/s${eta}`;
       drawLine(stream, label, share, counts);
       drawn = true;
-      last = now;
+      last = t;
     },
     end(): void {
       if (ended) return;
