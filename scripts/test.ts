@@ -2,7 +2,7 @@
  * `npm test`: build, type-check, then every ava test, ending with the line
  * `N passed, N failed, N skipped` that CI reads.
  *
- * - The build (scripts/build.ts) comes first, so the tests that run the `dynosim`
+ * - The build (scripts/build.js) comes first, so the tests that run the `dynosim`
  *   executable run what the sources say. It and the type check count as one test each.
  * - The closing line adds those two to ava's own count (its TAP summary `# pass`,
  *   `# skip`, `# fail`), and says so on the line before; if the TAP lines read one by one
@@ -28,7 +28,7 @@ function step(name: string, command: string, args: string[]): void {
   }
 }
 
-step('build (npm run build)', process.execPath, ['scripts/build.ts']);
+step('build (npm run build)', process.execPath, ['scripts/build.js']);
 step('type check (tsc --noEmit)', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit']);
 
 const ava = spawn('npx', ['ava', '--tap', ...process.argv.slice(2)], { stdio: ['ignore', 'pipe', 'inherit'] });

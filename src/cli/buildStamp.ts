@@ -3,17 +3,12 @@
  * the compiled code was complete. In a clone (src/ beside dist/), any source newer than
  * the stamp means the compiled code may not be what the sources say.
  */
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The stamp's name inside dist/. */
+/** The stamp's name inside dist/ (scripts/build.js writes it, as its last step). */
 export const STAMP_FILE = '.build-stamp';
-
-/** Writes the stamp into `distDir` (the build's last step). */
-export function writeBuildStamp(distDir: string): void {
-  writeFileSync(join(distDir, STAMP_FILE), 'dist/ was compiled from src/ when this file was written\n');
-}
 
 /**
  * Why the compiled code under `root`/dist may be older than the sources under `root`/src,

@@ -12,6 +12,9 @@
  * - The build stamp is written last: the executable refuses, in a clone, a dist/ without
  *   it or older than any source.
  *
+ * Plain JavaScript, not TypeScript, so that it runs on every Node dynosim supports: npm
+ * runs `prepare` with whatever Node it finds, which on an install from git can be Node 20.
+ *
  * dist/ is flat on purpose: every chunk sits beside the worker (`./worker.js`) and one
  * folder below package.json (`../package.json`), as each source does in src/.
  */
@@ -50,8 +53,8 @@ if (tsc.status !== 0) {
   process.exit(tsc.status ?? 1);
 }
 
-const { scenarioJsonSchema } = (await import(pathToFileURL(join(DIST, 'index.js')).href)) as typeof import('../src/index.ts');
+const { scenarioJsonSchema } = await import(pathToFileURL(join(DIST, 'index.js')).href);
 writeFileSync(join(DIST, 'scenario.schema.json'), JSON.stringify(scenarioJsonSchema(), null, 2) + '\n');
 
-const { writeBuildStamp } = await import('../src/cli/buildStamp.ts');
-writeBuildStamp(DIST);
+// The stamp's name and meaning are src/cli/buildStamp.ts's, which the executable checks.
+writeFileSync(join(DIST, '.build-stamp'), 'dist/ was compiled from src/ when this file was written\n');
