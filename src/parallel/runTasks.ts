@@ -10,18 +10,12 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { loadRef, type ScenarioRef } from '../scenario/load.ts';
+import { loadRef } from '../scenario/load.ts';
 import { simulate } from '../sim/simulate.ts';
 import { outcomeOf, type Outcome } from '../experiment/outcome.ts';
-import { errorFromWire, type ResultMessage, type TaskMessage, type WireError } from './wire.ts';
+import { errorFromWire, type ResultMessage, type Task, type TaskMessage, type WireError } from './wire.ts';
 
-/** A scenario file (or a scenario's fields, named by `file`), a variant, overrides and a seed. */
-export interface Task extends ScenarioRef {
-  readonly variant?: string;
-  /** `path=value` overrides, applied after the variant. */
-  readonly set: readonly string[];
-  readonly seed: number;
-}
+export type { Task } from './wire.ts';
 
 export interface RunTasksOptions {
   /** Worker threads to use (default: every core, at most one per task). */

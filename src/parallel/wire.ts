@@ -1,12 +1,21 @@
 /**
  * What goes between the task runner and its worker threads: a task out, an outcome or an
- * error back. Errors cross as plain data and are rebuilt on the caller's side as the same
- * kind of error (a ScenarioError stays a ScenarioError, so the command prints it as one
- * line per problem).
+ * error back. The task is defined here, where it crosses, so that the runner and the wire
+ * do not import each other. Errors cross as plain data and are rebuilt on the caller's
+ * side as the same kind of error (a ScenarioError stays a ScenarioError, so the command
+ * prints it as one line per problem).
  */
 import { ScenarioError, type Problem } from '../scenario/problems.ts';
 import type { Outcome } from '../experiment/outcome.ts';
-import type { Task } from './runTasks.ts';
+import type { ScenarioRef } from '../scenario/load.ts';
+
+/** A scenario file (or a scenario's fields, named by `file`), a variant, overrides and a seed. */
+export interface Task extends ScenarioRef {
+  readonly variant?: string;
+  /** `path=value` overrides, applied after the variant. */
+  readonly set: readonly string[];
+  readonly seed: number;
+}
 
 export interface TaskMessage {
   readonly index: number;
