@@ -29,9 +29,20 @@ const COMPARED = ['scenarios/black-friday.yaml', 'scenarios/workers-vs-dynos.yam
 
 export function resultJobs(): string[][] {
   const jobs: string[][] = [];
-  for (const f of COMPARED) jobs.push(['compare', f, '--replications', '10', '-q']);
   for (const f of shippedScenarios()) jobs.push(['run', f, '-q'], ['cost', f, '-q']);
+  for (const f of COMPARED) jobs.push(['compare', f, '--replications', '10', '-q']);
   return jobs;
+}
+
+/**
+ * The jobs grouped by the scenario they read, each group in its order (run, cost, compare):
+ * a run replaces its whole results folder, so the jobs that write inside it (cost/,
+ * compare/) must not run beside it. The groups with a comparison, the longest, go first.
+ */
+export function jobGroups(jobs: readonly string[][]): string[][][] {
+  const groups = new Map<string, string[][]>();
+  for (const j of jobs) groups.set(j[1]!, [...(groups.get(j[1]!) ?? []), j]);
+  return [...groups.values()].sort((a, b) => Number(b.some((j) => j[0] === 'compare')) - Number(a.some((j) => j[0] === 'compare')));
 }
 
 async function main(): Promise<void> {
@@ -40,18 +51,20 @@ async function main(): Promise<void> {
   // Each compare uses every core itself; runs go two at a time.
   const width = Math.max(1, Math.min(2, availableParallelism()));
   const t0 = performance.now();
+  const groups = jobGroups(jobs);
   let next = 0;
   let failed = 0;
   const worker = async (): Promise<void> => {
-    while (next < jobs.length) {
-      const job = jobs[next++]!;
-      const started = performance.now();
-      const code = await new Promise<number>((done) => {
-        const child = spawn(process.execPath, ['dist/dynosim.js', ...job, ...(job[0] === 'cost' ? [] : ['--no-progress'])], { stdio: ['ignore', 'inherit', 'inherit'] });
-        child.on('exit', (c) => done(c ?? 1));
-      });
-      if (code !== 0) failed++;
-      process.stdout.write(`${code === 0 ? 'ok  ' : 'FAIL'} dynosim ${job.join(' ')} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+    while (next < groups.length) {
+      for (const job of groups[next++]!) {
+        const started = performance.now();
+        const code = await new Promise<number>((done) => {
+          const child = spawn(process.execPath, ['dist/dynosim.js', ...job, ...(job[0] === 'cost' ? [] : ['--no-progress'])], { stdio: ['ignore', 'inherit', 'inherit'] });
+          child.on('exit', (c) => done(c ?? 1));
+        });
+        if (code !== 0) failed++;
+        process.stdout.write(`${code === 0 ? 'ok  ' : 'FAIL'} dynosim ${job.join(' ')} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+      }
     }
   };
   await Promise.all(Array.from({ length: width }, worker));
