@@ -6,7 +6,7 @@
  *  - whole process: `node dist/dynosim.js run canonical.yaml --no-charts` (the executable the
  *    package ships; `npm run bench` builds it first), three fresh processes, median (and once
  *    more with the charts and report, the default, to show what drawing costs);
- *  - start-up: `--version` and `run --no-charts` from the sources (`node src/cli/main.ts`,
+ *  - start-up: `--version` and `run --no-charts` from the sources (`node src/interfaces/cli/main.ts`,
  *    Node 24 stripping the types) against the compiled executable, in turn, five processes
  *    each, medians and the median of the pairwise ratios; the compiled one also on the Node
  *    that runs npm (the machine's own);
@@ -29,17 +29,17 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadScenario } from '../src/scenario/load.ts';
-import { simulate } from '../src/sim/simulate.ts';
-import type { Scenario } from '../src/scenario/resolve.ts';
-import { VERSION } from '../src/version.ts';
-import { runTasks } from '../src/parallel/runTasks.ts';
-import { parseVary, taskAt, taskCount, type SweepSpec } from '../src/sweep/grid.ts';
+import { simulate } from '../src/model/run/simulate.ts';
+import type { Scenario } from '../src/model/Scenario.ts';
+import { VERSION } from '../src/engine/version.ts';
+import { runTasks } from '../src/studies/parallel/runTasks.ts';
+import { parseVary, taskAt, taskCount, type SweepSpec } from '../src/studies/sweep/grid.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SCENARIO = 'scenarios/bench/canonical.yaml';
 /** The compiled executable (package.json's `bin`) and the sources it is built from. */
 const CLI = 'dist/dynosim.js';
-const SOURCE_CLI = 'src/cli/main.ts';
+const SOURCE_CLI = 'src/interfaces/cli/main.ts';
 const STARTUP_RUNS = 5;
 const SIMPY_SCRIPT = 'scripts/peers/simpy_canonical.py';
 const PYTHON = '/usr/bin/python3';

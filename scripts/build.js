@@ -31,7 +31,7 @@ rmSync(DIST, { recursive: true, force: true });
 
 await esbuild.build({
   absWorkingDir: ROOT,
-  entryPoints: { dynosim: 'src/cli/dynosim.ts', index: 'src/index.ts', worker: 'src/parallel/worker.ts' },
+  entryPoints: { dynosim: 'src/interfaces/cli/dynosim.ts', index: 'src/index.ts', worker: 'src/studies/parallel/worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -56,5 +56,5 @@ if (tsc.status !== 0) {
 const { scenarioJsonSchema } = await import(pathToFileURL(join(DIST, 'index.js')).href);
 writeFileSync(join(DIST, 'scenario.schema.json'), JSON.stringify(scenarioJsonSchema(), null, 2) + '\n');
 
-// The stamp's name and meaning are src/cli/buildStamp.ts's, which the executable checks.
+// The stamp's name and meaning are src/interfaces/cli/buildStamp.ts's, which the executable checks.
 writeFileSync(join(DIST, '.build-stamp'), 'dist/ was compiled from src/ when this file was written\n');

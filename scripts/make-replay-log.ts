@@ -19,9 +19,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Streams, type Uniform } from '../src/engine/streams.ts';
-import { logLine, routerMessage, type RouterLogRecord } from '../src/logs/format.ts';
-import { fwdAddress, requestId, responseBytes } from '../src/logs/ids.ts';
-import { formatLogTime } from '../src/logs/timestamp.ts';
+import { logLine, routerMessage, type RouterLogRecord } from '../src/model/logs/format.ts';
+import { fwdAddress, requestId, responseBytes } from '../src/model/logs/ids.ts';
+import { formatLogTime } from '../src/model/logs/timestamp.ts';
 
 const OUT = process.argv[2] ?? 'scenarios/replay/router.log';
 const SEED = 20250603;

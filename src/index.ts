@@ -1,7 +1,7 @@
 /**
  * dynosim as a library: what the `dynosim` command is built on, for programs and notebooks.
  *
- *   import { run, compare, plan, cost, fit, show } from 'dynosim';   // or '../src/index.ts'
+ *   import { run, compare, plan, cost, fit, show } from 'dynosim';   // or './index.ts'
  *   const r = await run({ name: 'app', duration: '1h', formation: { web: { count: 2, size: 'standard-1x' } },
  *                         traffic: { rate: '20/s', service: { distribution: 'lognormal', median: '80ms', p99: '800ms' } } });
  *   r.summary.latency.p95Ms;  await show(r.chart('latency'));
@@ -17,45 +17,47 @@ import { createInterface } from 'node:readline';
 import { basename } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadScenario, scenarioFromObject, type LoadOptions, type ScenarioRef } from './scenario/load.ts';
-import type { Scenario } from './scenario/resolve.ts';
+import type { Scenario } from './model/Scenario.ts';
 import type { ScenarioInput } from './scenario/schema.ts';
-import { simulate } from './sim/simulate.ts';
-import type { RunResult, Summary } from './sim/results.ts';
-import { summaryText } from './report/text.ts';
-import { RunSeries } from './charts/run/RunSeries.ts';
-import { runCharts } from './charts/run/runCharts.ts';
-import type { Chart } from './charts/chart.ts';
-import { compareCharts, planCharts, sweepCharts } from './charts/studies.ts';
-import { compareText, type Comparison } from './experiment/compare.ts';
-import { pairedInterval } from './experiment/stats.ts';
-import { runComparison, variantAlternatives, type Planned } from './experiment/runCompare.ts';
-import { runPlan, type PlanOutcome, type PlanRequest } from './plan/runPlan.ts';
-import { planText } from './plan/report.ts';
-import { runSweep } from './sweep/runSweep.ts';
-import { checkAxes, parseVary, type SweepSpec } from './sweep/grid.ts';
-import { sweepSummaryText } from './sweep/summaryText.ts';
-import type { PointResult } from './sweep/tables.ts';
-import { parseCounts, parseHours } from './cost/options.ts';
-import { priceScenario } from './cost/price.ts';
-import { costText, type CostResult } from './cost/report.ts';
-import { costCharts } from './cost/costCharts.ts';
-import { fitLog, DEFAULT_MAX_CLASSES, type LogFit } from './fit/fitLog.ts';
-import { scenarioText } from './fit/scenarioText.ts';
-import { fitSummaryText } from './fit/summaryText.ts';
-import { FitError } from './fit/FitError.ts';
-import { PROFILES } from './platform/profiles.ts';
-import { InputError } from './InputError.ts';
-import { PLAIN } from './notebook/display.ts';
+import { simulate } from './model/run/simulate.ts';
+import type { RunResult, Summary } from './model/run/results.ts';
+import { summaryText } from './output/report/text.ts';
+import { RunSeries } from './output/charts/run/RunSeries.ts';
+import { runCharts } from './output/charts/run/runCharts.ts';
+import type { Chart } from './output/charts/chart.ts';
+import { compareCharts, planCharts, sweepCharts } from './output/charts/studies.ts';
+import { type Comparison } from './studies/compare/compare.ts';
+import { compareText } from './output/report/compare.ts';
+import { pairedInterval } from './stats/intervals.ts';
+import { runComparison, variantAlternatives, type Planned } from './studies/compare/runCompare.ts';
+import { runPlan, type PlanOutcome, type PlanRequest } from './studies/plan/runPlan.ts';
+import { planText } from './output/report/plan.ts';
+import { runSweep } from './studies/sweep/runSweep.ts';
+import { checkAxes, parseVary, type SweepSpec } from './studies/sweep/grid.ts';
+import { sweepSummaryText } from './output/report/sweep.ts';
+import type { PointResult } from './studies/sweep/tables.ts';
+import { parseCounts, parseHours } from './studies/cost/options.ts';
+import { priceScenario } from './studies/cost/price.ts';
+import { costText } from './output/report/cost.ts';
+import { type CostResult } from './studies/cost/price.ts';
+import { costCharts } from './output/charts/cost.ts';
+import { fitLog, DEFAULT_MAX_CLASSES, type LogFit } from './studies/fit/fitLog.ts';
+import { scenarioText } from './studies/fit/scenarioText.ts';
+import { fitSummaryText } from './output/report/fit.ts';
+import { FitError } from './studies/fit/FitError.ts';
+import { PROFILES } from './model/platform/profiles.ts';
+import { InputError } from './scenario/InputError.ts';
+import { PLAIN } from './interfaces/notebook/display.ts';
 
-export { VERSION } from './version.ts';
-export { InputError } from './InputError.ts';
+export { VERSION } from './engine/version.ts';
+export { InputError } from './scenario/InputError.ts';
 export { ScenarioError } from './scenario/problems.ts';
 export { loadScenario, scenarioFromObject } from './scenario/load.ts';
 export { scenarioJsonSchema } from './scenario/schema.ts';
-export { simulate } from './sim/simulate.ts';
-export { METRICS, outcomeOf, type MetricKey, type Outcome } from './experiment/outcome.ts';
-export { display, show, table, text, markdown, vegaLite, type Displayable } from './notebook/display.ts';
-export * as theory from './theory/index.ts';
+export { simulate } from './model/run/simulate.ts';
+export { METRICS, outcomeOf, type MetricKey, type Outcome } from './studies/parallel/outcome.ts';
+export { display, show, table, text, markdown, vegaLite, type Displayable } from './interfaces/notebook/display.ts';
+export * as theory from './stats/theory/index.ts';
 export type { Scenario, ScenarioInput, RunResult, Summary, Chart, Comparison, CostResult, LogFit, PointResult, PlanOutcome };
 
 /** A scenario: a file path, its fields (what the file holds), or one already loaded. */

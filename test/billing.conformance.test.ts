@@ -9,14 +9,14 @@
  * type-check here until it has an entry, and every profile is checked against its rule.
  */
 import test from 'ava';
-import { bill, type DynoUsage } from '../src/billing/bill.ts';
-import { hourly } from '../src/billing/hourly.ts';
-import { monthly } from '../src/billing/monthly.ts';
-import type { MonthPiece, PriceRule } from '../src/billing/priceRule.ts';
+import { bill, type DynoUsage } from '../src/model/billing/bill.ts';
+import { hourly } from '../src/model/billing/hourly.ts';
+import { monthly } from '../src/model/billing/monthly.ts';
+import type { MonthPiece, PriceRule } from '../src/model/billing/priceRule.ts';
 import { Streams } from '../src/engine/streams.ts';
-import { heroku2013 } from '../src/platform/heroku2013.ts';
-import type { BillingRules, DynoSize, PlatformProfile } from '../src/platform/profile.ts';
-import { PROFILES } from '../src/platform/profiles.ts';
+import { heroku2013 } from '../src/model/platform/heroku2013.ts';
+import type { BillingRules, DynoSize, PlatformProfile } from '../src/model/platform/profile.ts';
+import { PROFILES } from '../src/model/platform/profiles.ts';
 
 const S = 1_000_000;
 const H = 3_600 * S;

@@ -1,9 +1,9 @@
 import test from 'ava';
-import { bill, billedSeconds } from '../src/billing/bill.ts';
-import type { DynoUsage } from '../src/billing/bill.ts';
-import { heroku2013 } from '../src/platform/heroku2013.ts';
-import { heroku2025 } from '../src/platform/heroku2025.ts';
-import type { PlatformProfile } from '../src/platform/profile.ts';
+import { bill, billedSeconds } from '../src/model/billing/bill.ts';
+import type { DynoUsage } from '../src/model/billing/bill.ts';
+import { heroku2013 } from '../src/model/platform/heroku2013.ts';
+import { heroku2025 } from '../src/model/platform/heroku2025.ts';
+import type { PlatformProfile } from '../src/model/platform/profile.ts';
 
 const S = 1_000_000;
 const H = 3_600 * S;

@@ -13,8 +13,8 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { ROOT } from './helpers/cli.ts';
 import { registerSystemTests } from './helpers/systemPackages.ts';
-import { topLevel, type Chart, type ReportPage, type VlSpec } from '../src/charts/chart.ts';
-import { reportHtml } from '../src/charts/html.ts';
+import { topLevel, type Chart, type ReportPage, type VlSpec } from '../src/output/charts/chart.ts';
+import { reportHtml } from '../src/output/charts/html.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUTPUT = join(ROOT, 'test/output');

@@ -4,7 +4,7 @@
  * hour), the next local clock time, clock parsing, and unknown zones.
  */
 import test from 'ava';
-import { Calendar, parseClock, validTimeZone } from '../src/traffic/calendar.ts';
+import { Calendar, parseClock, validTimeZone } from '../src/model/traffic/calendar.ts';
 
 const HOUR_S = 3600;
 const DAY_S = 86_400;

@@ -5,18 +5,18 @@
  */
 import test from 'ava';
 import { loadScenario } from '../src/scenario/load.ts';
-import { simulate } from '../src/sim/simulate.ts';
-import { RunSeries } from '../src/charts/run/RunSeries.ts';
-import { runCharts } from '../src/charts/run/runCharts.ts';
-import { costCurve } from '../src/charts/run/costCurve.ts';
-import { dynoStates, eventMarks } from '../src/charts/run/states.ts';
-import { frontier, sweepCharts } from '../src/charts/studies.ts';
-import { renderPng, renderSvg } from '../src/charts/render.ts';
-import { binSeconds } from '../src/charts/time.ts';
+import { simulate } from '../src/model/run/simulate.ts';
+import { RunSeries } from '../src/output/charts/run/RunSeries.ts';
+import { runCharts } from '../src/output/charts/run/runCharts.ts';
+import { costCurve } from '../src/output/charts/run/costCurve.ts';
+import { dynoStates, eventMarks } from '../src/output/charts/run/states.ts';
+import { frontier, sweepCharts } from '../src/output/charts/studies.ts';
+import { renderPng, renderSvg } from '../src/output/charts/render.ts';
+import { binSeconds } from '../src/output/charts/time.ts';
 import { Histogram } from '../src/engine/Histogram.ts';
-import { heroku2013 as HEROKU_2013 } from '../src/platform/heroku2013.ts';
-import type { LifecycleEvent } from '../src/dynos/DynoManager.ts';
-import type { Chart } from '../src/charts/chart.ts';
+import { heroku2013 as HEROKU_2013 } from '../src/model/platform/heroku2013.ts';
+import type { LifecycleEvent } from '../src/model/dynos/contracts.ts';
+import type { Chart } from '../src/output/charts/chart.ts';
 import { join } from 'node:path';
 import { ROOT } from './helpers/cli.ts';
 

@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dynosim } from './helpers/cli.ts';
 import { Histogram } from '../src/engine/Histogram.ts';
-import { METRICS, type MetricKey, type Outcome } from '../src/experiment/outcome.ts';
-import { compareCsv, compareJson, compareOutcomes, compareText, type Alternative, type CompareSetup } from '../src/experiment/compare.ts';
-import { interval, pairedInterval } from '../src/experiment/stats.ts';
+import { METRICS, type MetricKey, type Outcome } from '../src/studies/parallel/outcome.ts';
+import { compareOutcomes, type Alternative, type CompareSetup } from '../src/studies/compare/compare.ts';
+import { compareCsv, compareJson, compareText } from '../src/output/report/compare.ts';
+import { interval, pairedInterval } from '../src/stats/intervals.ts';
 
 const FIX = 'test/fixtures/compare';
 const TWO = `${FIX}/two-dynos.yaml`;

@@ -5,8 +5,8 @@
  */
 import test from 'ava';
 import { scenarioFromObject } from '../src/scenario/load.ts';
-import type { RunResult } from '../src/sim/results.ts';
-import { simulate } from '../src/sim/simulate.ts';
+import type { RunResult } from '../src/model/run/results.ts';
+import { simulate } from '../src/model/run/simulate.ts';
 
 const SCENARIO = {
   name: 'determinism',

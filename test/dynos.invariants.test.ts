@@ -7,10 +7,10 @@
  */
 import test from 'ava';
 import { scenarioFromObject } from '../src/scenario/load.ts';
-import { simulate } from '../src/sim/simulate.ts';
-import { SERIES_CODES } from '../src/sim/MinuteSeries.ts';
-import { ROUTER_POLICIES } from '../src/scenario/schema.ts';
-import type { RunResult } from '../src/sim/results.ts';
+import { simulate } from '../src/model/run/simulate.ts';
+import { SERIES_CODES } from '../src/model/router/codes.ts';
+import { ROUTER_POLICIES } from '../src/model/router/policies.ts';
+import type { RunResult } from '../src/model/run/results.ts';
 
 const CHAOS = {
   name: 'chaos',

@@ -5,8 +5,8 @@
  */
 import test from 'ava';
 import { scenarioFromObject } from '../src/scenario/load.ts';
-import { simulate } from '../src/sim/simulate.ts';
-import type { RunResult } from '../src/sim/results.ts';
+import { simulate } from '../src/model/run/simulate.ts';
+import type { RunResult } from '../src/model/run/results.ts';
 
 const TEN_S = { boot: { distribution: 'constant', value: '10s' } };
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scenarioFromObject } from '../src/scenario/load.ts';
 import { ScenarioError, type Problem } from '../src/scenario/problems.ts';
-import { parseLogLine, parseRouterLine } from '../src/logs/parse.ts';
+import { parseLogLine, parseRouterLine } from '../src/model/logs/parse.ts';
 import { dynosim } from './helpers/cli.ts';
 
 const BASE = {

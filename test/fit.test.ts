@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { Streams, type Uniform } from '../src/engine/streams.ts';
-import { lognormal } from '../src/traffic/service/lognormal.ts';
-import { weibull } from '../src/traffic/service/weibull.ts';
-import type { ServiceDistribution } from '../src/traffic/service/ServiceDistribution.ts';
-import { logLine, routerMessage, type LogEra, type LogFormat, type RouterLogRecord } from '../src/logs/format.ts';
-import { fwdAddress, requestId } from '../src/logs/ids.ts';
+import { lognormal } from '../src/model/traffic/service/lognormal.ts';
+import { weibull } from '../src/model/traffic/service/weibull.ts';
+import type { ServiceDistribution } from '../src/model/traffic/service/ServiceDistribution.ts';
+import { logLine, routerMessage, type LogEra, type LogFormat, type RouterLogRecord } from '../src/model/logs/format.ts';
+import { fwdAddress, requestId } from '../src/model/logs/ids.ts';
 import {
   fitBoth,
   fitLognormal,
@@ -26,16 +26,16 @@ import {
   sortedCopy,
   weibullCdf,
   weibullLogLik,
-} from '../src/fit/mle.ts';
-import { fitLog, type LogFit } from '../src/fit/fitLog.ts';
-import { FitError } from '../src/fit/FitError.ts';
-import { Reservoir } from '../src/fit/Reservoir.ts';
-import { rateProfile, rateText, QUARTER_US } from '../src/fit/rateProfile.ts';
-import { scenarioText } from '../src/fit/scenarioText.ts';
-import { utcOffsetMinutes } from '../src/fit/fitLog.ts';
-import { weightsOf } from '../src/fit/weights.ts';
-import { durationText, grouped, sig3 } from '../src/fit/numbers.ts';
-import type { FittedClass } from '../src/fit/classes.ts';
+} from '../src/studies/fit/mle.ts';
+import { fitLog, type LogFit } from '../src/studies/fit/fitLog.ts';
+import { FitError } from '../src/studies/fit/FitError.ts';
+import { Reservoir } from '../src/studies/fit/Reservoir.ts';
+import { rateProfile, rateText, QUARTER_US } from '../src/studies/fit/rateProfile.ts';
+import { scenarioText } from '../src/studies/fit/scenarioText.ts';
+import { utcOffsetMinutes } from '../src/studies/fit/fitLog.ts';
+import { weightsOf } from '../src/studies/fit/weights.ts';
+import { durationText, grouped, sig3 } from '../src/studies/fit/numbers.ts';
+import type { FittedClass } from '../src/studies/fit/classes.ts';
 import { dynosim } from './helpers/cli.ts';
 
 const HOUR_US = 3_600_000_000;

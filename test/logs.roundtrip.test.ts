@@ -6,11 +6,11 @@
  */
 import test, { type ExecutionContext } from 'ava';
 import { scenarioFromObject } from '../src/scenario/load.ts';
-import type { Scenario } from '../src/scenario/resolve.ts';
-import { simulate } from '../src/sim/simulate.ts';
-import type { RunResult } from '../src/sim/results.ts';
-import { parseLogLine, parseRouterLine, type ParsedLogLine } from '../src/logs/parse.ts';
-import type { LogFormat, RouterLogRecord } from '../src/logs/format.ts';
+import type { Scenario } from '../src/model/Scenario.ts';
+import { simulate } from '../src/model/run/simulate.ts';
+import type { RunResult } from '../src/model/run/results.ts';
+import { parseLogLine, parseRouterLine, type ParsedLogLine } from '../src/model/logs/parse.ts';
+import type { LogFormat, RouterLogRecord } from '../src/model/logs/format.ts';
 
 type Era = 'heroku-2013' | 'heroku-2025';
 const ERAS: readonly Era[] = ['heroku-2013', 'heroku-2025'];

@@ -1,11 +1,11 @@
 import test from 'ava';
-import { CODES_BEFORE_DYNO, ROUTER_CODES, RUNTIME_CODES, describe, routerDesc, type RouterCode } from '../src/logs/codes.ts';
-import { formatLogTime, parseLogTime } from '../src/logs/timestamp.ts';
-import { appId, dynoUuid, fwdAddress, requestId } from '../src/logs/ids.ts';
-import * as say from '../src/logs/format.ts';
-import { logLine, routerMessage, utf8Length, type LogEra, type LogFormat, type RouterLogRecord } from '../src/logs/format.ts';
-import { LogParseError, parseFields, parseLogLine, parseRouterLine } from '../src/logs/parse.ts';
-import { LineBuffer } from '../src/logs/LineBuffer.ts';
+import { CODES_BEFORE_DYNO, ROUTER_CODES, RUNTIME_CODES, describe, routerDesc, type RouterCode } from '../src/model/logs/codes.ts';
+import { formatLogTime, parseLogTime } from '../src/model/logs/timestamp.ts';
+import { appId, dynoUuid, fwdAddress, requestId } from '../src/model/logs/ids.ts';
+import * as say from '../src/model/logs/format.ts';
+import { logLine, routerMessage, utf8Length, type LogEra, type LogFormat, type RouterLogRecord } from '../src/model/logs/format.ts';
+import { LogParseError, parseFields, parseLogLine, parseRouterLine } from '../src/model/logs/parse.ts';
+import { LineBuffer } from '../src/model/logs/LineBuffer.ts';
 
 /** A small seeded generator for test inputs (mulberry32): tests never use Math.random. */
 function rng(seed: number): () => number {

@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { scenarioFromObject } from '../src/scenario/load.ts';
-import { simulate } from '../src/sim/simulate.ts';
+import { simulate } from '../src/model/run/simulate.ts';
 
 const BASE = {
   name: 'one-offs',

@@ -113,7 +113,7 @@ test.serial('a build older than the sources is refused, with the command that fi
   // A copy of the clone's layout: the stamp, then a source written after it.
   const root = join(SCRATCH, 'stale');
   mkdirSync(join(root, 'dist'), { recursive: true });
-  mkdirSync(join(root, 'src/sim'), { recursive: true });
+  mkdirSync(join(root, 'src/model/run'), { recursive: true });
   for (const f of readdirSync(join(ROOT, 'dist'))) if (f.endsWith('.js')) copyFileSync(join(ROOT, 'dist', f), join(root, 'dist', f));
   copyFileSync(join(ROOT, 'package.json'), join(root, 'package.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
@@ -126,10 +126,10 @@ test.serial('a build older than the sources is refused, with the command that fi
   copyFileSync(join(ROOT, 'dist/.build-stamp'), stamp);
   const hourAgo = new Date(Date.now() - 3600_000);
   utimesSync(stamp, hourAgo, hourAgo);
-  writeFileSync(join(root, 'src/sim/simulate.ts'), '// newer than the build\n');
+  writeFileSync(join(root, 'src/model/run/simulate.ts'), '// newer than the build\n');
   r = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
   t.is(r.status, 2);
-  t.is(r.stderr, `dynosim: dist/ is older than ${join('src', 'sim', 'simulate.ts')}: run "npm run build" (npm install runs it too)\n`);
+  t.is(r.stderr, `dynosim: dist/ is older than ${join('src', 'model', 'run', 'simulate.ts')}: run "npm run build" (npm install runs it too)\n`);
   // Built after the sources: it runs.
   const later = new Date(Date.now() + 60_000);
   utimesSync(stamp, later, later);

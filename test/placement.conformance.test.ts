@@ -7,8 +7,8 @@
  */
 import test from 'ava';
 import { Streams, type Uniform } from '../src/engine/streams.ts';
-import { HostFleet, type FleetSpec, type PlacementRequest } from '../src/dynos/hosts/HostFleet.ts';
-import { createPlacement, PLACEMENT_POLICIES, type PlacementPolicyName } from '../src/dynos/placement/policies.ts';
+import { HostFleet, type FleetSpec, type PlacementRequest } from '../src/model/dynos/hosts/HostFleet.ts';
+import { createPlacement, PLACEMENT_POLICIES, type PlacementPolicyName } from '../src/model/dynos/placement/policies.ts';
 
 const SPEC: FleetSpec = { zones: ['us-east-1a', 'us-east-1b', 'us-east-1c'], hostsPerZone: 4, memoryMb: 2048, slots: 3 };
 const STD_1X: PlacementRequest = { memoryMb: 512, dedicated: false };

@@ -7,12 +7,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dynosim, ROOT } from './helpers/cli.ts';
-import { METRICS, type MetricKey } from '../src/experiment/outcome.ts';
-import { checkSlo, parseSlo, sloTrend, type SloOp } from '../src/plan/slo.ts';
-import { parseConcurrency } from '../src/plan/lists.ts';
-import { PlanInputError } from '../src/plan/PlanInputError.ts';
-import { searchPlan, type Combination, type ProbeRequest, type ProbeRun } from '../src/plan/search.ts';
-import { mmc, minServersForMeanWait } from '../src/theory/index.ts';
+import { METRICS, type MetricKey } from '../src/studies/parallel/outcome.ts';
+import { checkSlo, parseSlo, sloTrend, type SloOp } from '../src/studies/plan/slo.ts';
+import { parseConcurrency } from '../src/studies/plan/lists.ts';
+import { PlanInputError } from '../src/studies/plan/PlanInputError.ts';
+import { searchPlan, type Combination, type ProbeRequest, type ProbeRun } from '../src/studies/plan/search.ts';
+import { mmc, minServersForMeanWait } from '../src/stats/theory/index.ts';
 
 const ERLANG = join(ROOT, 'test/fixtures/plan/erlang-c.yaml');
 

@@ -3,7 +3,7 @@
  * text is exact, and so is when it is drawn, however fast or loaded the machine is.
  */
 import test from 'ava';
-import { progressBar, runProgress, wantProgress, type Every, type ProgressStream } from '../src/parallel/progress.ts';
+import { progressBar, runProgress, wantProgress, type Every, type ProgressStream } from '../src/studies/parallel/progress.ts';
 
 const CLEAR = '\r\x1b[2K';
 const MINUTE_US = 60e6;

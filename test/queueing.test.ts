@@ -12,9 +12,9 @@
  */
 import test, { type ExecutionContext } from 'ava';
 import { scenarioFromObject } from '../src/scenario/load.ts';
-import { simulate } from '../src/sim/simulate.ts';
-import type { Summary } from '../src/sim/results.ts';
-import { md1, mg1, mm1, mmc } from '../src/theory/index.ts';
+import { simulate } from '../src/model/run/simulate.ts';
+import type { Summary } from '../src/model/run/results.ts';
+import { md1, mg1, mm1, mmc } from '../src/stats/theory/index.ts';
 
 const Z = 4;
 const HISTOGRAM_REL = 0.001;

@@ -10,10 +10,10 @@
  * the arrival process samples the rate. Seeds are fixed.
  */
 import test from 'ava';
-import { Calendar } from '../src/traffic/calendar.ts';
-import { rateCompiler } from '../src/traffic/rate/expression.ts';
-import { diurnal, flash, hourly, ramp, step, weekly } from '../src/traffic/rate/helpers.ts';
-import { varyingRateArrivals, type RateFunction } from '../src/traffic/arrivals/varyingRate.ts';
+import { Calendar } from '../src/model/traffic/calendar.ts';
+import { rateCompiler } from '../src/model/traffic/rate/expression.ts';
+import { diurnal, flash, hourly, ramp, step, weekly } from '../src/model/traffic/rate/helpers.ts';
+import { varyingRateArrivals, type RateFunction } from '../src/model/traffic/arrivals/varyingRate.ts';
 import { Streams } from '../src/engine/streams.ts';
 
 const Z = 4;

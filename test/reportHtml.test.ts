@@ -8,8 +8,8 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './helpers/cli.ts';
-import { topLevel, type Chart, type ReportPage } from '../src/charts/chart.ts';
-import { reportHtml } from '../src/charts/html.ts';
+import { topLevel, type Chart, type ReportPage } from '../src/output/charts/chart.ts';
+import { reportHtml } from '../src/output/charts/html.ts';
 
 const HOSTILE = '</script><b>bold</b> & "quoted" \'single\' <!-- <script>';
 const ESCAPED = '&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; &#39;single&#39; &lt;!-- &lt;script&gt;';

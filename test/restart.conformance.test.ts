@@ -9,9 +9,9 @@
  * so a new policy fails to type-check here until its schedule is written down.
  */
 import test from 'ava';
-import { CrashSeries } from '../src/dynos/restart/CrashSeries.ts';
-import { TEN_MINUTES_US } from '../src/dynos/restart/RestartPolicy.ts';
-import { createRestartPolicy, RESTART_POLICIES, type RestartPolicyName } from '../src/dynos/restart/policies.ts';
+import { CrashSeries } from '../src/model/dynos/restart/CrashSeries.ts';
+import { TEN_MINUTES_US } from '../src/model/dynos/restart/RestartPolicy.ts';
+import { createRestartPolicy, RESTART_POLICIES, type RestartPolicyName } from '../src/model/dynos/restart/policies.ts';
 
 const S = 1_000_000;
 const MIN = 60 * S;

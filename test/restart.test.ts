@@ -3,9 +3,9 @@
  * and the load averages of log-runtime-metrics against their closed form.
  */
 import test from 'ava';
-import { CrashSeries } from '../src/dynos/restart/CrashSeries.ts';
-import { createRestartPolicy, RESTART_POLICIES, type RestartPolicyName } from '../src/dynos/restart/policies.ts';
-import { LoadAverage } from '../src/dynos/loadAverage.ts';
+import { CrashSeries } from '../src/model/dynos/restart/CrashSeries.ts';
+import { createRestartPolicy, RESTART_POLICIES, type RestartPolicyName } from '../src/model/dynos/restart/policies.ts';
+import { LoadAverage } from '../src/model/dynos/loadAverage.ts';
 
 const S = 1_000_000;
 const MIN = 60 * S;

@@ -6,12 +6,11 @@
  */
 import test from 'ava';
 import { Streams, type Uniform } from '../src/engine/streams.ts';
-import type { DynoLoad } from '../src/router/RouterPolicy.ts';
-import { createPolicy } from '../src/router/policies.ts';
-import { ROUTER_POLICIES, type RouterPolicyName } from '../src/scenario/schema.ts';
+import type { DynoLoad } from '../src/model/router/RouterPolicy.ts';
+import { createPolicy, ROUTER_POLICIES, type RouterPolicyName } from '../src/model/router/policies.ts';
 import { scenarioFromObject } from '../src/scenario/load.ts';
-import type { RunResult } from '../src/sim/results.ts';
-import { simulate } from '../src/sim/simulate.ts';
+import type { RunResult } from '../src/model/run/results.ts';
+import { simulate } from '../src/model/run/simulate.ts';
 
 /** Policies that draw no random numbers: the same load history must give the same choices. */
 const DETERMINISTIC: readonly RouterPolicyName[] = ['round-robin', 'least-connections', 'shared-queue'];

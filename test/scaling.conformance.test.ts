@@ -11,9 +11,9 @@
  */
 import test from 'ava';
 import { Streams } from '../src/engine/streams.ts';
-import type { ScalingPlan } from '../src/scenario/resolve.ts';
+import type { ScalingPlan } from '../src/model/Scenario.ts';
 import { QUEUE_TIME_PRESETS } from '../src/scenario/resolve.ts';
-import { HerokuAutoscaleRule, QueueTimeRule, type Decision, type DecisionRule } from '../src/scaling/strategies.ts';
+import { HerokuAutoscaleRule, QueueTimeRule, type Decision, type DecisionRule } from '../src/model/scaling/strategies.ts';
 
 const S = 1e6;
 const MS = 1e3;

@@ -7,10 +7,10 @@
 import test from 'ava';
 import { scenarioFromObject } from '../src/scenario/load.ts';
 import { ScenarioError } from '../src/scenario/problems.ts';
-import { simulate } from '../src/sim/simulate.ts';
-import type { ScalingPlan } from '../src/scenario/resolve.ts';
-import { HerokuAutoscaleRule, QueueTimeRule } from '../src/scaling/strategies.ts';
-import { TimeBins } from '../src/scaling/TimeBins.ts';
+import { simulate } from '../src/model/run/simulate.ts';
+import type { ScalingPlan } from '../src/model/Scenario.ts';
+import { HerokuAutoscaleRule, QueueTimeRule } from '../src/model/scaling/strategies.ts';
+import { TimeBins } from '../src/model/scaling/TimeBins.ts';
 
 type QueueTime = Extract<ScalingPlan, { strategy: 'queue-time' }>;
 type Heroku = Extract<ScalingPlan, { strategy: 'heroku-autoscale' }>;

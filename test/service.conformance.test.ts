@@ -11,12 +11,12 @@
 import test from 'ava';
 import { Streams, type Uniform } from '../src/engine/streams.ts';
 import { SERVICE_DISTRIBUTIONS } from '../src/scenario/schema.ts';
-import type { ServiceDistribution } from '../src/traffic/service/ServiceDistribution.ts';
-import { constant } from '../src/traffic/service/constant.ts';
-import { empirical } from '../src/traffic/service/empirical.ts';
-import { exponential } from '../src/traffic/service/exponential.ts';
-import { lognormal } from '../src/traffic/service/lognormal.ts';
-import { weibull } from '../src/traffic/service/weibull.ts';
+import type { ServiceDistribution } from '../src/model/traffic/service/ServiceDistribution.ts';
+import { constant } from '../src/model/traffic/service/constant.ts';
+import { empirical } from '../src/model/traffic/service/empirical.ts';
+import { exponential } from '../src/model/traffic/service/exponential.ts';
+import { lognormal } from '../src/model/traffic/service/lognormal.ts';
+import { weibull } from '../src/model/traffic/service/weibull.ts';
 
 type DistributionName = (typeof SERVICE_DISTRIBUTIONS)[number];
 

@@ -6,12 +6,12 @@
  */
 import test from 'ava';
 import { fileURLToPath } from 'node:url';
-import { interval, lgamma, oneSidedBounds, pairedInterval, studentTCdf, studentTQuantile } from '../src/experiment/stats.ts';
+import { interval, lgamma, oneSidedBounds, pairedInterval, studentTCdf, studentTQuantile } from '../src/stats/intervals.ts';
 import { lgamma as mathjsLgamma } from 'mathjs';
 import { loadScenario } from '../src/scenario/load.ts';
-import { simulate } from '../src/sim/simulate.ts';
-import { outcomeOf } from '../src/experiment/outcome.ts';
-import { mm1 } from '../src/theory/index.ts';
+import { simulate } from '../src/model/run/simulate.ts';
+import { outcomeOf } from '../src/studies/parallel/outcome.ts';
+import { mm1 } from '../src/stats/theory/index.ts';
 
 const MM1 = fileURLToPath(new URL('./fixtures/compare/mm1.yaml', import.meta.url));
 

@@ -3,14 +3,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dynosim, ROOT } from './helpers/cli.ts';
-import { cellOf, checkAxes, gridPoints, parseShard, parseVary, pointSets, readValue, shardIndices, taskAt, taskCount, type SweepSpec } from '../src/sweep/grid.ts';
-import { SweepError } from '../src/sweep/SweepError.ts';
-import { fixed, mergeHistograms, sweepTables } from '../src/sweep/tables.ts';
-import { runTasks } from '../src/parallel/runTasks.ts';
-import { errorFromWire, errorToWire } from '../src/parallel/wire.ts';
+import { cellOf, checkAxes, gridPoints, parseShard, parseVary, pointSets, readValue, shardIndices, taskAt, taskCount, type SweepSpec } from '../src/studies/sweep/grid.ts';
+import { SweepError } from '../src/studies/sweep/SweepError.ts';
+import { fixed, mergeHistograms, sweepTables } from '../src/studies/sweep/tables.ts';
+import { runTasks } from '../src/studies/parallel/runTasks.ts';
+import { errorFromWire, errorToWire } from '../src/studies/parallel/wire.ts';
 import { ScenarioError } from '../src/scenario/problems.ts';
 import { Histogram } from '../src/engine/Histogram.ts';
-import { interval } from '../src/experiment/stats.ts';
+import { interval } from '../src/stats/intervals.ts';
 
 const TINY = join(ROOT, 'test/fixtures/sweep/tiny.yaml');
 /** 2 points × 2 replications of a 4-minute scenario's variant. */

@@ -16,7 +16,7 @@ import {
   minServersForWaitQuantile,
   mm1,
   mmc,
-} from '../src/theory/index.ts';
+} from '../src/stats/theory/index.ts';
 
 function near(actual: number, expected: number, relTol: number): boolean {
   return Math.abs(actual - expected) <= relTol * Math.max(Math.abs(expected), 1e-300);

@@ -8,9 +8,9 @@
 import test, { type ExecutionContext } from 'ava';
 import { Streams } from '../src/engine/streams.ts';
 import { scenarioFromObject } from '../src/scenario/load.ts';
-import type { RunResult } from '../src/sim/results.ts';
-import { simulate } from '../src/sim/simulate.ts';
-import { poissonArrivals } from '../src/traffic/arrivals/poisson.ts';
+import type { RunResult } from '../src/model/run/results.ts';
+import { simulate } from '../src/model/run/simulate.ts';
+import { poissonArrivals } from '../src/model/traffic/arrivals/poisson.ts';
 
 const MINUTE_US = 60_000_000;
 const TIMEOUT_US = 30_000_000;

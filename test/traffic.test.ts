@@ -6,8 +6,8 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario, scenarioFromObject } from '../src/scenario/load.ts';
-import { simulate } from '../src/sim/simulate.ts';
-import { recordFromLogLine } from '../src/traffic/replay/record.ts';
+import { simulate } from '../src/model/run/simulate.ts';
+import { recordFromLogLine } from '../src/model/traffic/replay/record.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 

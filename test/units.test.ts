@@ -1,7 +1,7 @@
 import test from 'ava';
-import { formatDuration, parseDurationUs } from '../src/units/duration.ts';
-import { parseRatePerS } from '../src/units/rate.ts';
-import { parseMemoryMb } from '../src/units/memory.ts';
+import { formatDuration, parseDurationUs } from '../src/engine/units/duration.ts';
+import { parseRatePerS } from '../src/engine/units/rate.ts';
+import { parseMemoryMb } from '../src/engine/units/memory.ts';
 import { applySet, scenarioFromObject } from '../src/scenario/load.ts';
 import { ScenarioError, type Problem } from '../src/scenario/problems.ts';
 

@@ -7,9 +7,9 @@
  */
 import test from 'ava';
 import { scenarioFromObject } from '../src/scenario/load.ts';
-import { simulate } from '../src/sim/simulate.ts';
-import type { Summary } from '../src/sim/results.ts';
-import { mmc } from '../src/theory/index.ts';
+import { simulate } from '../src/model/run/simulate.ts';
+import type { Summary } from '../src/model/run/results.ts';
+import { mmc } from '../src/stats/theory/index.ts';
 
 /** No web traffic; 80 jobs/s of 100 ms mean to two worker dynos of five threads: M/M/10 at ρ = 0.8. */
 const POOL = {

@@ -9,9 +9,10 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { scenarioSchema, type ServiceSpec } from './schema.ts';
 import { problemsFromIssues, ScenarioError, type Problem } from './problems.ts';
-import { calendarOf, resolveScenario, type ExpressionCompiler, type Scenario } from './resolve.ts';
-import { rateCompiler } from '../traffic/rate/expression.ts';
-import { probeReplay } from '../traffic/replay/ReplayReader.ts';
+import { calendarOf, resolveScenario, type ExpressionCompiler } from './resolve.ts';
+import { type Scenario } from '../model/Scenario.ts';
+import { rateCompiler } from '../model/traffic/rate/expression.ts';
+import { probeReplay } from '../model/traffic/replay/ReplayReader.ts';
 
 export interface LoadOptions {
   /** `path=value` overrides; the value is read as YAML, so numbers stay numbers. */

@@ -5,198 +5,22 @@
  * another and the calendar, distributions and rates made ready. Every problem is gathered, with its
  * field path, before anything runs.
  */
-import type { DynoSize, PlatformProfile } from '../platform/profile.ts';
-import { PROFILES } from '../platform/profiles.ts';
-import { WEEKDAYS, type EventSpec, type ScalingSpec, type ScenarioFile, type ServiceSpec, type RouterPolicyName, type When } from './schema.ts';
-import { Calendar, validTimeZone } from '../traffic/calendar.ts';
-import { formatDuration } from '../units/duration.ts';
+import type { DynoSize, PlatformProfile } from '../model/platform/profile.ts';
+import type { RouterPolicyName } from '../model/router/policies.ts';
+import type { MemoryModel, OneOffSpec, PlatformEvent, ProcessSpec, QueueSpec, RateSpec, ReplaySpec, RequestClass, Scenario, ScalingPlan, SchedulerTask } from '../model/Scenario.ts';
+import { PROFILES } from '../model/platform/profiles.ts';
+import { WEEKDAYS, type EventSpec, type ScalingSpec, type ScenarioFile, type ServiceSpec, type When } from './schema.ts';
+import { Calendar, validTimeZone } from '../model/traffic/calendar.ts';
+import { formatDuration } from '../engine/units/duration.ts';
 import type { Problem } from './problems.ts';
-import type { ServiceDistribution } from '../traffic/service/ServiceDistribution.ts';
-import { constant } from '../traffic/service/constant.ts';
-import { exponential } from '../traffic/service/exponential.ts';
-import { lognormal, lognormalParams } from '../traffic/service/lognormal.ts';
-import { weibull } from '../traffic/service/weibull.ts';
-import { empirical } from '../traffic/service/empirical.ts';
-import { looksLikeRateLiteral, parseRatePerS } from '../units/rate.ts';
-import type { RateFunction } from '../traffic/arrivals/varyingRate.ts';
-
-export interface ProcessSpec {
-  readonly type: string;
-  readonly count: number;
-  readonly size: DynoSize;
-  /** Requests (or jobs) one dyno serves at once: Unicorn workers, Puma threads, Sidekiq concurrency. */
-  readonly concurrency: number;
-  /** The Procfile command, for the logs. */
-  readonly command: string;
-  readonly memory: MemoryModel | null;
-  /** Crashes per microsecond of a dyno's time up (0: never crashes on its own). */
-  readonly crashRatePerUs: number;
-  /** Workers: the queue (index into Scenario.queues) they take jobs from; −1 for web. */
-  readonly queue: number;
-  /** Share of service time on the CPU, slowed when more run than the size has cores (0: no slowdown). */
-  readonly cpuBound: number;
-  /** The most dynos of this type the run ever has (scripted scale events included). */
-  readonly maxCount: number;
-}
-
-/** What a dyno's processes hold in memory: total = base + leak × time up + perRequest × requests in service. */
-export interface MemoryModel {
-  readonly baseMb: number;
-  readonly perRequestMb: number;
-  readonly leakMbPerH: number;
-  readonly cacheMb: number;
-  /** Service-time multiplier when all of the memory is swapped (graded by the share swapped). */
-  readonly swapSlowdown: number;
-}
-
-/** A scripted platform event, at a time from the start of the run. */
-export type PlatformEvent =
-  | { readonly kind: 'fail-host'; readonly atUs: number; readonly host: number; readonly forUs: number | null }
-  | { readonly kind: 'zone-down'; readonly atUs: number; readonly zone: number; readonly forUs: number | null }
-  | { readonly kind: 'release'; readonly atUs: number; readonly crashOnBoot: number }
-  /** process: index into Scenario.processes; dyno: its index (web.1 is 0), or null for every dyno of the type. */
-  | { readonly kind: 'restart'; readonly atUs: number; readonly process: number; readonly dyno: number | null }
-  | { readonly kind: 'crash'; readonly atUs: number; readonly process: number; readonly dyno: number }
-  | { readonly kind: 'scale'; readonly atUs: number; readonly process: number; readonly count: number }
-  /** A one-off dyno (Scenario.oneOffs[index]). */
-  | { readonly kind: 'run'; readonly atUs: number; readonly index: number };
-
-export type RateSpec =
-  | { readonly kind: 'constant'; readonly perS: number; readonly text: string }
-  | { readonly kind: 'expression'; readonly fn: RateFunction; readonly stepUs: number; readonly text: string };
-
-/** Jobs a request of a class puts on a queue. */
-export interface JobSpec {
-  readonly queue: number;
-  readonly probability: number;
-  readonly run: ServiceDistribution;
-}
-
-/** A kind of request (GET /, POST /checkout): share of traffic, service time, memory, jobs. */
-export interface RequestClass {
-  readonly name: string;
-  /** Share of requests, summing to 1 over the classes (synthetic traffic). */
-  readonly weight: number;
-  /** Null for replayed traffic, whose service times come from the file. */
-  readonly service: ServiceDistribution | null;
-  readonly memoryMb: number | null;
-  readonly jobs: readonly JobSpec[];
-  /** Replay: picks this class's requests by "METHOD /path". */
-  readonly match: RegExp;
-}
-
-export interface ReplaySpec {
-  /** Absolute path of the file. */
-  readonly file: string;
-  /** As the scenario names it, for reports. */
-  readonly name: string;
-  readonly format: 'auto' | 'router' | 'csv';
-  /** Epoch ms of time zero. */
-  readonly startMs: number;
-  readonly reorderWindowUs: number;
-}
-
-export interface TrafficSpec {
-  /** Null when the traffic is replayed from a file. */
-  readonly rate: RateSpec | null;
-  readonly replay: ReplaySpec | null;
-  /** At least one; replayed requests no class matches go to a last class named "other". */
-  readonly classes: readonly RequestClass[];
-}
-
-export interface QueueSpec {
-  readonly name: string;
-  readonly lostJobs: 'redeliver' | 'lose';
-  /** The process type (index into Scenario.processes) whose dynos take its jobs, or −1 when none does. */
-  readonly consumer: number;
-}
-
-/** Jobs arriving on their own at a constant rate. */
-export interface JobSource {
-  readonly queue: number;
-  readonly perS: number;
-  readonly run: ServiceDistribution;
-}
-
-/** A one-off dyno: a scripted task (run.N) or one run of a scheduler task (scheduler.N). */
-export interface OneOffSpec {
-  readonly command: string;
-  readonly size: DynoSize;
-  readonly run: ServiceDistribution;
-}
-
-export interface SchedulerTask {
-  readonly command: string;
-  readonly size: DynoSize;
-  readonly run: ServiceDistribution;
-  readonly everyUs: number;
-  /** The first run, from the start. */
-  readonly firstUs: number;
-  readonly miss: number;
-}
-
-/** A scenario ready to run: units parsed, references resolved, frozen. */
-export interface Scenario {
-  readonly name: string;
-  readonly description: string;
-  readonly seed: number;
-  readonly durationUs: number;
-  readonly warmupUs: number;
-  readonly platform: PlatformProfile;
-  readonly calendar: Calendar;
-  /** Every process type of the formation, web first. */
-  readonly processes: readonly ProcessSpec[];
-  /** processes[0]. */
-  readonly web: ProcessSpec;
-  readonly router: { readonly policy: RouterPolicyName };
-  readonly traffic: TrafficSpec;
-  readonly queues: readonly QueueSpec[];
-  readonly jobSources: readonly JobSource[];
-  readonly oneOffs: readonly OneOffSpec[];
-  readonly scheduler: readonly SchedulerTask[];
-  /** Scripted events, in time order (stable for equal times). */
-  readonly events: readonly PlatformEvent[];
-  /** log-runtime-metrics: samples every 20 s per dyno. */
-  readonly runtimeMetrics: boolean;
-  /** How long the formation's dynos have been up at time zero: a random part of their daily cycle, or not at all. */
-  readonly dynoAges: 'random' | 'zero';
-  /** Scaling strategies, one per process type that has one (fixed types have none). */
-  readonly scaling: readonly ScalingPlan[];
-  /** The scenario as written (after --set), for reports. */
-  readonly source: unknown;
-}
-
-/** A process type's scaling strategy, resolved: times in µs, presets filled in. */
-export type ScalingPlan =
-  | { readonly strategy: 'schedule'; readonly process: number; readonly initial: number; readonly changes: readonly { readonly atUs: number; readonly count: number }[] }
-  | {
-      readonly strategy: 'heroku-autoscale';
-      readonly process: number;
-      readonly targetUs: number;
-      readonly min: number;
-      readonly max: number;
-      readonly windowUs: number;
-      readonly upEveryUs: number;
-      readonly downBelow: number;
-      readonly downEveryUs: number;
-    }
-  | {
-      readonly strategy: 'queue-time';
-      readonly process: number;
-      readonly preset: 'judoscale' | 'hirefire';
-      readonly metric: 'mean' | 'p95';
-      readonly sampleEveryUs: number;
-      readonly upUs: number;
-      readonly downUs: number;
-      readonly upBreaches: number;
-      readonly downAfterUs: number;
-      readonly upCooldownUs: number;
-      readonly downCooldownUs: number;
-      readonly step: number;
-      readonly downStep: number;
-      readonly min: number;
-      readonly max: number;
-    };
+import type { ServiceDistribution } from '../model/traffic/service/ServiceDistribution.ts';
+import { constant } from '../model/traffic/service/constant.ts';
+import { exponential } from '../model/traffic/service/exponential.ts';
+import { lognormal, lognormalParams } from '../model/traffic/service/lognormal.ts';
+import { weibull } from '../model/traffic/service/weibull.ts';
+import { empirical } from '../model/traffic/service/empirical.ts';
+import { looksLikeRateLiteral, parseRatePerS } from '../engine/units/rate.ts';
+import type { RateFunction } from '../model/traffic/arrivals/varyingRate.ts';
 
 /** The count a schedule has in force at time zero, if the type has a schedule. */
 function scheduleStart(scaling: readonly ScalingPlan[], process: number): number | undefined {

@@ -5,11 +5,12 @@
  */
 import * as z from 'zod';
 import { duration, instant, memory, memoryRate, missingOr, oneOf, positive, probability, rate, show, text, whole } from './fields.ts';
-import { PLACEMENT_POLICIES } from '../dynos/placement/policies.ts';
-import { RESTART_POLICIES } from '../dynos/restart/policies.ts';
-import { PROFILE_NAMES } from '../platform/profiles.ts';
-import { looksLikeRateLiteral, parseRatePerS } from '../units/rate.ts';
-import { formatDuration, parseDurationUs } from '../units/duration.ts';
+import { PLACEMENT_POLICIES } from '../model/dynos/placement/policies.ts';
+import { RESTART_POLICIES } from '../model/dynos/restart/policies.ts';
+import { ROUTER_POLICIES } from '../model/router/policies.ts';
+import { PROFILE_NAMES } from '../model/platform/profiles.ts';
+import { looksLikeRateLiteral, parseRatePerS } from '../engine/units/rate.ts';
+import { formatDuration, parseDurationUs } from '../engine/units/duration.ts';
 
 // Messages for the cases no field spells out: a field left out, a mapping where a value
 // was expected and the like.
@@ -24,7 +25,6 @@ z.config({
   },
 });
 
-export const ROUTER_POLICIES = ['random', 'round-robin', 'least-connections', 'power-of-two', 'shared-queue'] as const;
 
 const constant = z.strictObject({
   distribution: z.literal('constant'),
@@ -426,7 +426,6 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 /** A scenario after parsing: durations in microseconds, defaults filled in. */
 export type ScenarioFile = z.output<typeof scenarioSchema>;
 export type ServiceSpec = z.output<typeof serviceSchema>;
-export type RouterPolicyName = (typeof ROUTER_POLICIES)[number];
 
 /** The JSON Schema of the scenario format, for editors. */
 export function scenarioJsonSchema(): object {

@@ -1,0 +1,152 @@
+/**
+ * `dynosim compare`: several scenario files, or the variants of one, each run for R
+ * replications on common random numbers (replication r of every alternative with seed
+ * base + r: the same arrivals, service times and failures), then every metric's mean with
+ * its 95% interval and the paired difference to the first alternative. A table on stdout;
+ * compare.csv, compare.json (byte-identical for the same inputs) and compare-run.json (wall
+ * clock) in the results folder.
+ */
+import { join, relative } from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { NO_PROGRESS, progressBar, wantProgress } from '../../studies/parallel/progress.ts';
+import { compareCsv, compareJson, compareText } from '../../output/report/compare.ts';
+import { runComparison, variantAlternatives, type Planned } from '../../studies/compare/runCompare.ts';
+import { VERSION } from '../../engine/version.ts';
+import { OutputDir } from './outputDir.ts';
+import { UsageError } from './UsageError.ts';
+import { wroteText } from '../../output/report/text.ts';
+import { addChartOptions, scenarioSource, shownPath, type ChartOptions } from './chartOptions.ts';
+import { compareCharts } from '../../output/charts/studies.ts';
+import { comparePage } from '../../output/charts/pages.ts';
+import { writeReport } from '../../output/charts/output.ts';
+
+export interface CompareOptions extends ChartOptions {
+  replications: number;
+  seed?: number;
+  variants?: string;
+  base: boolean;
+  set: string[];
+  jobs?: number;
+  out?: string;
+  json: boolean;
+  quiet: boolean;
+  /** --progress / --no-progress (undefined: a bar only on a terminal, and not with -q or --json). */
+  progress?: boolean;
+}
+
+function wholeNumber(min: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`expected a whole number, got ${JSON.stringify(value)}`);
+    const n = Number(value);
+    if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected a whole number below 2^53, got ${JSON.stringify(value)}`);
+    if (n < min) throw new InvalidArgumentError(`expected a whole number of at least ${min}, got ${JSON.stringify(value)}`);
+    return n;
+  };
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Adds `compare` to the program. */
+export function registerCompare(program: Command): void {
+  const cmd = program
+    .command('compare')
+    .description(
+      'run several scenarios, or the variants of one, on common random numbers (the same traffic and failures) and compare them: ' +
+        'each metric\'s mean with a 95% interval and the paired difference to the first; writes compare.csv, compare.json and compare-run.json',
+    )
+    .argument('<scenarios...>', 'scenario files (YAML or JSON): two or more, or one with variants')
+    .option('--replications <n>', 'replications of every alternative (at least 2)', wholeNumber(2), 10)
+    .option('--seed <n>', 'seed of the first replication; the others take seed+1, seed+2, …, the same for every alternative (default: the first scenario\'s seed)', wholeNumber(0))
+    .option('--variants <names>', 'with one scenario: compare these of its variants, in this order (comma-separated)')
+    .option('--base', 'with one scenario: put the scenario as written (without a variant) first, named base', false)
+    .option('--set <path=value>', 'override a field of every alternative, e.g. --set traffic.rate=120/s (repeatable)', collect, [])
+    .option('--jobs <n>', 'runs at once (default: one per core)', wholeNumber(1))
+    .option('--out <dir>', 'folder for the results (default results/<first scenario name>/compare)')
+    .option('--json', 'print compare.json instead of the table', false)
+    .addOption(new Option('-q, --quiet', 'print nothing on success (and no progress bar, unless --progress)').default(false))
+    .option('--progress', 'draw a progress bar on stderr even when it is not a terminal')
+    .option('--no-progress', 'draw no progress bar');
+  addChartOptions(cmd).action(async (files: string[], opts: CompareOptions) => {
+      await compareCommand(files, opts);
+    });
+}
+
+/** The alternatives the command line asks for, before loading them. */
+function plan(files: readonly string[], opts: CompareOptions): { planned: Planned[]; variants: string[] | null } {
+  if (files.length >= 2) {
+    if (opts.variants !== undefined) throw new UsageError('--variants picks variants of one scenario; with several files, each file is one alternative');
+    if (opts.base) throw new UsageError('--base goes with one scenario that has variants; with several files, each file is one alternative');
+    return { planned: files.map((file) => ({ ref: { file }, variant: null, name: '' })), variants: null };
+  }
+  let picked: string[] | undefined;
+  if (opts.variants !== undefined) {
+    picked = opts.variants.split(',').map((v) => v.trim());
+    if (picked.some((v) => v === '')) throw new UsageError(`--variants expects names separated by commas, got ${JSON.stringify(opts.variants)}`);
+  }
+  return variantAlternatives({ file: files[0]! }, picked, opts.base, { variants: '--variants', base: '--base' });
+}
+
+export async function compareCommand(files: readonly string[], opts: CompareOptions): Promise<void> {
+  const { planned, variants } = plan(files, opts);
+  const R = opts.replications;
+  const showProgress = opts.progress ?? (wantProgress(undefined) && !opts.quiet && !opts.json);
+  const bar = showProgress ? progressBar('compare', planned.length * R) : NO_PROGRESS;
+  let run;
+  try {
+    run = await runComparison(planned, { replications: R, seed: opts.seed, set: opts.set, jobs: opts.jobs, onDone: (done) => bar.update(done), files, variants, base: opts.base });
+  } finally {
+    bar.end();
+  }
+  const { comparison, wallS, requests, jobs } = run;
+  // A variant is named <scenario>.<variant>: its comparison goes under the scenario's own name.
+  const first = planned[0]!;
+  const suffix = first.variant === null ? '' : `.${first.variant}`;
+  const name0 = run.first.name;
+  const folder = suffix !== '' && name0.endsWith(suffix) ? name0.slice(0, -suffix.length) : name0;
+  const outDir = new OutputDir(opts.out ?? join('results', folder, 'compare'));
+  try {
+    const json = compareJson(comparison);
+    outDir.write('compare.csv', compareCsv(comparison));
+    outDir.write('compare.json', json);
+    const runInfo = {
+      version: VERSION,
+      wallS: round(wallS, 4),
+      jobs,
+      runs: run.runs,
+      requests,
+      requestsPerS: Math.round(requests / wallS),
+      peakRssMb: round(process.resourceUsage().maxRSS / 1024, 1),
+    };
+    outDir.write('compare-run.json', JSON.stringify(runInfo, null, 2) + '\n');
+    const reportFiles: string[] = [];
+    if (opts.charts !== false) {
+      const charts = compareCharts(comparison);
+      const command = ['dynosim compare', ...files.map(shownPath), ...(opts.variants === undefined ? [] : [`--variants ${opts.variants}`]), ...(opts.base ? ['--base'] : []), `--replications ${R}`, ...(opts.seed === undefined ? [] : [`--seed ${opts.seed}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
+      reportFiles.push(...(await writeReport(outDir, charts, comparePage(comparison, charts, scenarioSource(files, opts.set), command), { png: opts.png })));
+    }
+    outDir.commit();
+
+    if (opts.json) {
+      process.stdout.write(json);
+    } else if (!opts.quiet) {
+      process.stdout.write(compareText(comparison));
+      process.stdout.write(
+        '\n' +
+          wroteText(
+            relative(process.cwd(), outDir.target) || '.',
+            ['compare.csv', 'compare.json', 'compare-run.json', ...reportFiles],
+            `${run.runs} runs (${comparison.alternatives.length} × ${R}), ${(requests / 1e6).toFixed(2)} M requests in ${wallS.toFixed(2)} s on ${jobs} ${jobs === 1 ? 'thread' : 'threads'}`,
+          ),
+      );
+    }
+  } finally {
+    outDir.abandon();
+  }
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

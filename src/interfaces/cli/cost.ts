@@ -1,0 +1,106 @@
+/**
+ * `dynosim cost`: what a scenario's formation costs a month in each price book (2013 by
+ * the hour with 750 free dyno-hours, today's by the month), with and without free hours,
+ * and what-ifs of other sizes, counts or hours, all without running the simulator: the
+ * formations become the usages a run would bill (src/cost). A table on stdout; cost.csv,
+ * cost.json and charts/ in results/<scenario name>/cost/, written atomically.
+ */
+import { join, relative } from 'node:path';
+import type { Command } from 'commander';
+import { loadScenario } from '../../scenario/load.ts';
+import { writeReport } from '../../output/charts/output.ts';
+import { costPage } from '../../output/charts/pages.ts';
+import { scenarioSource, shownPath } from './chartOptions.ts';
+import { wroteText } from '../../output/report/text.ts';
+import { costCharts } from '../../output/charts/cost.ts';
+import { parseCounts, parseHours } from '../../studies/cost/options.ts';
+import { priceScenario } from '../../studies/cost/price.ts';
+import { costCsv, costJson, costText } from '../../output/report/cost.ts';
+import { parseNames } from '../../studies/plan/lists.ts';
+import { OutputDir } from './outputDir.ts';
+
+export interface CostCommandOptions {
+  set: string[];
+  variant?: string;
+  process: string;
+  sizes?: string;
+  counts?: string;
+  hours?: string;
+  out?: string;
+  charts: boolean;
+  png: boolean;
+  json: boolean;
+  quiet: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Adds `cost` to the program. */
+export function registerCost(program: Command): void {
+  program
+    .command('cost')
+    .description(
+      "price the scenario's formation for a month in both price books (heroku-2013 by the hour with 750 free dyno-hours, heroku-2025 by the month), " +
+        'with and without free hours, and what-ifs of other sizes and counts, without a simulation; writes cost.csv, cost.json and charts/',
+    )
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .option('--set <path=value>', 'override a scenario field, e.g. --set formation.web.count=4 (repeatable)', collect, [])
+    .option('--variant <name>', "price one of the scenario's variants (results go to results/<scenario name>.<variant>/cost)")
+    .option('--process <type>', 'the process type --sizes, --counts and --hours apply to', 'web')
+    .option('--sizes <list>', 'also price these sizes, e.g. 2X,PX or standard-2x,performance-m (each in the price books that have it)')
+    .option('--counts <list>', 'also price these dyno counts, e.g. 1..10 or 2,4,8 (each dyno up all month)')
+    .option('--hours <h/period>', 'each dyno of the process type up this long, e.g. 8/day, 40h/week, 200h/month (a staging app)')
+    .option('--out <dir>', 'folder for the results (default results/<scenario name>/cost)')
+    .option('--no-charts', 'write no charts/ folder and no report.html (cost.csv and cost.json only)')
+    .option('--no-png', 'charts as vega-lite specs and SVG only, no PNG')
+    .option('--json', 'print cost.json instead of the table', false)
+    .option('-q, --quiet', 'print nothing on success', false)
+    .action(async (file: string, opts: CostCommandOptions) => {
+      await costCommand(file, opts);
+    });
+}
+
+export async function costCommand(file: string, opts: CostCommandOptions): Promise<void> {
+  const t0 = performance.now();
+  // Options first: their mistakes are found before the scenario is read.
+  const counts = opts.counts === undefined ? null : parseCounts(opts.counts);
+  const hours = opts.hours === undefined ? null : parseHours(opts.hours);
+  const sizeNames = opts.sizes === undefined ? null : parseNames('--sizes', opts.sizes);
+  const scenario = await loadScenario(file, { set: opts.set, variant: opts.variant });
+  const request = { process: opts.process, sizes: sizeNames, counts, hours };
+  const result = priceScenario(scenario, request, { file, variant: opts.variant, set: opts.set });
+  const table = result.table;
+  const json = costJson(result);
+  const pricedS = (performance.now() - t0) / 1000;
+
+  const outDir = new OutputDir(opts.out ?? join('results', scenario.name, 'cost'));
+  const written = ['cost.csv', 'cost.json'];
+  try {
+    outDir.write('cost.csv', costCsv(table));
+    outDir.write('cost.json', json);
+    if (opts.charts) {
+      const charts = costCharts(result);
+      const command = ['dynosim cost', shownPath(file), ...(opts.variant === undefined ? [] : [`--variant ${opts.variant}`]), ...(opts.process === 'web' ? [] : [`--process ${opts.process}`]), ...(opts.sizes === undefined ? [] : [`--sizes ${opts.sizes}`]), ...(opts.counts === undefined ? [] : [`--counts ${opts.counts}`]), ...(opts.hours === undefined ? [] : [`--hours ${opts.hours}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
+      written.push(...(await writeReport(outDir, charts, costPage(result, charts, scenarioSource([file], opts.set), command), { png: opts.png })));
+    }
+    outDir.commit();
+  } finally {
+    outDir.abandon();
+  }
+  if (opts.json) {
+    process.stdout.write(json);
+  } else if (!opts.quiet) {
+    const wallS = (performance.now() - t0) / 1000;
+    process.stdout.write(costText(result));
+    process.stdout.write(
+      '\n' +
+        wroteText(
+          relative(process.cwd(), outDir.target) || '.',
+          written,
+          `${table.rows.length} ${table.rows.length === 1 ? 'bill' : 'bills'} in ${(pricedS * 1000).toFixed(0)} ms` + (opts.charts ? `, charts in ${(wallS - pricedS).toFixed(2)} s` : ''),
+        ),
+    );
+  }
+}

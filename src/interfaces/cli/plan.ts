@@ -1,0 +1,136 @@
+/**
+ * `dynosim plan`: the cheapest formation (size × count × concurrency, optionally under a
+ * scaling strategy) that meets every SLO with 95% confidence. The plan is src/plan's
+ * runPlan (the library's plan()); this layer reads the options, draws the progress and
+ * writes plan.csv, plan.json, plan-run.json and the report.
+ */
+import { join, relative } from 'node:path';
+import type { Command } from 'commander';
+import { progressBar, wantProgress } from '../../studies/parallel/progress.ts';
+import { parseConcurrency, parseNames } from '../../studies/plan/lists.ts';
+import { DEFAULT_MAX_COUNT, DEFAULT_REPLICATIONS, runPlan } from '../../studies/plan/runPlan.ts';
+import { planCsv, planJson, planText } from '../../output/report/plan.ts';
+import { VERSION } from '../../engine/version.ts';
+import { OutputDir } from './outputDir.ts';
+import { UsageError } from './UsageError.ts';
+import { wroteText } from '../../output/report/text.ts';
+import { addChartOptions, scenarioSource, shownPath, type ChartOptions } from './chartOptions.ts';
+import { planCharts } from '../../output/charts/studies.ts';
+import { planPage } from '../../output/charts/pages.ts';
+import { writeReport } from '../../output/charts/output.ts';
+
+export interface PlanCommandOptions extends ChartOptions {
+  slo: string[];
+  sizes?: string;
+  concurrency?: string;
+  strategies?: string;
+  maxCount?: string;
+  replications?: string;
+  seed?: string;
+  set: string[];
+  jobs?: string;
+  out?: string;
+  json: boolean;
+  quiet: boolean;
+  progress?: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Adds `plan` to the program. */
+export function registerPlan(program: Command): void {
+  const cmd = program
+    .command('plan')
+    .description('find the cheapest formation (dyno size × count × concurrency, optionally a scaling strategy) that meets every SLO with 95% confidence; write plan.csv, plan.json and plan-run.json')
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .option('--slo <slo>', "an objective <metric><op><value>, e.g. 'p95<500ms', 'errors<0.1%', 'monthly<=$2000' (repeatable; op <, <=, >, >=)", collect, [])
+    .option('--sizes <list>', 'dyno sizes to try, e.g. standard-1x,standard-2x,performance-m (default: the scenario’s web size)')
+    .option('--concurrency <list>', 'web concurrencies to try, e.g. 1..8 or 1,2,4 (default: the scenario’s)')
+    .option('--strategies <list>', 'scaling strategies to try: variant names of the scenario, and base for the scenario as written (default: base)')
+    .option('--max-count <n>', `the most web dynos (or an autoscaler’s ceiling) to consider (default ${DEFAULT_MAX_COUNT}, Heroku’s limit)`)
+    .option('--replications <n>', `runs per formation tried, seeds seed, seed+1, … (default ${DEFAULT_REPLICATIONS})`)
+    .option('--seed <n>', 'the first replication’s seed (default: the scenario’s)')
+    .option('--set <path=value>', 'override a scenario field, e.g. --set duration=30m (repeatable)', collect, [])
+    .option('--jobs <n>', 'worker threads for the runs (default: every core); the results do not depend on it')
+    .option('--out <dir>', 'folder for the results (default results/<scenario name>/plan)')
+    .option('--json', 'print plan.json instead of the readable answer', false)
+    .option('-q, --quiet', 'print nothing on success', false)
+    .option('--progress', 'draw a progress bar on stderr even when it is not a terminal')
+    .option('--no-progress', 'draw no progress bar');
+  addChartOptions(cmd).action(async (file: string, opts: PlanCommandOptions) => {
+    await planCommand(file, opts);
+  });
+}
+
+function whole(option: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min || Number(text) > max) {
+    throw new UsageError(`${option} ${JSON.stringify(text)}: expected a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}`);
+  }
+  return Number(text);
+}
+
+export async function planCommand(file: string, opts: PlanCommandOptions): Promise<void> {
+  const t0 = performance.now();
+  if (opts.slo.length === 0) throw new UsageError("plan needs at least one --slo, such as --slo 'p95<500ms'");
+  const maxCount = opts.maxCount === undefined ? DEFAULT_MAX_COUNT : whole('--max-count', opts.maxCount, 1, 10_000);
+  const replications = opts.replications === undefined ? DEFAULT_REPLICATIONS : whole('--replications', opts.replications, 2, 10_000);
+  const jobs = opts.jobs === undefined ? undefined : whole('--jobs', opts.jobs, 1, 1024);
+  const seed = opts.seed === undefined ? undefined : whole('--seed', opts.seed, 0);
+  // Only on a terminal unless asked, and not under -q or --json unless asked.
+  const showProgress = opts.progress ?? (wantProgress(undefined) && !opts.quiet && !opts.json);
+  const { setup, slos, plan, skipped, base, simulations } = await runPlan(
+    { file },
+    {
+      slo: opts.slo,
+      sizes: opts.sizes === undefined ? null : parseNames('--sizes', opts.sizes),
+      concurrency: opts.concurrency === undefined ? null : parseConcurrency(opts.concurrency),
+      strategies: opts.strategies === undefined ? undefined : parseNames('--strategies', opts.strategies),
+      maxCount,
+      replications,
+      seed,
+      set: opts.set,
+      jobs,
+      progress: showProgress ? progressBar : undefined,
+      optionName: (f) => `--${f}`,
+    },
+  );
+  const json = JSON.stringify(planJson(setup, slos, plan, skipped), null, 2) + '\n';
+  const wallS = (performance.now() - t0) / 1000;
+  const outDir = new OutputDir(opts.out ?? join('results', base.name, 'plan'));
+  const reportFiles: string[] = [];
+  try {
+    outDir.write('plan.csv', planCsv(slos, plan));
+    outDir.write('plan.json', json);
+    const run = {
+      version: VERSION,
+      wallS: round(wallS, 4),
+      probes: plan.probes.length,
+      simulations,
+      simulationsPerS: round(simulations / wallS, 1),
+      jobs: jobs ?? null,
+      peakRssMb: round(process.resourceUsage().maxRSS / 1024, 1),
+    };
+    outDir.write('plan-run.json', JSON.stringify(run, null, 2) + '\n');
+    if (opts.charts !== false) {
+      const charts = planCharts(slos, plan);
+      const command = ['dynosim plan', shownPath(file), ...slos.map((x) => `--slo '${x.text}'`), ...(opts.sizes === undefined ? [] : [`--sizes ${opts.sizes}`]), ...(opts.concurrency === undefined ? [] : [`--concurrency ${opts.concurrency}`]), ...(opts.strategies === undefined ? [] : [`--strategies ${opts.strategies}`]), ...(opts.maxCount === undefined ? [] : [`--max-count ${opts.maxCount}`]), ...(opts.replications === undefined ? [] : [`--replications ${opts.replications}`]), ...(opts.seed === undefined ? [] : [`--seed ${opts.seed}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
+      reportFiles.push(...(await writeReport(outDir, charts, planPage(base.name, slos, plan, charts, scenarioSource([file], opts.set), command), { png: opts.png })));
+    }
+    outDir.commit();
+  } finally {
+    outDir.abandon();
+  }
+
+  if (opts.json) process.stdout.write(json);
+  else if (!opts.quiet) {
+    process.stdout.write(planText(setup, slos, plan, skipped));
+    process.stdout.write(wroteText(relative(process.cwd(), outDir.target) || '.', ['plan.csv', 'plan.json', 'plan-run.json', ...reportFiles], `in ${wallS.toFixed(1)} s`));
+  }
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

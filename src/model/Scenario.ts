@@ -1,0 +1,157 @@
+/**
+ * The model's input: a scenario ready to run, units parsed, references resolved, frozen
+ * (types only). The scenario layer (src/scenario/) builds it from a file; the model reads
+ * it and never builds one.
+ */
+import type { DynoSize, PlatformProfile } from './platform/profile.ts';
+import type { RouterPolicyName } from './router/policies.ts';
+import type { Calendar } from './traffic/calendar.ts';
+import type { ServiceDistribution } from './traffic/service/ServiceDistribution.ts';
+import type { JobSpec, RateSpec, ReplaySpec, RequestClass, TrafficSpec } from './traffic/spec.ts';
+
+export type { JobSpec, RateSpec, ReplaySpec, RequestClass, TrafficSpec };
+
+export interface ProcessSpec {
+  readonly type: string;
+  readonly count: number;
+  readonly size: DynoSize;
+  /** Requests (or jobs) one dyno serves at once: Unicorn workers, Puma threads, Sidekiq concurrency. */
+  readonly concurrency: number;
+  /** The Procfile command, for the logs. */
+  readonly command: string;
+  readonly memory: MemoryModel | null;
+  /** Crashes per microsecond of a dyno's time up (0: never crashes on its own). */
+  readonly crashRatePerUs: number;
+  /** Workers: the queue (index into Scenario.queues) they take jobs from; −1 for web. */
+  readonly queue: number;
+  /** Share of service time on the CPU, slowed when more run than the size has cores (0: no slowdown). */
+  readonly cpuBound: number;
+  /** The most dynos of this type the run ever has (scripted scale events included). */
+  readonly maxCount: number;
+}
+
+/** What a dyno's processes hold in memory: total = base + leak × time up + perRequest × requests in service. */
+
+export interface MemoryModel {
+  readonly baseMb: number;
+  readonly perRequestMb: number;
+  readonly leakMbPerH: number;
+  readonly cacheMb: number;
+  /** Service-time multiplier when all of the memory is swapped (graded by the share swapped). */
+  readonly swapSlowdown: number;
+}
+
+/** A scripted platform event, at a time from the start of the run. */
+
+export type PlatformEvent =
+  | { readonly kind: 'fail-host'; readonly atUs: number; readonly host: number; readonly forUs: number | null }
+  | { readonly kind: 'zone-down'; readonly atUs: number; readonly zone: number; readonly forUs: number | null }
+  | { readonly kind: 'release'; readonly atUs: number; readonly crashOnBoot: number }
+  /** process: index into Scenario.processes; dyno: its index (web.1 is 0), or null for every dyno of the type. */
+  | { readonly kind: 'restart'; readonly atUs: number; readonly process: number; readonly dyno: number | null }
+  | { readonly kind: 'crash'; readonly atUs: number; readonly process: number; readonly dyno: number }
+  | { readonly kind: 'scale'; readonly atUs: number; readonly process: number; readonly count: number }
+  /** A one-off dyno (Scenario.oneOffs[index]). */
+  | { readonly kind: 'run'; readonly atUs: number; readonly index: number };
+
+/** Jobs a request of a class puts on a queue. */
+
+/** A kind of request (GET /, POST /checkout): share of traffic, service time, memory, jobs. */
+
+export interface QueueSpec {
+  readonly name: string;
+  readonly lostJobs: 'redeliver' | 'lose';
+  /** The process type (index into Scenario.processes) whose dynos take its jobs, or −1 when none does. */
+  readonly consumer: number;
+}
+
+/** Jobs arriving on their own at a constant rate. */
+
+export interface JobSource {
+  readonly queue: number;
+  readonly perS: number;
+  readonly run: ServiceDistribution;
+}
+
+/** A one-off dyno: a scripted task (run.N) or one run of a scheduler task (scheduler.N). */
+
+export interface OneOffSpec {
+  readonly command: string;
+  readonly size: DynoSize;
+  readonly run: ServiceDistribution;
+}
+
+export interface SchedulerTask {
+  readonly command: string;
+  readonly size: DynoSize;
+  readonly run: ServiceDistribution;
+  readonly everyUs: number;
+  /** The first run, from the start. */
+  readonly firstUs: number;
+  readonly miss: number;
+}
+
+/** A scenario ready to run: units parsed, references resolved, frozen. */
+
+export interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  readonly seed: number;
+  readonly durationUs: number;
+  readonly warmupUs: number;
+  readonly platform: PlatformProfile;
+  readonly calendar: Calendar;
+  /** Every process type of the formation, web first. */
+  readonly processes: readonly ProcessSpec[];
+  /** processes[0]. */
+  readonly web: ProcessSpec;
+  readonly router: { readonly policy: RouterPolicyName };
+  readonly traffic: TrafficSpec;
+  readonly queues: readonly QueueSpec[];
+  readonly jobSources: readonly JobSource[];
+  readonly oneOffs: readonly OneOffSpec[];
+  readonly scheduler: readonly SchedulerTask[];
+  /** Scripted events, in time order (stable for equal times). */
+  readonly events: readonly PlatformEvent[];
+  /** log-runtime-metrics: samples every 20 s per dyno. */
+  readonly runtimeMetrics: boolean;
+  /** How long the formation's dynos have been up at time zero: a random part of their daily cycle, or not at all. */
+  readonly dynoAges: 'random' | 'zero';
+  /** Scaling strategies, one per process type that has one (fixed types have none). */
+  readonly scaling: readonly ScalingPlan[];
+  /** The scenario as written (after --set), for reports. */
+  readonly source: unknown;
+}
+
+/** A process type's scaling strategy, resolved: times in µs, presets filled in. */
+
+export type ScalingPlan =
+  | { readonly strategy: 'schedule'; readonly process: number; readonly initial: number; readonly changes: readonly { readonly atUs: number; readonly count: number }[] }
+  | {
+      readonly strategy: 'heroku-autoscale';
+      readonly process: number;
+      readonly targetUs: number;
+      readonly min: number;
+      readonly max: number;
+      readonly windowUs: number;
+      readonly upEveryUs: number;
+      readonly downBelow: number;
+      readonly downEveryUs: number;
+    }
+  | {
+      readonly strategy: 'queue-time';
+      readonly process: number;
+      readonly preset: 'judoscale' | 'hirefire';
+      readonly metric: 'mean' | 'p95';
+      readonly sampleEveryUs: number;
+      readonly upUs: number;
+      readonly downUs: number;
+      readonly upBreaches: number;
+      readonly downAfterUs: number;
+      readonly upCooldownUs: number;
+      readonly downCooldownUs: number;
+      readonly step: number;
+      readonly downStep: number;
+      readonly min: number;
+      readonly max: number;
+    };

@@ -1,0 +1,456 @@
+/**
+ * The web dynos and the router in front of them, advanced in closed form. Between
+ * platform events, a dyno that serves its queue first-in first-out with `c` workers is
+ * fully described by when each worker next falls free: a request arriving at t starts at
+ * max(t, earliest free worker) and leaves after its service time (Lindley's recursion,
+ * Kiefer–Wolfowitz for c > 1). No departure or timeout is ever an event: the 30 s timeout
+ * is a comparison, and the dyno keeps working on a timed-out request because nothing
+ * tells it otherwise, exactly as on the platform.
+ *
+ * Queued requests are remembered only by their start times (which never decrease in a
+ * FIFO queue), so the router can count what each dyno holds, and the per-app backlog
+ * (H11) can be checked exactly.
+ *
+ * The unit of state is a *block*: the workers of one dyno process (one incarnation of
+ * web.N). A restarted, cycled or relocated dyno gets a fresh block while the old one
+ * drains, so an old process finishing its requests after SIGTERM never delays the new
+ * one. With no restarts, block d is simply web.(d+1).
+ */
+import { FloatRing } from '../../engine/FloatRing.ts';
+import type { DynoLoad, RouterPolicy } from './RouterPolicy.ts';
+import { END, START, TrackRing } from './TrackRing.ts';
+
+/** `dispatch` results that are not a dyno index. */
+export const REJECT_BACKLOG = -1; // H11
+export const REJECT_NO_DYNOS = -2; // nothing routable: H10, H14, or held (H20, H99)
+export const REJECT_UNREACHABLE = -3; // the chosen dyno's process is gone and the router does not know yet
+
+/** How a gone dyno answers a connection attempt. */
+export const REACHABLE = 0;
+export const REFUSES = 1; // the host is up, nothing listens: refused at once (H21)
+export const SILENT = 2; // the host is down: the connection times out (H19)
+
+export class WebTier implements DynoLoad {
+  /** Blocks allocated (grows when restarts overlap). */
+  blocks: number;
+  readonly concurrency: number;
+  readonly sharedQueue: boolean;
+  routable: Int32Array;
+  routableCount = 0;
+  /** Start and end of service of the request last dispatched (microseconds). */
+  startUs = 0;
+  endUs = 0;
+  /** The block the last REJECT_UNREACHABLE tried. */
+  failedBlock = -1;
+  /** Service-time multiplier per block (swap, noisy neighbours); 1 when nothing slows it. */
+  slow: Float64Array;
+  /** Per block: REACHABLE, or how its gone process answers connections. */
+  gone: Uint8Array;
+  /** Per block: the web dyno (slot) it belongs to, or −1 when free. */
+  ownerOf: Int32Array;
+
+  private readonly policy: RouterPolicy;
+  private readonly backlogPerDyno: number;
+  /** CPU slowdown: the share of service time on the CPU, and the cores a dyno has (0: none). */
+  private readonly cpuBound: number;
+  private readonly cores: number;
+  private backlogCap = 0;
+  /** When each worker (block b's workers are b·c … b·c+c−1) next falls free. */
+  private freeUs: Float64Array;
+  /** Start times of the requests queued at each block (per-dyno queues), or at the router (shared queue). */
+  private queues: FloatRing[];
+  /** Queued requests as last counted, summed over blocks: an upper bound on the true backlog, exact after `refreshAll`. */
+  private queuedUpper = 0;
+  /** Service time handed to each worker so far, and waiting time of every routed request so far. */
+  private assignedUs: Float64Array;
+  private waitedUs = 0;
+  /** Shared queue only: the routable blocks' workers in a heap ordered by (free time, index). */
+  private heap: Int32Array;
+  private heapSize = 0;
+  /** Requests each block holds, when something can stop a dyno (see TrackRing). */
+  private tracks: TrackRing[] | null;
+  private freeBlocks: number[] = [];
+  // Busy time attributed to web dynos inside a measuring window.
+  private windowOpen = false;
+  private readonly checkpointUs: number[] = [];
+  readonly slotBusyUs: Float64Array;
+
+  constructor(
+    slots: number,
+    concurrency: number,
+    policy: RouterPolicy,
+    backlogPerDyno: number,
+    opts: { track: boolean; blocks?: number; cpu?: { cores: number; bound: number } },
+  ) {
+    this.concurrency = concurrency;
+    this.cores = opts.cpu?.cores ?? 1;
+    this.cpuBound = opts.cpu?.bound ?? 0;
+    this.policy = policy;
+    this.sharedQueue = policy.sharedQueue;
+    this.backlogPerDyno = backlogPerDyno;
+    this.slotBusyUs = new Float64Array(slots);
+    const n = Math.max(1, opts.blocks ?? slots);
+    this.blocks = 0;
+    this.freeUs = new Float64Array(0);
+    this.assignedUs = new Float64Array(0);
+    this.slow = new Float64Array(0);
+    this.gone = new Uint8Array(0);
+    this.ownerOf = new Int32Array(0);
+    this.routable = new Int32Array(0);
+    this.heap = new Int32Array(0);
+    this.queues = policy.sharedQueue ? [new FloatRing(64)] : [];
+    this.tracks = opts.track ? [] : null;
+    this.grow(n);
+  }
+
+  /** Takes a free block for web dyno `slot`, its workers idle from `nowUs`. Not routable until `startRouting`. */
+  acquire(slot: number, nowUs: number): number {
+    if (this.freeBlocks.length === 0) this.grow(this.blocks * 2);
+    const b = this.freeBlocks.pop()!;
+    const c = this.concurrency;
+    for (let k = b * c; k < b * c + c; k++) this.freeUs[k] = nowUs;
+    this.slow[b] = 1;
+    this.gone[b] = REACHABLE;
+    this.ownerOf[b] = slot;
+    if (this.windowOpen) this.checkpointUs[b] = this.busyIntegralUs(b, nowUs);
+    return b;
+  }
+
+  /** Returns a block whose process has ended (it holds no work after `nowUs`). */
+  release(b: number, nowUs: number): void {
+    const slot = this.ownerOf[b]!;
+    if (slot < 0) throw new Error(`block ${b} released twice`);
+    if (this.windowOpen) this.slotBusyUs[slot]! += this.busyIntegralUs(b, nowUs) - this.checkpointUs[b]!;
+    this.ownerOf[b] = -1;
+    this.freeBlocks.push(b);
+  }
+
+  /** Starts measuring busy time per web dyno (at the end of the warm-up). */
+  openWindow(nowUs: number): void {
+    this.windowOpen = true;
+    for (let b = 0; b < this.blocks; b++) if (this.ownerOf[b]! >= 0) this.checkpointUs[b] = this.busyIntegralUs(b, nowUs);
+  }
+
+  closeWindow(nowUs: number): void {
+    for (let b = 0; b < this.blocks; b++) {
+      const slot = this.ownerOf[b]!;
+      if (slot >= 0) this.slotBusyUs[slot]! += this.busyIntegralUs(b, nowUs) - this.checkpointUs[b]!;
+    }
+    this.windowOpen = false;
+  }
+
+  /** The router starts sending requests to block `b`. */
+  startRouting(b: number, nowUs: number): void {
+    this.routable[this.routableCount++] = b;
+    this.routableChanged(nowUs);
+  }
+
+  /** The router stops sending requests to block `b` (it keeps serving what it holds). */
+  stopRouting(b: number, nowUs: number): void {
+    const r = this.routable;
+    let i = 0;
+    while (i < this.routableCount && r[i] !== b) i++;
+    if (i === this.routableCount) return;
+    r.copyWithin(i, i + 1, this.routableCount);
+    this.routableCount--;
+    this.routableChanged(nowUs);
+  }
+
+  isRoutable(b: number): boolean {
+    for (let i = 0; i < this.routableCount; i++) if (this.routable[i] === b) return true;
+    return false;
+  }
+
+  private routableChanged(nowUs: number): void {
+    this.backlogCap = this.backlogPerDyno * this.routableCount;
+    if (!this.sharedQueue) {
+      this.refreshAll(nowUs);
+      return;
+    }
+    const c = this.concurrency;
+    let n = 0;
+    for (let i = 0; i < this.routableCount; i++) {
+      const b = this.routable[i]!;
+      for (let k = b * c; k < b * c + c; k++) this.heap[n++] = k;
+    }
+    this.heapSize = n;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i, this.heap[i]!);
+  }
+
+  /**
+   * Routes a request reaching a dyno at `nowUs` that needs `serviceUs` of a worker. Returns
+   * the block and sets `startUs`/`endUs`, or returns one of the REJECT_ codes.
+   */
+  dispatch(nowUs: number, serviceUs: number): number {
+    if (this.routableCount === 0) return REJECT_NO_DYNOS;
+    return this.sharedQueue ? this.dispatchShared(nowUs, serviceUs) : this.dispatchToDyno(nowUs, serviceUs);
+  }
+
+  private dispatchToDyno(nowUs: number, serviceUs: number): number {
+    if (this.queuedUpper >= this.backlogCap && this.refreshAll(nowUs) >= this.backlogCap) return REJECT_BACKLOG;
+    const d = this.policy.choose(this, nowUs);
+    const c = this.concurrency;
+    const free = this.freeUs;
+    let k = d * c;
+    let f = free[k]!;
+    for (let j = k + 1, end = k + c; j < end; j++) {
+      if (free[j]! < f) {
+        f = free[j]!;
+        k = j;
+      }
+    }
+    // A gone process's workers are never free.
+    if (f === Infinity) {
+      this.failedBlock = d;
+      return REJECT_UNREACHABLE;
+    }
+    const q = this.queues[d]!;
+    if (q.length > 0) this.queuedUpper -= q.dropThrough(nowUs);
+    const start = f > nowUs ? f : nowUs;
+    const workUs = this.cpuBound > 0 ? this.cpuWork(d, k, start, serviceUs) : serviceUs * this.slow[d]!;
+    const end = start + workUs;
+    free[k] = end;
+    this.assignedUs[k]! += workUs;
+    if (start > nowUs) {
+      q.push(start);
+      this.queuedUpper++;
+      this.waitedUs += start - nowUs;
+    }
+    this.startUs = start;
+    this.endUs = end;
+    return d;
+  }
+
+  private dispatchShared(nowUs: number, serviceUs: number): number {
+    const q = this.queues[0]!;
+    if (q.length > 0) q.dropThrough(nowUs);
+    if (q.length >= this.backlogCap) return REJECT_BACKLOG;
+    const free = this.freeUs;
+    const w = this.heap[0]!;
+    const f = free[w]!;
+    const b = Math.floor(w / this.concurrency);
+    if (f === Infinity) {
+      this.failedBlock = b;
+      return REJECT_UNREACHABLE;
+    }
+    const start = f > nowUs ? f : nowUs;
+    const workUs = this.cpuBound > 0 ? this.cpuWork(b, w, start, serviceUs) : serviceUs * this.slow[b]!;
+    const end = start + workUs;
+    free[w] = end;
+    this.assignedUs[w]! += workUs;
+    this.siftDown(0, w);
+    if (start > nowUs) {
+      q.push(start);
+      this.waitedUs += start - nowUs;
+    }
+    this.startUs = start;
+    this.endUs = end;
+    return b;
+  }
+
+  /**
+   * The time worker `k` of block `b` takes for `serviceUs` starting at `startUs`, when more
+   * requests run at once than the dyno has cores (Puma threads on one core): the CPU share
+   * of the work is stretched by running ÷ cores. The count is taken when the request
+   * starts and held for its whole service: requests that start later do not slow it.
+   */
+  private cpuWork(b: number, k: number, startUs: number, serviceUs: number): number {
+    const c = this.concurrency;
+    let running = 1;
+    for (let j = b * c, end = j + c; j < end; j++) {
+      const f = this.freeUs[j]!;
+      if (j !== k && f > startUs && f !== Infinity) running++;
+    }
+    const stretch = running > this.cores ? 1 - this.cpuBound + (this.cpuBound * running) / this.cores : 1;
+    return serviceUs * stretch * this.slow[b]!;
+  }
+
+  /** Puts worker `w` at heap position `i` and sifts it down to its place. */
+  private siftDown(i: number, w: number): void {
+    const heap = this.heap;
+    const free = this.freeUs;
+    const n = this.heapSize;
+    const fw = free[w]!;
+    for (;;) {
+      let m = 2 * i + 1;
+      if (m >= n) break;
+      const r = m + 1;
+      if (r < n) {
+        const fm = free[heap[m]!]!;
+        const fr = free[heap[r]!]!;
+        if (fr < fm || (fr === fm && heap[r]! < heap[m]!)) m = r;
+      }
+      const fm = free[heap[m]!]!;
+      if (fw < fm || (fw === fm && w < heap[m]!)) break;
+      heap[i] = heap[m]!;
+      i = m;
+    }
+    heap[i] = w;
+  }
+
+  /** Remembers the request just dispatched to `b` (when tracking): see TrackRing. */
+  track(b: number, arrivalUs: number, dispatchUs: number, serviceUs: number, index: number, tag: number, cls: number): void {
+    const ring = this.tracks![b]!;
+    if (ring.length > 0) ring.dropEnded(dispatchUs);
+    ring.push(arrivalUs, dispatchUs, this.startUs, this.endUs, serviceUs, index, tag, cls);
+  }
+
+  get tracking(): boolean {
+    return this.tracks !== null;
+  }
+
+  /**
+   * Block `b`'s process dies at `nowUs` (the engine's time: every earlier arrival has been
+   * dispatched). If the router still routes to it, it is marked gone (`how`: REFUSES or
+   * SILENT). Every request it still held is then handed to `lost` (its record's offset in
+   * `ring.buf`) and forgotten: the block holds no work after `nowUs`.
+   */
+  cut(b: number, nowUs: number, how: number, lost: (ring: TrackRing, offset: number, block: number) => void): void {
+    const ring = this.tracks![b]!;
+    const c = this.concurrency;
+    // The work the block's workers will never do, and the waits that end now.
+    for (let k = b * c; k < b * c + c; k++) {
+      const rest = this.freeUs[k]! - nowUs;
+      if (rest > 0 && rest !== Infinity) {
+        this.assignedUs[k]! -= rest;
+        this.freeUs[k] = nowUs;
+      }
+    }
+    for (let i = 0; i < ring.length; i++) {
+      const o = ring.offset(i);
+      const start = ring.buf[o + START]!;
+      if (ring.buf[o + END]! <= nowUs) continue;
+      if (start > nowUs) {
+        this.waitedUs -= start - nowUs;
+        if (this.sharedQueue) this.queues[0]!.removeOne(start);
+      }
+    }
+    if (!this.sharedQueue) {
+      const q = this.queues[b]!;
+      this.queuedUpper -= q.length;
+      q.clear();
+    }
+    if (how !== REACHABLE && this.isRoutable(b)) this.setGone(b, how);
+    // Hand them over last: `lost` may dispatch requests again (to other blocks).
+    const n = ring.length;
+    const held: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const o = ring.offset(i);
+      if (ring.buf[o + END]! > nowUs) held.push(i);
+    }
+    for (const i of held) lost(ring, ring.offset(i), b);
+    ring.clear();
+  }
+
+  /** Marks block `b`'s process gone: the router, until told, still tries it and fails to connect (`how`). */
+  setGone(b: number, how: number): void {
+    this.gone[b] = how;
+    const c = this.concurrency;
+    for (let k = b * c; k < b * c + c; k++) this.freeUs[k] = Infinity;
+    if (this.sharedQueue) this.routableChanged(Infinity);
+  }
+
+  /** When block `b` will have finished everything it holds (its last worker falls free). */
+  drainEndUs(b: number, nowUs: number): number {
+    let last = nowUs;
+    const c = this.concurrency;
+    for (let k = b * c; k < b * c + c; k++) {
+      const f = this.freeUs[k]!;
+      if (f > last && f !== Infinity) last = f;
+    }
+    return last;
+  }
+
+  /** Brings every queue count up to `nowUs`; returns the exact number of queued requests. */
+  refreshAll(nowUs: number): number {
+    let total = 0;
+    for (const q of this.queues) {
+      if (q.length > 0) q.dropThrough(nowUs);
+      total += q.length;
+    }
+    this.queuedUpper = total;
+    return total;
+  }
+
+  /** Requests queued or in service at block `d` at `nowUs` (per-dyno queues). */
+  inSystem(d: number, nowUs: number): number {
+    const q = this.queues[d]!;
+    if (q.length > 0) this.queuedUpper -= q.dropThrough(nowUs);
+    return q.length + this.busyWorkers(d, nowUs);
+  }
+
+  /** Workers of block `d` busy at `nowUs`. */
+  busyWorkers(d: number, nowUs: number): number {
+    let busy = 0;
+    const c = this.concurrency;
+    for (let j = d * c, end = j + c; j < end; j++) {
+      const f = this.freeUs[j]!;
+      if (f > nowUs && f !== Infinity) busy++;
+    }
+    return busy;
+  }
+
+  /**
+   * Time block `d`'s workers have spent serving from the start until `tUs`, for `tUs` no
+   * earlier than the last arrival. Exact without any per-request bookkeeping: a worker's
+   * work queued after the last arrival runs back to back until it falls free, so what is
+   * still to come is just free time − t.
+   */
+  busyIntegralUs(d: number, tUs: number): number {
+    let total = 0;
+    const c = this.concurrency;
+    for (let k = d * c, end = k + c; k < end; k++) {
+      const rest = this.freeUs[k]! - tUs;
+      total += this.assignedUs[k]! - (rest > 0 && rest !== Infinity ? rest : 0);
+    }
+    return total;
+  }
+
+  /** Busy time of every block, summed (see busyIntegralUs). */
+  totalBusyUs(tUs: number): number {
+    let total = 0;
+    for (let b = 0; b < this.blocks; b++) total += this.busyIntegralUs(b, tUs);
+    return total;
+  }
+
+  /** Time requests have spent waiting for a worker from the start until `tUs` (no earlier than the last arrival), summed over requests. */
+  queueIntegralUs(tUs: number): number {
+    let ahead = 0;
+    for (const q of this.queues) {
+      for (let i = q.length - 1; i >= 0; i--) {
+        const start = q.at(i);
+        if (start <= tUs) break;
+        ahead += start - tUs;
+      }
+    }
+    return this.waitedUs - ahead;
+  }
+
+  /** Makes room for `n` blocks in all. */
+  private grow(n: number): void {
+    const c = this.concurrency;
+    const old = this.blocks;
+    const widen = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (len: number) => T, len: number): T => {
+      const next = make(len);
+      next.set(a);
+      return next;
+    };
+    this.freeUs = widen(this.freeUs, (l) => new Float64Array(l), n * c);
+    this.assignedUs = widen(this.assignedUs, (l) => new Float64Array(l), n * c);
+    this.slow = widen(this.slow, (l) => new Float64Array(l).fill(1), n);
+    this.gone = widen(this.gone, (l) => new Uint8Array(l), n);
+    this.ownerOf = widen(this.ownerOf, (l) => new Int32Array(l).fill(-1), n);
+    this.routable = widen(this.routable, (l) => new Int32Array(l), n);
+    if (this.sharedQueue) this.heap = widen(this.heap, (l) => new Int32Array(l), n * c);
+    for (let b = old; b < n; b++) {
+      if (!this.sharedQueue) this.queues.push(new FloatRing(64));
+      this.tracks?.push(new TrackRing(16));
+      this.checkpointUs.push(0);
+    }
+    // Lowest index first: with no restarts, web.(d+1) gets block d.
+    const added: number[] = [];
+    for (let b = n - 1; b >= old; b--) added.push(b);
+    this.freeBlocks = added.concat(this.freeBlocks);
+    this.blocks = n;
+  }
+}

@@ -1,0 +1,325 @@
+/**
+ * Arrivals to replay, streamed from a user's Heroku router log or a CSV of requests
+ * (`traffic: { replay: FILE }`). The file is read in chunks as the simulation asks for
+ * arrivals, so a log of any size is replayed in constant memory.
+ *
+ * The router writes a line when it knows the request's outcome, so a log is in order of
+ * responses, and arrivals (the line's time less connect and service) come out of order by
+ * up to the longest service time. Requests wait in a heap in typed arrays (time, file
+ * order, route, service time: nothing else is kept per line) until the newest arrival read
+ * is more than the reorder window past them; then no line still to come can arrive before
+ * them, and they are handed out in time order, ties in file order. A line that arrives
+ * before requests already handed out (later than the window allows) is replayed at the
+ * time of the last one handed out and counted.
+ *
+ * Nothing in the file is fatal: malformed lines are counted and the first 20 kept with
+ * their line numbers and reasons; only a file without a single usable line is an error.
+ */
+import { EventQueue, type PoppedEvent } from '../../../engine/EventQueue.ts';
+import { END, MALFORMED, OTHER, REQUEST, ReplayLines } from './ReplayLines.ts';
+
+export interface ReplayOptions {
+  /** `auto`: a CSV when the first non-empty line is a CSV header with a `timestamp` column, a router log otherwise. */
+  format: 'auto' | 'router' | 'csv';
+  /**
+   * Instant (epoch ms) that becomes t = 0; null: the first usable arrival, floored to the
+   * whole second. For a CSV whose timestamps are numbers of seconds from the start, the
+   * instant is in those units (ms from the file's zero), and null means 0.
+   */
+  startMs: number | null;
+  /**
+   * Arrivals at or after this many µs from t = 0 are not replayed (counted in `beyondEnd`).
+   * Reading stops once arrivals are a reorder window past it: the rest of the file is
+   * neither read nor counted.
+   */
+  endUs: number;
+  /** How far out of order arrivals may come (router lines are written at the response, so arrivals are out of order by up to the longest service time); default 60 s. */
+  reorderWindowUs: number;
+  /** Bytes read from the file at a time (default 128 KiB); for tests of lines across reads. */
+  readBufferBytes?: number;
+}
+
+export interface ReplayProblem {
+  /** 1-based line number in the file. */
+  line: number;
+  message: string;
+}
+
+/** Malformed lines kept with their reasons. */
+const KEPT_PROBLEMS = 20;
+const US_PER_S = 1_000_000;
+
+export class ReplayReader {
+  /** Distinct routes (`GET /orders/:id`) in order of first appearance among the arrivals handed out; grows as `fill` hands out new ones. */
+  readonly routes: string[] = [];
+  readonly format: 'router' | 'csv';
+  /**
+   * Epoch ms of t = 0, known after construction. NaN when `startMs` was null and the file
+   * has no usable line (then `fill` throws).
+   */
+  readonly startMs: number;
+
+  // Counts, final once fill has returned 0.
+  /** Non-empty lines read. */
+  lines = 0;
+  /** Arrivals handed out. */
+  used = 0;
+  /** Lines that could not be read. */
+  malformed = 0;
+  /** Readable lines that are not requests: the app's output, other platform lines, a CSV header. */
+  skipped = 0;
+  /** Arrivals whose service time was not in the line (H10, H11, H14, H20 …: no dyno answered); see {@link fill}. */
+  imputed = 0;
+  /** Arrivals that came later than the reorder window allows: replayed at the time of the last arrival handed out. */
+  outOfOrder = 0;
+  /** Arrivals before t = 0 when `startMs` is given: dropped. */
+  beforeStart = 0;
+  /** Arrivals at or after `endUs`: dropped. */
+  beyondEnd = 0;
+  /** The first 20 malformed lines, with the reason each could not be read. */
+  readonly problems: ReplayProblem[] = [];
+
+  private readonly src: ReplayLines;
+  private readonly endUs: number;
+  private readonly windowUs: number;
+  private readonly startGiven: boolean;
+  /** t = 0 in the file's µs (epoch µs, or the file's own zero for numeric CSV times). */
+  private readonly startUs: number;
+  /** Sorts requests by (arrival, file order); kind = 2 × route id + 1 if imputed, arg = service µs. */
+  private readonly heap = new EventQueue(4096);
+  private readonly slot: PoppedEvent = { timeUs: 0, kind: 0, arg: 0 };
+  /** The newest arrival read, in the file's µs. */
+  private newestUs = -Infinity;
+  /** The last arrival handed out, in the file's µs. */
+  private frontierUs = -Infinity;
+  /** No more lines to read: the end of the file, or arrivals a window past `endUs`. */
+  private finished = false;
+  private requests = 0;
+
+  /** Route ids in order of first sight in the file (every request line, handed out or not). */
+  private readonly routeIds = new Map<string, number>();
+  private routeNames: string[] = [];
+  /** Per route id: the last service time read, µs (NaN: none yet). */
+  private lastServiceUs = new Float64Array(64).fill(NaN);
+  /** Per route id: its index in `routes`, −1 until an arrival of it is handed out. */
+  private publicRoute = new Int32Array(64).fill(-1);
+  private lastAnyServiceUs = NaN;
+
+  /**
+   * Opens the file and reads its start: enough to know the format and, when `startMs` is
+   * null, t = 0 (the earliest arrival among the first reorder window of lines).
+   * @throws Error with a one-line message if the file cannot be opened (or is a CSV without
+   * the columns dynosim reads).
+   */
+  constructor(path: string, options: ReplayOptions) {
+    this.src = new ReplayLines(path, options.format, options.readBufferBytes);
+    this.format = this.src.format;
+    this.endUs = options.endUs;
+    this.windowUs = Math.max(0, options.reorderWindowUs);
+    this.startGiven = options.startMs !== null;
+    let startUs = options.startMs === null ? NaN : options.startMs * 1000;
+    while (startUs !== startUs) {
+      if (this.finished) {
+        if (this.heap.size > 0) startUs = Math.floor(this.heap.peekTimeUs() / US_PER_S) * US_PER_S;
+        break;
+      }
+      this.readLine(NaN);
+      if (this.src.offsets === true) startUs = 0;
+      else if (this.heap.size > 0 && this.heap.peekTimeUs() < this.newestUs - this.windowUs) {
+        startUs = Math.floor(this.heap.peekTimeUs() / US_PER_S) * US_PER_S;
+      }
+    }
+    this.startUs = startUs;
+    this.startMs = startUs / 1000;
+    this.frontierUs = startUs;
+  }
+
+  /**
+   * Fills the arrays from index 0 with the next arrivals in time order and returns how
+   * many (0: no more; the counts are then final). `arrivalUs` is µs from t = 0,
+   * non-decreasing across calls; `serviceUs` the dyno's service time in µs; `route` an
+   * index into {@link routes}. A request whose line gives no service time (no dyno
+   * answered) gets the last one read for its route, else for any route, else 0.
+   * @throws Error `"<file>: no usable line (…)"` at the end of a file without one.
+   */
+  fill(arrivalUs: Float64Array, serviceUs: Float64Array, route: Int32Array): number {
+    const cap = Math.min(arrivalUs.length, serviceUs.length, route.length);
+    const heap = this.heap;
+    const slot = this.slot;
+    let n = 0;
+    while (n < cap) {
+      if (heap.size > 0 && (this.finished || heap.peekTimeUs() < this.newestUs - this.windowUs)) {
+        heap.pop(slot);
+        if (slot.timeUs < this.frontierUs) {
+          // Only a request read before t = 0 was known (numeric CSV times below zero).
+          slot.timeUs = this.frontierUs;
+          this.outOfOrder++;
+        }
+        const t = slot.timeUs - this.startUs;
+        if (t >= this.endUs) {
+          this.beyondEnd++;
+          continue;
+        }
+        arrivalUs[n] = t;
+        serviceUs[n] = slot.arg;
+        route[n] = this.routeIndex(slot.kind >> 1);
+        if ((slot.kind & 1) === 1) this.imputed++;
+        this.frontierUs = slot.timeUs;
+        n++;
+      } else if (this.finished) {
+        break;
+      } else {
+        this.readLine(this.startUs);
+      }
+    }
+    this.used += n;
+    if (n === 0 && this.finished && this.requests === 0) throw new Error(this.noUsableLine());
+    return n;
+  }
+
+  /** Closes the file (it is closed at its end anyway); calling it again does nothing. */
+  close(): void {
+    this.src.close();
+    this.finished = true;
+  }
+
+  /** Reads one line and puts a request in the heap; `startUs` is NaN while t = 0 is not known yet. */
+  private readLine(startUs: number): void {
+    const src = this.src;
+    const kind = src.next();
+    if (kind === REQUEST) {
+      this.lines++;
+      this.request(startUs);
+    } else if (kind === OTHER) {
+      this.lines++;
+      this.skipped++;
+    } else if (kind === MALFORMED) {
+      this.lines++;
+      this.malformed++;
+      if (this.problems.length < KEPT_PROBLEMS) this.problems.push({ line: src.lineNumber, message: src.reason });
+    } else if (kind === END) {
+      this.finish();
+    }
+  }
+
+  private request(startUs: number): void {
+    const src = this.src;
+    this.requests++;
+    let atUs = src.arrivalUs;
+    if (atUs > this.newestUs) this.newestUs = atUs;
+    const id = this.routeId(src.route);
+    let serviceUs = src.serviceUs;
+    let imputed = 0;
+    if (serviceUs < 0) {
+      const last = this.lastServiceUs[id]!;
+      serviceUs = last === last ? last : this.lastAnyServiceUs === this.lastAnyServiceUs ? this.lastAnyServiceUs : 0;
+      imputed = 1;
+    } else {
+      this.lastServiceUs[id] = serviceUs;
+      this.lastAnyServiceUs = serviceUs;
+    }
+    if (startUs === startUs) {
+      if (atUs < startUs && this.startGiven) {
+        this.beforeStart++;
+        return;
+      }
+      if (atUs < this.frontierUs) {
+        atUs = this.frontierUs;
+        this.outOfOrder++;
+      }
+      // Nothing still to come can arrive before the end: stop reading.
+      if (this.newestUs - startUs >= this.endUs + this.windowUs) this.finish();
+    }
+    this.heap.push(atUs, id * 2 + imputed, serviceUs);
+  }
+
+  private finish(): void {
+    this.finished = true;
+    this.src.close();
+  }
+
+  private routeId(route: string): number {
+    let id = this.routeIds.get(route);
+    if (id !== undefined) return id;
+    id = this.routeNames.length;
+    this.routeIds.set(route, id);
+    this.routeNames.push(route);
+    if (id === this.lastServiceUs.length) {
+      const service = new Float64Array(id * 2).fill(NaN);
+      service.set(this.lastServiceUs);
+      this.lastServiceUs = service;
+      const index = new Int32Array(id * 2).fill(-1);
+      index.set(this.publicRoute);
+      this.publicRoute = index;
+    }
+    return id;
+  }
+
+  /** The index in `routes` of route id `id`, given on its first arrival handed out. */
+  private routeIndex(id: number): number {
+    let i = this.publicRoute[id]!;
+    if (i < 0) {
+      i = this.routes.length;
+      this.routes.push(this.routeNames[id]!);
+      this.publicRoute[id] = i;
+    }
+    return i;
+  }
+
+  private noUsableLine(): string {
+    const path = this.src.path;
+    if (this.malformed > 0) {
+      const first = this.problems[0]!;
+      return `${path}: no usable line (${this.malformed} malformed; first at line ${first.line}: ${first.message})`;
+    }
+    if (this.lines === 0) return `${path}: no usable line (the file is empty)`;
+    const what = this.format === 'csv' ? 'rows after the header' : 'router request lines';
+    return `${path}: no usable line (${this.lines} line${this.lines === 1 ? '' : 's'}, no ${what})`;
+  }
+}
+
+/** Lines probeReplay reads past without finding a request before it gives up. */
+const PROBE_MALFORMED_LIMIT = 1000;
+
+/**
+ * Reads just enough of the file to check it: that it exists and has a usable line.
+ * Returns the format and the first usable line's arrival (epoch ms rounded down; ms from
+ * the file's zero for a CSV whose timestamps are numbers of seconds), or a one-line
+ * message saying what is wrong. It reads up to the first usable line, and gives up after
+ * 1000 malformed lines without one.
+ */
+export function probeReplay(
+  path: string,
+  format: 'auto' | 'router' | 'csv',
+): { format: 'router' | 'csv'; firstArrivalMs: number } | string {
+  let src: ReplayLines;
+  try {
+    src = new ReplayLines(path, format);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  try {
+    let lines = 0;
+    let malformed = 0;
+    let first = '';
+    for (;;) {
+      const kind = src.next();
+      if (kind === REQUEST) return { format: src.format, firstArrivalMs: Math.floor(src.arrivalUs / 1000) };
+      if (kind === END) break;
+      if (kind === OTHER) lines++;
+      if (kind === MALFORMED) {
+        lines++;
+        if (malformed++ === 0) first = `line ${src.lineNumber}: ${src.reason}`;
+        if (malformed === PROBE_MALFORMED_LIMIT) {
+          return `${path}: no usable line in the first ${src.lineNumber} lines (${malformed} malformed; first at ${first})`;
+        }
+      }
+    }
+    if (malformed > 0) return `${path}: no usable line (${malformed} malformed; first at ${first})`;
+    if (lines === 0) return `${path}: no usable line (the file is empty)`;
+    const what = src.format === 'csv' ? 'rows after the header' : 'router request lines';
+    return `${path}: no usable line (${lines} line${lines === 1 ? '' : 's'}, no ${what})`;
+  } finally {
+    src.close();
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * The readable summary a run prints: label/value lines and a table of the latency figures,
+ * aligned, a unit on every number, fitting 100 columns. Styled only for a terminal
+ * (report/style.ts): without colour it is the same text.
+ */
+import type { Summary } from '../../model/run/results.ts';
+import { formatDuration } from '../../engine/units/duration.ts';
+import { styler, visibleWidth, type OutStream, type Styler } from './style.ts';
+import { tableLines, wrapWords, type Cell, type Column } from './table.ts';
+
+/** Lines keep within this many columns where they can. */
+export const WIDTH = 100;
+
+const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const usd = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+export function fmtInt(n: number): string {
+  return int.format(n);
+}
+
+export function fmtMs(ms: number | null): string {
+  if (ms === null) return '—';
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 1) return `${ms.toFixed(1)} ms`;
+  if (ms === 0) return '0 ms';
+  return `${ms.toFixed(3)} ms`;
+}
+
+export function fmtPct(x: number | null, digits = 2): string {
+  return x === null ? '—' : `${(x * 100).toFixed(digits)}%`;
+}
+
+export function fmtUsd(x: number): string {
+  return `${x < 0 ? '-' : ''}$${usd.format(Math.abs(x))}`;
+}
+
+/** Wraps text to `width` columns with an indent. */
+export function wrap(text: string, width: number, indent = ''): string {
+  const words = text.trim();
+  return words === '' ? '' : wrapWords(words, width - indent.length).map((l) => indent + l).join('\n');
+}
+
+/** "2 restarts": a count with its noun, singular or plural. */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${fmtInt(n)} ${n === 1 ? one : many}`;
+}
+
+/** Parts of a line (styled or not) joined with `sep` into lines of at most `width` visible columns. */
+export function packParts(parts: readonly string[], width: number, sep = ' · '): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const p of parts) {
+    if (line !== '' && visibleWidth(line) + sep.length + visibleWidth(p) > width) {
+      // A separator such as '; ' keeps its mark at the end of the line; ' · ' is dropped.
+      lines.push(sep.startsWith(' ') ? line : line + sep.trimEnd());
+      line = p;
+    } else {
+      line = line === '' ? p : `${line}${sep}${p}`;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+/** A labelled block: its first line beside the label, the others under the first. */
+interface Block {
+  readonly label: string;
+  /** Parts packed into lines (joined with ' · '), or lines laid out already. */
+  readonly parts?: readonly string[];
+  readonly lines?: readonly string[];
+}
+
+function blocksText(blocks: readonly Block[], labelWidth: number, st: Styler): string[] {
+  const out: string[] = [];
+  const room = WIDTH - labelWidth - 2;
+  for (const b of blocks) {
+    const lines = b.lines ?? packParts(b.parts ?? [], room);
+    lines.forEach((line, i) => {
+      const label = i === 0 ? b.label : '';
+      out.push(`${st.bold(label)}${' '.repeat(labelWidth - label.length + 2)}${line}`.trimEnd());
+    });
+  }
+  return out;
+}
+
+function platformParts(p: Summary['platform']): string[] {
+  const parts: string[] = [];
+  const add = (n: number, one: string, many: string): void => void (n > 0 && parts.push(count(n, one, many)));
+  add(p.hostFailures, 'host failure', 'host failures');
+  add(p.dynoCrashes, 'crash', 'crashes');
+  add(p.relocations, 'relocation', 'relocations');
+  add(p.restarts, 'restart', 'restarts');
+  add(p.cycles, 'daily cycle', 'daily cycles');
+  for (const code of ['r10', 'r12', 'r14', 'r15'] as const) add(p[code], code.toUpperCase(), code.toUpperCase());
+  if (p.placementWaitS > 0) parts.push(`${formatDuration(Math.round(p.placementWaitS) * 1e6)} waiting for a host`);
+  return parts.length === 0 ? ['no failures, crashes or restarts'] : parts;
+}
+
+/** Right-aligned columns of latency figures. */
+export const TIME_HEADERS = ['mean', 'p50', 'p95', 'p99', 'p99.9', 'max'] as const;
+const TIME_COLUMNS: readonly Column[] = [{}, ...TIME_HEADERS.map((header): Column => ({ header, align: 'right' })), {}];
+
+type Times = { meanMs?: number | null; p50Ms?: number | null; p95Ms?: number | null; p99Ms?: number | null; p999Ms?: number | null; maxMs?: number | null };
+
+/** A row of the time table: figures a summary does not have are left blank. */
+function timeRow(label: Cell, t: Times, note: Cell = ''): Cell[] {
+  const f = (x: number | null | undefined): string => (x === undefined ? '' : fmtMs(x));
+  return [label, f(t.meanMs), f(t.p50Ms), f(t.p95Ms), f(t.p99Ms), f(t.p999Ms), f(t.maxMs), note];
+}
+
+/** Response time, by class, time in the router's queue and each job queue's wait. */
+function timeTable(s: Summary, labelWidth: number, st: Styler): string[] {
+  const bold = (text: string): Cell => ({ text, style: 'bold' });
+  const rows: Cell[][] = [timeRow(bold('latency'), s.latency)];
+  for (const [name, c] of Object.entries(s.classes ?? {})) {
+    const errors = c.errors > 0 ? ` · ${st.red(count(c.errors, 'error'))}` : '';
+    rows.push(timeRow(`  ${name}`, c, `${count(c.arrived, 'request')}${errors}`));
+  }
+  rows.push(timeRow(bold('queue'), { meanMs: s.queue.meanMs, p95Ms: s.queue.p95Ms, p99Ms: s.queue.p99Ms }, `${fmtPct(s.queue.fractionQueued)} of requests waited`));
+  const queues = Object.entries(s.queues ?? {});
+  if (queues.length > 0) {
+    rows.push([bold('job wait')]);
+    for (const [name, q] of queues) rows.push(timeRow(`  ${name}`, q.wait, count(q.enqueued, 'job')));
+  }
+  return tableLines([{ minWidth: labelWidth }, ...TIME_COLUMNS.slice(1)], rows, { styler: st });
+}
+
+function requestParts(s: Summary, st: Styler): string[] {
+  const errTotal = Object.values(s.requests.errors).reduce((a, b) => a + b, 0);
+  const codes = Object.entries(s.requests.errors).filter(([, n]) => n > 0).map(([code, n]) => `${code} ${fmtInt(n)}`);
+  const errors = `${count(errTotal, 'error')} (${fmtPct(s.requests.errorRate, 3)})${codes.length > 0 ? ': ' + codes.join(', ') : ''}`;
+  return [`${fmtInt(s.requests.arrived)} arrived`, `${fmtInt(s.requests.completed)} completed`, errTotal > 0 ? st.red(errors) : errors];
+}
+
+function replayParts(r: NonNullable<Summary['replay']>, st: Styler): string[] {
+  const parts = [`${r.file}: ${count(r.used, 'request')} from ${count(r.lines, 'line')} since ${r.start}`];
+  if (r.malformed > 0) parts.push(st.yellow(`${fmtInt(r.malformed)} malformed (first at line ${r.problems[0]?.line})`));
+  if (r.imputed > 0) parts.push(`${fmtInt(r.imputed)} without a service time`);
+  if (r.beyondEnd > 0) parts.push(`${fmtInt(r.beyondEnd)} after the end of the run`);
+  return parts;
+}
+
+
+export function summaryText(s: Summary, stream: OutStream = process.stdout): string {
+  const st = styler(stream);
+  const sc = s.scenario;
+  const top: Block[] = [];
+  if (s.replay !== undefined) top.push({ label: 'replay', parts: replayParts(s.replay, st) });
+  const served = s.requests.servedAfterTimeout;
+  top.push({ label: 'requests', parts: requestParts(s, st) });
+  if (served > 0) top.push({ label: '', parts: [st.yellow(`${fmtInt(served)} timed out (H12) and were still served by their dyno`)] });
+  top.push({ label: 'availability', parts: [`${fmtPct(s.availability, 3)} of requests answered by a dyno within the timeout`] });
+
+  const bottom: Block[] = [];
+  /** A block whose lines are a table without a header. */
+  const tableBlock = (label: string, columns: readonly Column[], rows: readonly (readonly Cell[])[]): Block => ({ label, lines: tableLines(columns, rows, { styler: st }) });
+  const formation = Object.entries(s.dynos).filter(([type, d]) => type === 'web' || d.count > 0);
+  const countWidth = Math.max(...formation.map(([, d]) => String(d.count).length));
+  bottom.push(
+    tableBlock(
+      'dynos',
+      [{}, {}, {}, { align: 'right' }],
+      formation.map(([type, d]) => [type, `${String(d.count).padStart(countWidth)} × ${d.size}`, `concurrency ${d.concurrency}`, `${fmtPct(d.busyFraction)} busy`]),
+    ),
+  );
+  const queues = Object.entries(s.queues ?? {});
+  if (queues.length > 0) {
+    bottom.push(
+      tableBlock(
+        'queues',
+        [{}, { align: 'right' }, {}],
+        queues.map(([name, q]) => {
+          const notes = [`${q.lengthMean.toFixed(1)} jobs waiting on average`];
+          if (q.lost > 0) notes.push(st.red(`${fmtInt(q.lost)} lost`));
+          if (q.redelivered > 0) notes.push(`${fmtInt(q.redelivered)} delivered again`);
+          if (q.stranded > 0) notes.push(st.yellow(`${fmtInt(q.stranded)} never taken`));
+          if (q.workers === null) notes.push(st.yellow('no process type works this queue'));
+          return [name, count(q.enqueued, 'job'), notes.join(' · ')];
+        }),
+      ),
+    );
+  }
+  const scaling = Object.entries(s.scaling ?? {});
+  if (scaling.length > 0) {
+    bottom.push(
+      tableBlock(
+        'scaling',
+        [{}, {}, { align: 'right' }, { align: 'right' }, {}],
+        scaling.map(([type, x]) => [type, x.strategy, count(x.changes, 'change'), `${x.min}–${x.max} dynos`, `${x.mean.toFixed(2)} dynos on average`]),
+      ),
+    );
+  }
+  if (s.oneOffs !== undefined) {
+    const o = s.oneOffs;
+    const parts = [`${fmtInt(o.started)} started`, `${fmtInt(o.completed)} completed`];
+    if (o.interrupted > 0) parts.push(st.yellow(`${fmtInt(o.interrupted)} lost with their host`));
+    if (o.missed > 0) parts.push(st.yellow(`${fmtInt(o.missed)} scheduler runs missed`));
+    if (o.running > 0) parts.push(`${fmtInt(o.running)} still running at the end`);
+    bottom.push({ label: 'one-offs', parts });
+  }
+  const platform = platformParts(s.platform);
+  const troubled = s.platform.hostFailures + s.platform.dynoCrashes + s.platform.r14 + s.platform.r15 + s.platform.r10 > 0;
+  bottom.push({ label: 'platform', parts: troubled ? platform.map((p) => st.yellow(p)) : platform });
+  const c = s.cost;
+  bottom.push({
+    label: 'cost',
+    parts: [`${c.dynoHours.toFixed(1)} dyno-hours (${c.freeHours.toFixed(1)} h free, ${c.billableHours.toFixed(1)} h billable)`, `bill ${fmtUsd(c.totalUsd)}`, `${fmtUsd(c.monthlyUsd)} a month`],
+  });
+
+  const labelWidth = Math.max(...[...top, ...bottom].map((b) => b.label.length));
+  const head = [
+    st.bold(sc.name),
+    ...(sc.description ? [st.dim(wrap(sc.description, 88, '  '))] : []),
+    `${sc.platform} · seed ${sc.seed} · ${formatDuration(sc.durationS * 1e6)} simulated, warm-up ${formatDuration(sc.warmupS * 1e6)} · router ${sc.routerPolicy}`,
+  ];
+  return [...head, '', ...blocksText(top, labelWidth, st), '', ...timeTable(s, labelWidth, st), '', ...blocksText(bottom, labelWidth, st)].join('\n') + '\n';
+}
+
+/**
+ * The last lines of a command: the folder and the files written (wrapped to WIDTH, dim on
+ * a terminal), then what it took.
+ *   wrote results/x/: summary.json, timeseries.csv, …, report.html
+ *     7.22 M requests in 1.11 s, 6.5 M requests/s
+ */
+export function wroteText(dir: string, files: readonly string[], tail: string, stream: OutStream = process.stdout): string {
+  const s = styler(stream);
+  // Wrapped between file names, never inside one ("charts/ (6 charts)" stays whole).
+  const lines = [`wrote ${dir}/:`];
+  files.forEach((f, i) => {
+    const item = i < files.length - 1 ? `${f},` : f;
+    if (lines.at(-1)!.length + 1 + item.length > WIDTH) lines.push(`  ${item}`);
+    else lines[lines.length - 1] += ` ${item}`;
+  });
+  return [...lines, ...(tail === '' ? [] : [s.dim(`  ${tail}`)])].join('\n') + '\n';
+}

@@ -1,0 +1,73 @@
+/**
+ * A sweep's grid points checked before anything runs, and a whole sweep run in this
+ * process's worker pool: `dynosim sweep` (unsharded) and the library's `sweep()`.
+ */
+import { basename } from 'node:path';
+import { loadRef, type ScenarioRef } from '../../scenario/load.ts';
+import { ScenarioError, type Problem } from '../../scenario/problems.ts';
+import { runTasks } from '../parallel/runTasks.ts';
+import type { Outcome } from '../parallel/outcome.ts';
+import { MAX_TASKS, pointCount, pointSets, pointValues, taskAt, taskCount, type SweepSpec } from './grid.ts';
+import { SweepError } from './SweepError.ts';
+import { sweepTables, type PointResult } from './tables.ts';
+
+export interface SweepRun {
+  readonly points: PointResult[];
+  /** In task order: point ⌊i / R⌋, replication i mod R. */
+  readonly outcomes: Outcome[];
+  readonly sweepCsv: string;
+  readonly runsCsv: string;
+}
+
+/** Checks every point, runs every task on the pool and tabulates them. */
+export async function runSweep(ref: ScenarioRef, spec: SweepSpec, opts: { jobs?: number; onDone?: (done: number, total: number) => void } = {}): Promise<SweepRun> {
+  const total = taskCount(spec);
+  if (total > MAX_TASKS) throw new SweepError(`the sweep comes to ${total} runs (${pointCount(spec.axes)} points × ${spec.replications}); at most ${MAX_TASKS}`);
+  await validatePoints(ref, spec);
+  const tasks = Array.from({ length: total }, (_, i) => taskAt(spec, ref, i));
+  const outcomes = await runTasks(tasks, opts);
+  const tables = sweepTables(spec, outcomes);
+  return { points: tables.points, outcomes, sweepCsv: tables.sweepCsv, runsCsv: tables.runsCsv };
+}
+
+/**
+ * Loads every grid point's scenario once (no run), so that a bad value fails before
+ * anything runs. Problems come back as one ScenarioError, each line saying which --vary
+ * value it comes from.
+ */
+export async function validatePoints(ref: ScenarioRef, spec: SweepSpec): Promise<void> {
+  // One line per problem: the same problem at several values of one --vary is one line listing them.
+  const found = new Map<string, { path: string; message: string; axis: string | null; values: string[] }>();
+  let label = basename(ref.file);
+  const points = pointCount(spec.axes);
+  for (let p = 0; p < points; p++) {
+    const sets = pointSets(spec.axes, p);
+    const values = pointValues(spec.axes, p);
+    try {
+      await loadRef(ref, { set: [...spec.set, ...sets], seed: spec.seed, variant: spec.variant });
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      label = e.file;
+      for (const problem of e.problems) {
+        const from = spec.axes.flatMap((a, k) => (problem.path === '' || concerns(problem.path, a.path) ? [k] : []));
+        const k = from.length === 1 ? from[0]! : null;
+        const key = `${problem.path}\n${problem.message}\n${k === null ? sets.join(', ') : spec.axes[k]!.path}`;
+        const entry = found.get(key) ?? { path: problem.path, message: problem.message, axis: k === null ? null : spec.axes[k]!.path, values: [] };
+        found.set(key, entry);
+        const v = k === null ? sets.join(', ') : values[k]!;
+        if (!entry.values.includes(v)) entry.values.push(v);
+      }
+    }
+  }
+  if (found.size === 0) return;
+  const problems: Problem[] = [...found.values()].map((f) => ({
+    path: f.path,
+    message: `${f.message} (${f.axis === null ? `at ${f.values[0]}` : `--vary ${f.axis}=${f.values.join(',')}`})`,
+  }));
+  throw new ScenarioError(label, problems);
+}
+
+/** Whether a problem at field `problem` concerns the varied field `varied` (one is inside the other). */
+function concerns(problem: string, varied: string): boolean {
+  return problem === varied || problem.startsWith(`${varied}.`) || varied.startsWith(`${problem}.`);
+}
