@@ -1,7 +1,7 @@
 /**
- * `npm run bench`: how fast dynosim runs the canonical benchmark (see
- * scenarios/bench/canonical.yaml and /work/shared/benchmarks.md), against its targets and
- * against SimPy on the same model.
+ * `npm run bench`: how fast dynosim runs the canonical benchmark (scenarios/bench/canonical.yaml,
+ * whose description says what it is and what theory gives), against its targets and against
+ * SimPy on the same model.
  *
  *  - whole process: `node dist/dynosim.js run canonical.yaml --no-charts` (the executable the
  *    package ships; `npm run bench` builds it first), three fresh processes, median (and once
