@@ -1,8 +1,11 @@
 /**
  * `npm run results`: regenerates results/, the outputs of every shipped scenario (a run of
  * each, the cost of each (results/<name>/cost), and the comparisons of the scenarios with variants), with the
- * commands a user would type. Runs two commands at a time per core pair; every output is
- * deterministic, so a second regeneration changes nothing but the wall-clock files.
+ * commands a user would type. Runs two scenarios at a time, each scenario's commands one after
+ * another (the run first: it replaces results/<name>/, inside which cost/ and compare/ are
+ * written, and a command writing there while it does would lose its files); every output
+ * is deterministic, so a second regeneration changes nothing but the wall-clock files
+ * (run.json, compare-run.json, not committed).
  *
  *   npm run results                 everything
  *   npm run results -- two-web      only the jobs whose command mentions "two-web"
@@ -34,24 +37,43 @@ export function resultJobs(): string[][] {
   return jobs;
 }
 
+/**
+ * The jobs in chains, one per scenario file: a chain's jobs run one after another, the run
+ * first, the others (cost, compare) in the order given; chains in the order of their first
+ * job, so the long compares start first.
+ */
+export function resultChains(jobs: readonly string[][] = resultJobs()): string[][][] {
+  const chains = new Map<string, string[][]>();
+  for (const job of jobs) {
+    const file = job[1]!;
+    if (!chains.has(file)) chains.set(file, []);
+    chains.get(file)!.push(job);
+  }
+  const rank = (job: readonly string[]): number => (job[0] === 'run' ? 0 : 1);
+  return [...chains.values()].map((chain) => [...chain].sort((a, b) => rank(a) - rank(b)));
+}
+
 async function main(): Promise<void> {
   const filter = process.argv.slice(2);
   const jobs = resultJobs().filter((j) => filter.every((w) => j.join(' ').includes(w)));
-  // Each compare uses every core itself; runs go two at a time.
+  const chains = resultChains(jobs);
+  // Each compare uses every core itself; scenarios go two at a time.
   const width = Math.max(1, Math.min(2, availableParallelism()));
   const t0 = performance.now();
   let next = 0;
   let failed = 0;
+  const one = async (job: string[]): Promise<void> => {
+    const started = performance.now();
+    const code = await new Promise<number>((done) => {
+      const child = spawn(process.execPath, ['dist/dynosim.js', ...job, ...(job[0] === 'cost' ? [] : ['--no-progress'])], { stdio: ['ignore', 'inherit', 'inherit'] });
+      child.on('exit', (c) => done(c ?? 1));
+    });
+    if (code !== 0) failed++;
+    process.stdout.write(`${code === 0 ? 'ok  ' : 'FAIL'} dynosim ${job.join(' ')} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+  };
   const worker = async (): Promise<void> => {
-    while (next < jobs.length) {
-      const job = jobs[next++]!;
-      const started = performance.now();
-      const code = await new Promise<number>((done) => {
-        const child = spawn(process.execPath, ['dist/dynosim.js', ...job, ...(job[0] === 'cost' ? [] : ['--no-progress'])], { stdio: ['ignore', 'inherit', 'inherit'] });
-        child.on('exit', (c) => done(c ?? 1));
-      });
-      if (code !== 0) failed++;
-      process.stdout.write(`${code === 0 ? 'ok  ' : 'FAIL'} dynosim ${job.join(' ')} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+    while (next < chains.length) {
+      for (const job of chains[next++]!) await one(job);
     }
   };
   await Promise.all(Array.from({ length: width }, worker));
