@@ -27,8 +27,29 @@ export function shippedScenarios(dir = 'scenarios'): string[] {
   return out;
 }
 
+/** Bytes above which a file of results/ is not committed: each such file is named in .gitignore. */
+export const LARGE_FILE_BYTES = 500_000;
+
+/** What the committed results/ may weigh in all, bytes: a repository carries it in every clone. */
+export const RESULTS_BUDGET_BYTES = 5_000_000;
+
+/**
+ * Why a file of results/ is not committed, or null when it is (.gitignore says the same;
+ * test/results.test.ts checks that they agree). Everything left out but the wall-clock
+ * figures, `npm run results` regenerates to the byte.
+ */
+export function notCommitted(path: string, bytes: number): string | null {
+  const name = path.split('/').at(-1)!;
+  if (name === 'run.json' || name.endsWith('-run.json')) return 'wall-clock figures, different every run';
+  if (name.endsWith('.png')) return "the chart's SVG drawn at twice the size";
+  if (name.endsWith('.vl.json')) return "the chart's vega-lite spec with all its data (report-interactive.html inlines it too)";
+  if (name === 'report-interactive.html') return 'report.html with vega and every spec inline, about 1 MB a page';
+  if (bytes > LARGE_FILE_BYTES) return `over ${LARGE_FILE_BYTES / 1000} kB`;
+  return null;
+}
+
 /** Scenarios whose variants are compared in results/<name>/compare (10 replications each). */
-const COMPARED = ['scenarios/black-friday.yaml', 'scenarios/workers-vs-dynos.yaml'];
+export const COMPARED = ['scenarios/black-friday.yaml', 'scenarios/workers-vs-dynos.yaml'];
 
 export function resultJobs(): string[][] {
   const jobs: string[][] = [];
