@@ -1,20 +1,24 @@
 /**
- * The HTML report in a real browser: headless Chromium (Debian's, or CHROMIUM_PATH) opens a
- * report from disk with a laptop-sized window and must draw every chart, offline, without
- * an error. Checked on a sample page with one chart of each kind dynosim draws, then on
- * every `results/**\/report.html` in the repository. Full-page screenshots go to test/output/,
- * with the sample page itself. Without Chromium every test fails saying so under CI;
- * elsewhere the file is one skipped test naming what to install.
+ * The HTML reports in a real browser: headless Chromium (Debian's, or CHROMIUM_PATH) opens a
+ * report from disk with a laptop-sized window, offline, and must show every chart without
+ * an error: report.html each chart's SVG file as an image, loaded and fitting the page;
+ * report-interactive.html every chart drawn live by the inlined vega-embed. Checked on a
+ * sample page with one chart of each kind dynosim draws (both pages), on a real run's and
+ * cost's pages written with --interactive-report, then on every `results/**\/report.html`
+ * in the repository. Full-page screenshots go to test/output/, with the sample pages
+ * themselves. Without Chromium every test fails saying so under CI; elsewhere the file is
+ * one skipped test naming what to install.
  */
 import test, { type ExecutionContext } from 'ava';
-import { existsSync, globSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, globSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { ROOT } from './helpers/cli.ts';
+import { dynosim, ROOT } from './helpers/cli.ts';
 import { registerSystemTests } from './helpers/systemPackages.ts';
 import { topLevel, type Chart, type ReportPage, type VlSpec } from '../src/output/charts/chart.ts';
 import { reportHtml } from '../src/output/charts/html.ts';
+import { writeReport } from '../src/output/charts/output.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUTPUT = join(ROOT, 'test/output');
@@ -187,6 +191,9 @@ interface El {
   textContent: string | null;
   scrollWidth: number;
   clientWidth: number;
+  complete?: boolean;
+  naturalWidth?: number;
+  naturalHeight?: number;
   getAttribute(name: string): string | null;
   querySelector(selector: string): El | null;
   querySelectorAll(selector: string): ArrayLike<El>;
@@ -229,8 +236,35 @@ function inspect(): ChartState[] {
   });
 }
 
-/** Opens a report from disk in a 1280×800 window and checks it; returns the charts' states. */
-async function checkReport(t: ExecutionContext, file: string, charts: number, screenshot: string): Promise<ChartState[]> {
+interface ImageState {
+  id: string;
+  src: string | null;
+  loaded: boolean;
+  /** The image's own size, and the size the page gave it before it loaded. */
+  natural: string;
+  declared: string;
+  fits: boolean;
+}
+
+/** Runs in the page: each chart's image, whether it loaded, its sizes. */
+function inspectImages(): ImageState[] {
+  const doc = (globalThis as unknown as { document: El }).document;
+  return Array.from(doc.querySelectorAll('figure.chart')).map((figure) => {
+    const vis = figure.querySelector('.vis');
+    const img = vis?.querySelector('img') ?? null;
+    return {
+      id: figure.id,
+      src: img?.getAttribute('src') ?? null,
+      loaded: img !== null && img.complete === true && (img.naturalWidth ?? 0) > 0,
+      natural: img === null ? '' : `${img.naturalWidth}×${img.naturalHeight}`,
+      declared: img === null ? '' : `${img.getAttribute('width')}×${img.getAttribute('height')}`,
+      fits: vis !== null && vis.scrollWidth <= vis.clientWidth,
+    };
+  });
+}
+
+/** Opens a page from disk in a 1280×800 window, offline; returns what `inspect` finds once every chart settled, and the page's errors and requests. */
+async function open<T>(t: ExecutionContext, file: string, screenshot: string, inspect: () => T): Promise<{ settled: boolean; states: T; errors: string[]; external: string[] }> {
   const context = await (await browser).newContext({ viewport: { width: 1280, height: 800 } });
   context.setDefaultTimeout(SETTLE_MS); // loading, screenshots: Playwright's 30 s is tight under load too
   try {
@@ -242,6 +276,7 @@ async function checkReport(t: ExecutionContext, file: string, charts: number, sc
       else if (m.type() === 'warning') t.log(`console.warn: ${m.text()}`);
     });
     page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+    page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
     page.on('request', (r) => {
       if (!r.url().startsWith('file:')) external.push(r.url());
     });
@@ -254,32 +289,71 @@ async function checkReport(t: ExecutionContext, file: string, charts: number, sc
     const states = await page.evaluate(inspect);
     mkdirSync(OUTPUT, { recursive: true });
     await page.screenshot({ path: screenshot, fullPage: true });
-
-    t.true(settled, `every chart done within ${SETTLE_MS / 1000} s; still pending: ${states.filter((c) => c.state === 'pending').map((c) => c.id).join(', ')}`);
-    t.deepEqual(errors, [], 'no console error, no page error');
-    t.deepEqual(external, [], 'no request other than file://');
-    t.is(states.length, charts, 'every chart of the page is in the DOM');
-    for (const c of states) {
-      t.is(c.state, 'ok', `${c.id} embedded${c.error === null ? '' : `: ${c.error}`}`);
-      t.true(c.svg, `${c.id} has an SVG`);
-      t.true(c.marks.length > 0, `${c.id} draws marks`);
-      t.true(c.fits, `${c.id} fits the page's width without scrolling`);
-    }
-    t.is(states.filter((c) => c.svg && c.marks.length > 0).length, charts, 'as many charts drawn as the page has');
-    return states;
+    return { settled, states, errors, external };
   } finally {
     await context.close();
   }
 }
 
+/** Opens a report.html from disk and checks that every chart's image loaded, at its declared size, within the page's width. */
+async function checkImages(t: ExecutionContext, file: string, charts: number, screenshot: string): Promise<ImageState[]> {
+  const { states, errors, external } = await open(t, file, screenshot, inspectImages);
+  t.deepEqual(errors, [], 'no console error, no page error, no failed request');
+  t.deepEqual(external, [], 'no request other than file://');
+  t.is(states.length, charts, 'every chart of the page is in the DOM');
+  for (const c of states) {
+    t.regex(c.src ?? '', /^charts\/[a-z0-9-]+\.svg$/, `${c.id} is its SVG file`);
+    t.true(c.loaded, `${c.id}: ${c.src} loaded`);
+    t.is(c.natural, c.declared, `${c.id} is as large as the page said`);
+    t.true(c.fits, `${c.id} fits the page's width without scrolling`);
+  }
+  return states;
+}
+
+/** Opens a report from disk in a 1280×800 window and checks it; returns the charts' states. */
+async function checkReport(t: ExecutionContext, file: string, charts: number, screenshot: string): Promise<ChartState[]> {
+  const { settled, states, errors, external } = await open(t, file, screenshot, inspect);
+  t.true(settled, `every chart done within ${SETTLE_MS / 1000} s; still pending: ${states.filter((c) => c.state === 'pending').map((c) => c.id).join(', ')}`);
+  t.deepEqual(errors, [], 'no console error, no page error');
+  t.deepEqual(external, [], 'no request other than file://');
+  t.is(states.length, charts, 'every chart of the page is in the DOM');
+  for (const c of states) {
+    t.is(c.state, 'ok', `${c.id} embedded${c.error === null ? '' : `: ${c.error}`}`);
+    t.true(c.svg, `${c.id} has an SVG`);
+    t.true(c.marks.length > 0, `${c.id} draws marks`);
+    t.true(c.fits, `${c.id} fits the page's width without scrolling`);
+  }
+  t.is(states.filter((c) => c.svg && c.marks.length > 0).length, charts, 'as many charts drawn as the page has');
+  return states;
+}
+
+let sampleWritten: Promise<void> | null = null;
+
+/** The sample page's files (charts/, report.html, report-interactive.html) in test/output/, as writeReport writes them: once, for the tests that open them. */
+function writeSample(page: ReportPage): Promise<void> {
+  sampleWritten ??= writeSampleFiles(page);
+  return sampleWritten;
+}
+
+async function writeSampleFiles(page: ReportPage): Promise<void> {
+  rmSync(join(OUTPUT, 'charts'), { recursive: true, force: true });
+  const sink = {
+    write: (name: string, content: string | Uint8Array): void => {
+      mkdirSync(dirname(join(OUTPUT, name)), { recursive: true });
+      writeFileSync(join(OUTPUT, name), content);
+    },
+  };
+  await writeReport(sink, page.sections.flatMap((s) => s.charts ?? []), page, { png: false, interactive: true });
+}
+
 // ---------------------------------------------------------------------------------------
 
-if (RUN) test('a sample report draws every chart in headless Chromium, offline, without errors, its hostile text inert', async (t) => {
+if (RUN) test('a sample interactive report draws every chart in headless Chromium, offline, without errors, its hostile text inert', async (t) => {
   const page = samplePage();
-  const file = join(OUTPUT, 'report.html'); // kept beside its screenshot, to open by hand
-  writeFileSync(file, reportHtml(page, { chartDir: 'charts' }));
+  await writeSample(page);
+  const file = join(OUTPUT, 'report-interactive.html'); // kept beside its screenshot, to open by hand
   const count = page.sections.reduce((n, s) => n + (s.charts?.length ?? 0), 0);
-  const states = await checkReport(t, file, count, join(OUTPUT, 'report.png'));
+  const states = await checkReport(t, file, count, join(OUTPUT, 'report-interactive.png'));
 
   const kinds = new Set(states.flatMap((c) => c.marks));
   for (const kind of ['mark-line', 'mark-rule', 'mark-area', 'mark-rect', 'mark-symbol', 'mark-text']) t.true(kinds.has(kind), `some chart draws ${kind}`);
@@ -301,12 +375,47 @@ if (RUN) test('a sample report draws every chart in headless Chromium, offline, 
   }
 });
 
-// Every report the repository holds, drawn the same way.
+if (RUN) test('the sample report shows every chart as its SVG file, offline, without errors, its hostile text inert', async (t) => {
+  const page = samplePage();
+  await writeSample(page);
+  const file = join(OUTPUT, 'report.html');
+  const count = page.sections.reduce((n, s) => n + (s.charts?.length ?? 0), 0);
+  await checkImages(t, file, count, join(OUTPUT, 'report.png'));
+  const context = await (await browser).newContext();
+  try {
+    const tab = await context.newPage();
+    await tab.route(/^(?!file:)/, (route) => route.abort());
+    await tab.goto(pathToFileURL(file).href);
+    t.is(await tab.locator('b').count(), 0);
+    t.is(await tab.locator('td', { hasText: HOSTILE }).count(), 1);
+    t.is(await tab.locator('#chart-plans img').getAttribute('alt'), 'Cost against p95');
+    t.is(await tab.locator('header a[href="report-interactive.html"]').count(), 1, 'it links to the interactive page beside it');
+  } finally {
+    await context.close();
+  }
+});
+
+if (RUN) test('a run\'s and a cost\'s pages written with --interactive-report: both open offline, every chart shown and drawn', async (t) => {
+  const out = join(OUTPUT, 'interactive-run');
+  rmSync(out, { recursive: true, force: true });
+  const scenario = 'scenarios/random-vs-shared-queue/shared-queue.yaml';
+  for (const [args, dir] of [[['run', scenario, '--no-progress'], out], [['cost', scenario], join(out, 'cost')]] as const) {
+    const r = dynosim([...args, '-q', '--no-png', '--interactive-report', '--out', dir], ROOT);
+    t.is(r.status, 0, r.stderr);
+    const charts = readFileSync(join(dir, 'report.html'), 'utf8').split('<figure class="chart"').length - 1;
+    t.true(charts >= 2);
+    const name = args[0];
+    await checkImages(t, join(dir, 'report.html'), charts, join(OUTPUT, `interactive-run_${name}_report.png`));
+    await checkReport(t, join(dir, 'report-interactive.html'), charts, join(OUTPUT, `interactive-run_${name}_report-interactive.png`));
+  }
+});
+
+// Every report the repository holds, shown the same way.
 const reports = RUN ? globSync('results/**/report.html', { cwd: ROOT }).sort() : [];
 for (const rel of reports) {
-  test(`${rel} draws every chart in headless Chromium, offline, without errors`, async (t) => {
+  test(`${rel} shows every chart in headless Chromium, offline, without errors`, async (t) => {
     const file = join(ROOT, rel);
     const charts = readFileSync(file, 'utf8').split('<figure class="chart"').length - 1;
-    await checkReport(t, file, charts, join(OUTPUT, `${rel.replaceAll('/', '_')}.png`));
+    await checkImages(t, file, charts, join(OUTPUT, `${rel.replaceAll('/', '_')}.png`));
   });
 }

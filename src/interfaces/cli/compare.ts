@@ -15,7 +15,7 @@ import { VERSION } from '../../engine/version.ts';
 import { OutputDir } from './outputDir.ts';
 import { UsageError } from './UsageError.ts';
 import { wroteText } from '../../output/report/text.ts';
-import { addChartOptions, scenarioSource, shownPath, type ChartOptions } from './chartOptions.ts';
+import { addChartOptions, scenarioSource, shownPath, type ChartOptions, checkChartOptions, reportOptions } from './chartOptions.ts';
 import { compareCharts } from '../../output/charts/studies.ts';
 import { comparePage } from '../../output/charts/pages.ts';
 import { writeReport } from '../../output/charts/output.ts';
@@ -89,6 +89,7 @@ function plan(files: readonly string[], opts: CompareOptions): { planned: Planne
 }
 
 export async function compareCommand(files: readonly string[], opts: CompareOptions): Promise<void> {
+  checkChartOptions(opts);
   const { planned, variants } = plan(files, opts);
   const R = opts.replications;
   const showProgress = opts.progress ?? (wantProgress(undefined) && !opts.quiet && !opts.json);
@@ -124,7 +125,7 @@ export async function compareCommand(files: readonly string[], opts: CompareOpti
     if (opts.charts !== false) {
       const charts = compareCharts(comparison);
       const command = ['dynosim compare', ...files.map(shownPath), ...(opts.variants === undefined ? [] : [`--variants ${opts.variants}`]), ...(opts.base ? ['--base'] : []), `--replications ${R}`, ...(opts.seed === undefined ? [] : [`--seed ${opts.seed}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
-      reportFiles.push(...(await writeReport(outDir, charts, comparePage(comparison, charts, scenarioSource(files, opts.set), command), { png: opts.png })));
+      reportFiles.push(...(await writeReport(outDir, charts, comparePage(comparison, charts, scenarioSource(files, opts.set), command), reportOptions(opts))));
     }
     outDir.commit();
 

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { loadScenario } from '../../scenario/load.ts';
 import { writeReport } from '../../output/charts/output.ts';
 import { costPage } from '../../output/charts/pages.ts';
-import { scenarioSource, shownPath } from './chartOptions.ts';
+import { scenarioSource, shownPath, INTERACTIVE_HELP, checkChartOptions, reportOptions } from './chartOptions.ts';
 import { wroteText } from '../../output/report/text.ts';
 import { costCharts } from '../../output/charts/cost.ts';
 import { parseCounts, parseHours } from '../../studies/cost/options.ts';
@@ -29,6 +29,7 @@ export interface CostCommandOptions {
   out?: string;
   charts: boolean;
   png: boolean;
+  interactiveReport?: boolean;
   json: boolean;
   quiet: boolean;
 }
@@ -55,6 +56,7 @@ export function registerCost(program: Command): void {
     .option('--out <dir>', 'folder for the results (default results/<scenario name>/cost)')
     .option('--no-charts', 'write no charts/ folder and no report.html (cost.csv and cost.json only)')
     .option('--no-png', 'charts as vega-lite specs and SVG only, no PNG')
+    .option('--interactive-report', INTERACTIVE_HELP)
     .option('--json', 'print cost.json instead of the table', false)
     .option('-q, --quiet', 'print nothing on success', false)
     .action(async (file: string, opts: CostCommandOptions) => {
@@ -65,6 +67,7 @@ export function registerCost(program: Command): void {
 export async function costCommand(file: string, opts: CostCommandOptions): Promise<void> {
   const t0 = performance.now();
   // Options first: their mistakes are found before the scenario is read.
+  checkChartOptions(opts);
   const counts = opts.counts === undefined ? null : parseCounts(opts.counts);
   const hours = opts.hours === undefined ? null : parseHours(opts.hours);
   const sizeNames = opts.sizes === undefined ? null : parseNames('--sizes', opts.sizes);
@@ -83,7 +86,7 @@ export async function costCommand(file: string, opts: CostCommandOptions): Promi
     if (opts.charts) {
       const charts = costCharts(result);
       const command = ['dynosim cost', shownPath(file), ...(opts.variant === undefined ? [] : [`--variant ${opts.variant}`]), ...(opts.process === 'web' ? [] : [`--process ${opts.process}`]), ...(opts.sizes === undefined ? [] : [`--sizes ${opts.sizes}`]), ...(opts.counts === undefined ? [] : [`--counts ${opts.counts}`]), ...(opts.hours === undefined ? [] : [`--hours ${opts.hours}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
-      written.push(...(await writeReport(outDir, charts, costPage(result, charts, scenarioSource([file], opts.set), command), { png: opts.png })));
+      written.push(...(await writeReport(outDir, charts, costPage(result, charts, scenarioSource([file], opts.set), command), reportOptions(opts))));
     }
     outDir.commit();
   } finally {

@@ -15,6 +15,7 @@ import { registerCompare } from './compare.ts';
 import { registerSweep } from './sweep.ts';
 import { registerPlan } from './plan.ts';
 import { registerCost } from './cost.ts';
+import { INTERACTIVE_HELP } from './chartOptions.ts';
 
 import { InputError } from '../../scenario/InputError.ts';
 import { problemLine } from '../../output/report/style.ts';
@@ -61,6 +62,7 @@ export function buildProgram(): Command {
     .addOption(new Option('-q, --quiet', 'print nothing on success').default(false))
     .option('--no-charts', 'write no charts/ folder and no report.html')
     .option('--no-png', 'charts as vega-lite specs and SVG only, no PNG')
+    .option('--interactive-report', INTERACTIVE_HELP)
     .option('--progress', 'show a progress bar on stderr even when it is not a terminal (runs longer than a second)')
     .option('--no-progress', 'never show a progress bar')
     .action(async (file: string, opts) => {

@@ -14,7 +14,7 @@ import { VERSION } from '../../engine/version.ts';
 import { OutputDir } from './outputDir.ts';
 import { UsageError } from './UsageError.ts';
 import { wroteText } from '../../output/report/text.ts';
-import { addChartOptions, scenarioSource, shownPath, type ChartOptions } from './chartOptions.ts';
+import { addChartOptions, scenarioSource, shownPath, type ChartOptions, checkChartOptions, reportOptions } from './chartOptions.ts';
 import { planCharts } from '../../output/charts/studies.ts';
 import { planPage } from '../../output/charts/pages.ts';
 import { writeReport } from '../../output/charts/output.ts';
@@ -72,6 +72,7 @@ function whole(option: string, text: string, min: number, max = Number.MAX_SAFE_
 }
 
 export async function planCommand(file: string, opts: PlanCommandOptions): Promise<void> {
+  checkChartOptions(opts);
   const t0 = performance.now();
   if (opts.slo.length === 0) throw new UsageError("plan needs at least one --slo, such as --slo 'p95<500ms'");
   const maxCount = opts.maxCount === undefined ? DEFAULT_MAX_COUNT : whole('--max-count', opts.maxCount, 1, 10_000);
@@ -116,7 +117,7 @@ export async function planCommand(file: string, opts: PlanCommandOptions): Promi
     if (opts.charts !== false) {
       const charts = planCharts(slos, plan);
       const command = ['dynosim plan', shownPath(file), ...slos.map((x) => `--slo '${x.text}'`), ...(opts.sizes === undefined ? [] : [`--sizes ${opts.sizes}`]), ...(opts.concurrency === undefined ? [] : [`--concurrency ${opts.concurrency}`]), ...(opts.strategies === undefined ? [] : [`--strategies ${opts.strategies}`]), ...(opts.maxCount === undefined ? [] : [`--max-count ${opts.maxCount}`]), ...(opts.replications === undefined ? [] : [`--replications ${opts.replications}`]), ...(opts.seed === undefined ? [] : [`--seed ${opts.seed}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
-      reportFiles.push(...(await writeReport(outDir, charts, planPage(base.name, slos, plan, charts, scenarioSource([file], opts.set), command), { png: opts.png })));
+      reportFiles.push(...(await writeReport(outDir, charts, planPage(base.name, slos, plan, charts, scenarioSource([file], opts.set), command), reportOptions(opts))));
     }
     outDir.commit();
   } finally {

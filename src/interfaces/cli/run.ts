@@ -16,6 +16,7 @@ import { RunSeries } from '../../output/charts/run/RunSeries.ts';
 import { runCharts } from '../../output/charts/run/runCharts.ts';
 import { writeReport } from '../../output/charts/output.ts';
 import { runPage } from '../../output/charts/pages.ts';
+import { checkChartOptions, reportOptions } from './chartOptions.ts';
 
 export interface RunCommandOptions {
   seed?: number;
@@ -31,6 +32,8 @@ export interface RunCommandOptions {
   charts?: boolean;
   /** --no-png: charts as vega-lite specs and SVG only. */
   png?: boolean;
+  /** --interactive-report: also report-interactive.html. */
+  interactiveReport?: boolean;
   /** --progress / --no-progress; by default a bar on a terminal only. */
   progress?: boolean;
 }
@@ -39,6 +42,7 @@ export interface RunCommandOptions {
 const SERIES_BATCH = 1024;
 
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<void> {
+  checkChartOptions(opts);
   const scenario = await loadScenario(file, { set: opts.set, seed: opts.seed, variant: opts.variant });
   if (opts.logs !== undefined) {
     const parent = dirname(resolve(opts.logs));
@@ -84,7 +88,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
       const charts = runCharts({ scenario, result, series: chartSeries });
       const src = { file: basename(file), text: readFileSync(file, 'utf8'), set: opts.set };
       const page = runPage(scenario, result, charts, src, runCommandLine(file, opts));
-      reportFiles.push(...(await writeReport(outDir, charts, page, { png: opts.png })));
+      reportFiles.push(...(await writeReport(outDir, charts, page, reportOptions(opts))));
     }
     const run = {
       version: VERSION,

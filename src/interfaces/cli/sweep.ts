@@ -25,7 +25,7 @@ import { VERSION } from '../../engine/version.ts';
 import { OutputDir } from './outputDir.ts';
 import { UsageError } from './UsageError.ts';
 import { wroteText } from '../../output/report/text.ts';
-import { addChartOptions, scenarioSource, shownPath, type ChartOptions } from './chartOptions.ts';
+import { addChartOptions, scenarioSource, shownPath, type ChartOptions, checkChartOptions, reportOptions } from './chartOptions.ts';
 import { sweepCharts } from '../../output/charts/studies.ts';
 import { sweepPage, type ScenarioSource } from '../../output/charts/pages.ts';
 import { writeReport } from '../../output/charts/output.ts';
@@ -103,6 +103,7 @@ function shown(path: string): string {
 }
 
 export async function sweepCommand(file: string, opts: SweepCommandOptions): Promise<void> {
+  checkChartOptions(opts);
   // Options first: a malformed one is one line, before any file is read.
   const axes: Axis[] = usage(() => opts.vary.map(parseVary));
   usage(() => checkAxes(axes));
@@ -177,7 +178,7 @@ export async function sweepCommand(file: string, opts: SweepCommandOptions): Pro
 async function sweepReport(outDir: OutputDir, name: string, spec: SweepSpec, points: PointResult[], src: ScenarioSource | undefined, command: string, opts: ChartOptions): Promise<string[]> {
   if (opts.charts === false) return [];
   const charts = sweepCharts(spec, points);
-  return writeReport(outDir, charts, sweepPage(name, spec, points, charts, src, command), { png: opts.png });
+  return writeReport(outDir, charts, sweepPage(name, spec, points, charts, src, command), reportOptions(opts));
 }
 
 async function runWithProgress(label: string, tasks: Parameters<typeof runTasks>[0], jobs: number | undefined, progress: boolean | undefined, quiet: boolean) {
@@ -241,6 +242,7 @@ function writeShard(target: string, text: string): void {
 }
 
 export async function mergeCommand(files: string[], opts: MergeCommandOptions): Promise<void> {
+  checkChartOptions(opts);
   const shards: Array<{ name: string; shard: Shard }> = [];
   for (const f of files) {
     let text: string;

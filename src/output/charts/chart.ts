@@ -34,7 +34,7 @@ export interface ReportSection {
   charts?: Chart[];
 }
 
-/** One self-contained HTML page: a command's results, their tables and charts. */
+/** One HTML page: a command's results, their tables and charts (report.html, and report-interactive.html on request). */
 export interface ReportPage {
   /** The page title: the scenario or study name. */
   title: string;

@@ -1,12 +1,19 @@
 /**
- * A report as one self-contained HTML page: title, contents, each section's text, tables and
- * charts, the scenario file and a footer. vega, vega-lite and vega-embed are inlined from
- * node_modules and every chart's spec travels inside the page as JSON, so the file opens
- * offline from disk, mailed or archived, and draws its charts in any current browser.
+ * A report as an HTML page: title, contents, each section's text, tables and charts, the
+ * scenario file and a footer, in one of two forms.
  *
- * The page is a pure function of the ReportPage: no dates, no random ids, the same bytes for
- * the same page. All text is escaped; inlined code and specs are escaped so that no data can
- * end a script element early.
+ * - `reportHtml`, the default report.html: each chart is the SVG the command drew to its
+ *   file (`<img src="charts/<name>.svg">`), so the page carries only its text and tables
+ *   (tens of kilobytes), opens offline from disk beside its charts/ folder, and loads no
+ *   script but the few lines that open the scenario file for printing.
+ * - `interactiveReportHtml`, report-interactive.html (on request): self-contained. vega,
+ *   vega-lite and vega-embed are inlined from node_modules and every chart's spec travels
+ *   inside the page as JSON, so the file opens offline alone, mailed or archived, and draws
+ *   its charts live (tooltips, export) in any current browser.
+ *
+ * Each page is a pure function of the ReportPage and its options: no dates, no random ids,
+ * the same bytes for the same page. All text is escaped; inlined code and specs are
+ * escaped so that no data can end a script element early.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,10 +21,24 @@ import { dirname, join } from 'node:path';
 import { grouped } from '../../studies/fit/numbers.ts';
 import type { Chart, ReportPage, ReportSection, ReportTable } from './chart.ts';
 
+/** Options of the interactive page. */
 export interface HtmlOptions {
   /** Folder of the chart files, relative to the page: each chart links to `<chartDir>/<name>.svg`, `.png` and `.vl.json`. */
   chartDir?: string;
 }
+
+/** Options of the default page, whose charts are images of their SVG files. */
+export interface ReportHtmlOptions {
+  /** Folder of the chart files, relative to the page (default `charts`): each chart shows `<chartDir>/<name>.svg` and links to it, its `.png` and `.vl.json`. */
+  chartDir?: string;
+  /** Each chart's SVG by name, as written to its file: the images get its width and height, so the page lays out before they load. */
+  svgs?: ReadonlyMap<string, string>;
+  /** The interactive page written beside this one (`report-interactive.html`), linked from the top; when absent the page says how to have one. */
+  interactive?: string;
+}
+
+/** The file name of the interactive page, beside report.html. */
+export const INTERACTIVE_REPORT = 'report-interactive.html';
 
 /** The libraries the page draws with, in load order: package, and its browser build beside the package's main entry. */
 const LIBRARIES = [
@@ -128,30 +149,68 @@ export function tableHtml(t: ReportTable): string {
   return `<div class="table"><table>\n${caption}${head}<tbody>\n${body}</tbody>\n</table></div>\n`;
 }
 
-function chartFigure(c: Chart, id: string, chartDir: string | undefined): string {
-  let links = '';
-  if (chartDir !== undefined) {
-    const dir = chartDir.replace(/\/+$/, '');
-    const href = (ext: string): string => escapeHtml(`${dir === '' ? '' : encodeURI(dir) + '/'}${encodeURIComponent(c.name)}${ext}`);
-    links = `<p class="files">${[['.svg', 'SVG'], ['.png', 'PNG'], ['.vl.json', 'vega-lite spec']].map(([ext, label]) => `<a href="${href(ext)}">${label}</a>`).join(' · ')}</p>\n`;
-  }
+/** A chart's file with extension `ext` in `chartDir`, as an attribute value. */
+function chartFile(c: Chart, chartDir: string, ext: string): string {
+  const dir = chartDir.replace(/\/+$/, '');
+  return escapeHtml(`${dir === '' ? '' : encodeURI(dir) + '/'}${encodeURIComponent(c.name)}${ext}`);
+}
+
+function fileLinks(c: Chart, chartDir: string | undefined): string {
+  if (chartDir === undefined) return '';
+  return `<p class="files">${[['.svg', 'SVG'], ['.png', 'PNG'], ['.vl.json', 'vega-lite spec']].map(([ext, label]) => `<a href="${chartFile(c, chartDir, ext!)}">${label}</a>`).join(' · ')}</p>\n`;
+}
+
+/** How a page draws a chart: the figure's contents between its caption and its links, and after them. */
+interface Drawing {
+  vis(c: Chart): string;
+  after(c: Chart): string;
+}
+
+/** The interactive page: an empty container vega-embed fills from the spec that follows it. */
+const LIVE: Drawing = {
+  vis: () => `<div class="vis" data-state="pending"></div>\n`,
+  after: (c) => `<script type="application/json" class="spec">${jsonForScript(inPage(c.spec))}</script>\n`,
+};
+
+/** The width and height an SVG's root element declares, when it declares both in pixels. */
+export function svgSize(svg: string): { width: number; height: number } | null {
+  const root = /<svg\b[^>]*>/.exec(svg)?.[0];
+  const width = root === undefined ? undefined : /\swidth="(\d+(?:\.\d+)?)(?:px)?"/.exec(root)?.[1];
+  const height = root === undefined ? undefined : /\sheight="(\d+(?:\.\d+)?)(?:px)?"/.exec(root)?.[1];
+  return width === undefined || height === undefined ? null : { width: Number(width), height: Number(height) };
+}
+
+/** The default page: the chart's SVG file as an image, at its size when known. */
+function images(chartDir: string, svgs: ReadonlyMap<string, string> | undefined): Drawing {
+  return {
+    vis: (c) => {
+      const svg = svgs?.get(c.name);
+      const size = svg === undefined ? null : svgSize(svg);
+      const dims = size === null ? '' : ` width="${size.width}" height="${size.height}"`;
+      return `<div class="vis"><img src="${chartFile(c, chartDir, '.svg')}" alt="${escapeHtml(c.title)}"${dims}></div>\n`;
+    },
+    after: () => '',
+  };
+}
+
+function chartFigure(c: Chart, id: string, chartDir: string | undefined, drawing: Drawing): string {
   return (
     `<figure class="chart" id="${id}" data-name="${escapeHtml(c.name)}">\n` +
     `<h3>${escapeHtml(c.title)}</h3>\n` +
     paragraphs(c.caption, 'caption') +
-    `<div class="vis" data-state="pending"></div>\n` +
-    links +
-    `<script type="application/json" class="spec">${jsonForScript(inPage(c.spec))}</script>\n` +
+    drawing.vis(c) +
+    fileLinks(c, chartDir) +
+    drawing.after(c) +
     `</figure>\n`
   );
 }
 
-function section(s: ReportSection, id: string, ids: Ids, chartDir: string | undefined): string {
+function section(s: ReportSection, id: string, ids: Ids, chartDir: string | undefined, drawing: Drawing): string {
   return (
     `<section id="${id}">\n<h2>${escapeHtml(s.heading)}</h2>\n` +
     paragraphs(s.intro) +
     (s.tables ?? []).map(tableHtml).join('') +
-    (s.charts ?? []).map((c) => chartFigure(c, ids.take('chart', c.name), chartDir)).join('') +
+    (s.charts ?? []).map((c) => chartFigure(c, ids.take('chart', c.name), chartDir, drawing)).join('') +
     `</section>\n`
   );
 }
@@ -201,6 +260,20 @@ a{color:inherit;text-decoration:none}
 }
 `;
 
+/** The CSS of the default page: the same, for images, and the line saying where the interactive page is. */
+const IMAGE_CSS = `${CSS}.vis img{display:block;max-width:100%;height:auto}
+.note{color:#57606a;font-size:13px;margin:-10px 0 18px}
+@media print{.note{display:none}}
+`;
+
+/** Opens the details (the scenario file) for printing; the default page's only script. */
+const PRINT = `
+addEventListener('beforeprint', function () {
+  var details = document.querySelectorAll('details');
+  for (var j = 0; j < details.length; j++) details[j].open = true;
+});
+`;
+
 /** Draws every chart with vega-embed; a chart that fails shows its error in place and logs it with console.error. */
 const EMBED = `
 (function () {
@@ -230,8 +303,8 @@ const EMBED = `
 })();
 `;
 
-/** The report as one self-contained HTML page (UTF-8 text); the same page gives the same bytes. */
-export function reportHtml(page: ReportPage, opts: HtmlOptions = {}): string {
+/** The parts both pages share, laid out around a page's own head and foot. */
+function layout(page: ReportPage, chartDir: string | undefined, drawing: Drawing, css: string, note: string, scripts: string): string {
   const ids = new Ids();
   const sectionIds = page.sections.map((s) => ids.take('s', s.heading));
   const scenarioId = page.scenario === undefined ? '' : ids.take('s', 'scenario');
@@ -239,7 +312,7 @@ export function reportHtml(page: ReportPage, opts: HtmlOptions = {}): string {
     ...page.sections.map((s, i) => `<li><a href="#${sectionIds[i]}">${escapeHtml(s.heading)}</a></li>`),
     ...(page.scenario === undefined ? [] : [`<li><a href="#${scenarioId}">Scenario file</a></li>`]),
   ];
-  const body = page.sections.map((s, i) => section(s, sectionIds[i], ids, opts.chartDir)).join('');
+  const body = page.sections.map((s, i) => section(s, sectionIds[i], ids, chartDir, drawing)).join('');
   const scenario =
     page.scenario === undefined
       ? ''
@@ -249,13 +322,34 @@ export function reportHtml(page: ReportPage, opts: HtmlOptions = {}): string {
     `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n` +
     `<meta name="viewport" content="width=device-width, initial-scale=1">\n` +
     `<meta name="generator" content="dynosim">\n` +
-    `<title>${escapeHtml(page.title)}</title>\n<style>${CSS}</style>\n</head>\n<body>\n<main>\n` +
-    `<header>\n<h1>${escapeHtml(page.title)}</h1>\n<p class="subtitle">${escapeHtml(page.subtitle)}</p>\n</header>\n` +
+    `<title>${escapeHtml(page.title)}</title>\n<style>${css}</style>\n</head>\n<body>\n<main>\n` +
+    `<header>\n<h1>${escapeHtml(page.title)}</h1>\n<p class="subtitle">${escapeHtml(page.subtitle)}</p>\n${note}</header>\n` +
     (toc.length > 1 ? `<nav aria-label="Contents">\n<h2>Contents</h2>\n<ol${toc.length > 8 ? ' class="long"' : ''}>\n${toc.join('\n')}\n</ol>\n</nav>\n` : '') +
     body +
     scenario +
     `</main>\n<footer><p>${escapeHtml(page.footer)}</p></footer>\n` +
-    libraryScripts() +
-    `<script>${EMBED}</script>\n</body>\n</html>\n`
+    scripts +
+    `</body>\n</html>\n`
   );
+}
+
+/**
+ * The default report (UTF-8 text): every chart the image of its SVG file in `chartDir`, no
+ * library, nothing inlined but text; it opens from disk beside its charts/ folder. The same
+ * page and options give the same bytes.
+ */
+export function reportHtml(page: ReportPage, opts: ReportHtmlOptions = {}): string {
+  const chartDir = opts.chartDir ?? 'charts';
+  const charted = page.sections.some((s) => (s.charts ?? []).length > 0);
+  const note = !charted
+    ? ''
+    : opts.interactive !== undefined
+      ? `<p class="note">The charts are the SVG files in ${escapeHtml(chartDir.replace(/\/+$/, '') || '.')}/. <a href="${escapeHtml(encodeURI(opts.interactive))}">The interactive page</a> draws them live, with tooltips and export, and opens on its own.</p>\n`
+      : `<p class="note">The charts are the SVG files in ${escapeHtml(chartDir.replace(/\/+$/, '') || '.')}/. For charts with tooltips and export, on a page that opens on its own, run the command again with --interactive-report: it writes ${INTERACTIVE_REPORT} beside this page.</p>\n`;
+  return layout(page, chartDir, images(chartDir, opts.svgs), IMAGE_CSS, note, `<script>${PRINT}</script>\n`);
+}
+
+/** The interactive report as one self-contained HTML page (UTF-8 text), the libraries inline; the same page gives the same bytes. */
+export function interactiveReportHtml(page: ReportPage, opts: HtmlOptions = {}): string {
+  return layout(page, opts.chartDir, LIVE, CSS, '', libraryScripts() + `<script>${EMBED}</script>\n`);
 }

@@ -9,6 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Chart, VlSpec } from './chart.ts';
+import { compactSvg } from './svgCompact.ts';
 
 /** Where charts go: a results folder (OutputDir) or anything with the same `write`. */
 export interface ChartSink {
@@ -105,13 +106,17 @@ export async function renderPng(svg: string, scale = 2): Promise<Uint8Array> {
   return r.render().asPng();
 }
 
-/** Writes each chart as `<name>.vl.json`, `<name>.svg` and (unless `png: false`) `<name>.png`; returns the file names written. */
+/**
+ * Writes each chart as `<name>.vl.json`, `<name>.svg` (vega's drawing with its path data
+ * compacted: svgCompact.ts) and (unless `png: false`) `<name>.png` (drawn from vega's SVG as
+ * it is); returns the file names written.
+ */
 export async function writeCharts(charts: readonly Chart[], sink: ChartSink, opts: RenderOptions = {}): Promise<string[]> {
   const names: string[] = [];
   for (const c of charts) {
     sink.write(`${c.name}.vl.json`, specJson(c.spec));
     const svg = await renderSvg(c.spec);
-    sink.write(`${c.name}.svg`, svg);
+    sink.write(`${c.name}.svg`, compactSvg(svg));
     names.push(`${c.name}.vl.json`, `${c.name}.svg`);
     if (opts.png !== false) {
       sink.write(`${c.name}.png`, await renderPng(svg, opts.scale ?? 2));
