@@ -47,7 +47,7 @@ import { fitSummaryText } from './output/report/fit.ts';
 import { FitError } from './studies/fit/FitError.ts';
 import { PROFILES } from './model/platform/profiles.ts';
 import { InputError } from './scenario/InputError.ts';
-import { PLAIN } from './interfaces/notebook/display.ts';
+import { PLAIN } from './output/report/style.ts';
 
 export { VERSION } from './engine/version.ts';
 export { InputError } from './scenario/InputError.ts';
@@ -56,7 +56,8 @@ export { loadScenario, scenarioFromObject } from './scenario/load.ts';
 export { scenarioJsonSchema } from './scenario/schema.ts';
 export { simulate } from './model/run/simulate.ts';
 export { METRICS, outcomeOf, type MetricKey, type Outcome } from './studies/parallel/outcome.ts';
-export { display, show, table, text, markdown, vegaLite, type Displayable } from './interfaces/notebook/display.ts';
+export { show, table, text, markdown, vegaLite, type Displayable } from './interfaces/notebook/display.ts';
+export { display } from './interfaces/api/display.ts';
 export * as theory from './stats/theory/index.ts';
 export type { Scenario, ScenarioInput, RunResult, Summary, Chart, Comparison, CostResult, LogFit, PointResult, PlanOutcome };
 

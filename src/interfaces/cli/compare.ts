@@ -8,7 +8,7 @@
  */
 import { join, relative } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { NO_PROGRESS, progressBar, wantProgress } from '../../studies/parallel/progress.ts';
+import { NO_PROGRESS, progressBar } from '../../studies/parallel/progress.ts';
 import { compareCsv, compareJson, compareText } from '../../output/report/compare.ts';
 import { runComparison, variantAlternatives, type Planned } from '../../studies/compare/runCompare.ts';
 import { VERSION } from '../../engine/version.ts';
@@ -19,6 +19,7 @@ import { addChartOptions, scenarioSource, shownPath, type ChartOptions } from '.
 import { compareCharts } from '../../output/charts/studies.ts';
 import { comparePage } from '../../output/charts/pages.ts';
 import { writeReport } from '../../output/charts/output.ts';
+import { BAR, clock, styler, wantBar } from './terminal.ts';
 
 export interface CompareOptions extends ChartOptions {
   replications: number;
@@ -91,15 +92,16 @@ function plan(files: readonly string[], opts: CompareOptions): { planned: Planne
 export async function compareCommand(files: readonly string[], opts: CompareOptions): Promise<void> {
   const { planned, variants } = plan(files, opts);
   const R = opts.replications;
-  const showProgress = opts.progress ?? (wantProgress(undefined) && !opts.quiet && !opts.json);
-  const bar = showProgress ? progressBar('compare', planned.length * R) : NO_PROGRESS;
+  const showProgress = opts.progress ?? (wantBar(undefined) && !opts.quiet && !opts.json);
+  const bar = showProgress ? progressBar('compare', planned.length * R, BAR) : NO_PROGRESS;
   let run;
   try {
-    run = await runComparison(planned, { replications: R, seed: opts.seed, set: opts.set, jobs: opts.jobs, onDone: (done) => bar.update(done), files, variants, base: opts.base });
+    run = await runComparison(planned, { replications: R, seed: opts.seed, set: opts.set, jobs: opts.jobs, onDone: (done) => bar.update(done), now: clock, files, variants, base: opts.base });
   } finally {
     bar.end();
   }
-  const { comparison, wallS, requests, jobs } = run;
+  const { comparison, requests, jobs } = run;
+  const wallS = run.wallS!;
   // A variant is named <scenario>.<variant>: its comparison goes under the scenario's own name.
   const first = planned[0]!;
   const suffix = first.variant === null ? '' : `.${first.variant}`;
@@ -131,13 +133,15 @@ export async function compareCommand(files: readonly string[], opts: CompareOpti
     if (opts.json) {
       process.stdout.write(json);
     } else if (!opts.quiet) {
-      process.stdout.write(compareText(comparison));
+      const st = styler(process.stdout);
+      process.stdout.write(compareText(comparison, st));
       process.stdout.write(
         '\n' +
           wroteText(
             relative(process.cwd(), outDir.target) || '.',
             ['compare.csv', 'compare.json', 'compare-run.json', ...reportFiles],
             `${run.runs} runs (${comparison.alternatives.length} × ${R}), ${(requests / 1e6).toFixed(2)} M requests in ${wallS.toFixed(2)} s on ${jobs} ${jobs === 1 ? 'thread' : 'threads'}`,
+            st,
           ),
       );
     }

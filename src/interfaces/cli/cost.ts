@@ -18,6 +18,7 @@ import { priceScenario } from '../../studies/cost/price.ts';
 import { costCsv, costJson, costText } from '../../output/report/cost.ts';
 import { parseNames } from '../../studies/plan/lists.ts';
 import { OutputDir } from './outputDir.ts';
+import { clock, styler } from './terminal.ts';
 
 export interface CostCommandOptions {
   set: string[];
@@ -63,7 +64,7 @@ export function registerCost(program: Command): void {
 }
 
 export async function costCommand(file: string, opts: CostCommandOptions): Promise<void> {
-  const t0 = performance.now();
+  const t0 = clock();
   // Options first: their mistakes are found before the scenario is read.
   const counts = opts.counts === undefined ? null : parseCounts(opts.counts);
   const hours = opts.hours === undefined ? null : parseHours(opts.hours);
@@ -73,7 +74,7 @@ export async function costCommand(file: string, opts: CostCommandOptions): Promi
   const result = priceScenario(scenario, request, { file, variant: opts.variant, set: opts.set });
   const table = result.table;
   const json = costJson(result);
-  const pricedS = (performance.now() - t0) / 1000;
+  const pricedS = (clock() - t0) / 1000;
 
   const outDir = new OutputDir(opts.out ?? join('results', scenario.name, 'cost'));
   const written = ['cost.csv', 'cost.json'];
@@ -92,7 +93,7 @@ export async function costCommand(file: string, opts: CostCommandOptions): Promi
   if (opts.json) {
     process.stdout.write(json);
   } else if (!opts.quiet) {
-    const wallS = (performance.now() - t0) / 1000;
+    const wallS = (clock() - t0) / 1000;
     process.stdout.write(costText(result));
     process.stdout.write(
       '\n' +
@@ -100,6 +101,7 @@ export async function costCommand(file: string, opts: CostCommandOptions): Promi
           relative(process.cwd(), outDir.target) || '.',
           written,
           `${table.rows.length} ${table.rows.length === 1 ? 'bill' : 'bills'} in ${(pricedS * 1000).toFixed(0)} ms` + (opts.charts ? `, charts in ${(wallS - pricedS).toFixed(2)} s` : ''),
+          styler(process.stdout),
         ),
     );
   }

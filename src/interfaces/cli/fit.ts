@@ -16,6 +16,7 @@ import { validTimeZone } from '../../model/traffic/calendar.ts';
 import { grouped } from '../../studies/fit/numbers.ts';
 import { AtomicFile } from './outputDir.ts';
 import { UsageError } from './UsageError.ts';
+import { styler } from './terminal.ts';
 
 export interface FitCommandOptions {
   output?: string;
@@ -108,7 +109,7 @@ export async function fitCommand(file: string, opts: FitCommandOptions): Promise
   } finally {
     out.abandon();
   }
-  process.stdout.write(fitSummaryText(fit, basename(file)));
+  process.stdout.write(fitSummaryText(fit, basename(file), styler(process.stdout)));
   const arg = /^[\w./-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, `'\\''`)}'`;
   process.stdout.write(`wrote ${shown}: run it with dynosim run ${arg}\n`);
 }

@@ -17,7 +17,7 @@ import { registerPlan } from './plan.ts';
 import { registerCost } from './cost.ts';
 
 import { InputError } from '../../scenario/InputError.ts';
-import { problemLine } from '../../output/report/style.ts';
+import { problemLine } from './terminal.ts';
 
 function wholeNumber(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected a whole number, got ${JSON.stringify(value)}`);

@@ -6,7 +6,7 @@
  */
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { progressBar, wantProgress } from '../../studies/parallel/progress.ts';
+import { progressBar } from '../../studies/parallel/progress.ts';
 import { parseConcurrency, parseNames } from '../../studies/plan/lists.ts';
 import { DEFAULT_MAX_COUNT, DEFAULT_REPLICATIONS, runPlan } from '../../studies/plan/runPlan.ts';
 import { planCsv, planJson, planText } from '../../output/report/plan.ts';
@@ -18,6 +18,7 @@ import { addChartOptions, scenarioSource, shownPath, type ChartOptions } from '.
 import { planCharts } from '../../output/charts/studies.ts';
 import { planPage } from '../../output/charts/pages.ts';
 import { writeReport } from '../../output/charts/output.ts';
+import { BAR, clock, styler, wantBar } from './terminal.ts';
 
 export interface PlanCommandOptions extends ChartOptions {
   slo: string[];
@@ -72,14 +73,14 @@ function whole(option: string, text: string, min: number, max = Number.MAX_SAFE_
 }
 
 export async function planCommand(file: string, opts: PlanCommandOptions): Promise<void> {
-  const t0 = performance.now();
+  const t0 = clock();
   if (opts.slo.length === 0) throw new UsageError("plan needs at least one --slo, such as --slo 'p95<500ms'");
   const maxCount = opts.maxCount === undefined ? DEFAULT_MAX_COUNT : whole('--max-count', opts.maxCount, 1, 10_000);
   const replications = opts.replications === undefined ? DEFAULT_REPLICATIONS : whole('--replications', opts.replications, 2, 10_000);
   const jobs = opts.jobs === undefined ? undefined : whole('--jobs', opts.jobs, 1, 1024);
   const seed = opts.seed === undefined ? undefined : whole('--seed', opts.seed, 0);
   // Only on a terminal unless asked, and not under -q or --json unless asked.
-  const showProgress = opts.progress ?? (wantProgress(undefined) && !opts.quiet && !opts.json);
+  const showProgress = opts.progress ?? (wantBar(undefined) && !opts.quiet && !opts.json);
   const { setup, slos, plan, skipped, base, simulations } = await runPlan(
     { file },
     {
@@ -92,12 +93,12 @@ export async function planCommand(file: string, opts: PlanCommandOptions): Promi
       seed,
       set: opts.set,
       jobs,
-      progress: showProgress ? progressBar : undefined,
+      progress: showProgress ? (label, total) => progressBar(label, total, BAR) : undefined,
       optionName: (f) => `--${f}`,
     },
   );
   const json = JSON.stringify(planJson(setup, slos, plan, skipped), null, 2) + '\n';
-  const wallS = (performance.now() - t0) / 1000;
+  const wallS = (clock() - t0) / 1000;
   const outDir = new OutputDir(opts.out ?? join('results', base.name, 'plan'));
   const reportFiles: string[] = [];
   try {
@@ -125,8 +126,9 @@ export async function planCommand(file: string, opts: PlanCommandOptions): Promi
 
   if (opts.json) process.stdout.write(json);
   else if (!opts.quiet) {
-    process.stdout.write(planText(setup, slos, plan, skipped));
-    process.stdout.write(wroteText(relative(process.cwd(), outDir.target) || '.', ['plan.csv', 'plan.json', 'plan-run.json', ...reportFiles], `in ${wallS.toFixed(1)} s`));
+    const st = styler(process.stdout);
+    process.stdout.write(planText(setup, slos, plan, skipped, st));
+    process.stdout.write(wroteText(relative(process.cwd(), outDir.target) || '.', ['plan.csv', 'plan.json', 'plan-run.json', ...reportFiles], `in ${wallS.toFixed(1)} s`, st));
   }
 }
 

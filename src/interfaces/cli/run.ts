@@ -11,7 +11,8 @@ import { summaryText, wroteText } from '../../output/report/text.ts';
 import { VERSION } from '../../engine/version.ts';
 import { AtomicFile, OutputDir } from './outputDir.ts';
 import { UsageError } from './UsageError.ts';
-import { runProgress, wantProgress } from '../../studies/parallel/progress.ts';
+import { runProgress } from '../../studies/parallel/progress.ts';
+import { BAR, clock, styler, wantBar } from './terminal.ts';
 import { RunSeries } from '../../output/charts/run/RunSeries.ts';
 import { runCharts } from '../../output/charts/run/runCharts.ts';
 import { writeReport } from '../../output/charts/output.ts';
@@ -51,8 +52,8 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     const series = batched(outDir.open('timeseries.csv'), TIMESERIES_HEADER);
     const metrics = batched(outDir.open('metrics.csv'), METRICS_HEADER);
     const queues = scenario.queues.length > 0 ? batched(outDir.open('queues.csv'), QUEUES_HEADER) : null;
-    const t0 = performance.now();
-    const bar = !opts.quiet && wantProgress(opts.progress) ? runProgress(scenario.name) : null;
+    const t0 = clock();
+    const bar = !opts.quiet && wantBar(opts.progress) ? runProgress(scenario.name, BAR) : null;
     const chartSeries = opts.charts === false ? null : new RunSeries(scenario.durationUs / 1e6);
     const result = simulate(scenario, {
       onMinuteLatency: chartSeries === null ? undefined : (m, h) => chartSeries.minuteLatency(m, h),
@@ -69,7 +70,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
       log: logFile === null ? undefined : { write: (text) => logFile.write(text), sampleRate: opts.logSample, format: opts.logFormat },
     });
     bar?.end();
-    const wallS = (performance.now() - t0) / 1000;
+    const wallS = (clock() - t0) / 1000;
     series.close();
     metrics.close();
     queues?.close();
@@ -103,7 +104,8 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     if (opts.json) {
       process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
     } else if (!opts.quiet) {
-      process.stdout.write(summaryText(result.summary));
+      const st = styler(process.stdout);
+      process.stdout.write(summaryText(result.summary, st));
       const files = ['summary.json', 'timeseries.csv', 'dynos.csv', 'events.csv', 'metrics.csv', ...(queues === null ? [] : ['queues.csv']), ...(scenario.scaling.length === 0 ? [] : ['scaling.csv']), 'cost.csv', 'run.json', ...reportFiles];
       process.stdout.write(
         '\n' +
@@ -111,6 +113,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
             relative(process.cwd(), outDir.target) || '.',
             files,
             `${logFile === null ? '' : `logs in ${relative(process.cwd(), logFile.target)}; `}${(result.requests / 1e6).toFixed(2)} M requests in ${wallS.toFixed(2)} s, ${(run.requestsPerS / 1e6).toFixed(1)} M requests/s`,
+            st,
           ),
       );
     }

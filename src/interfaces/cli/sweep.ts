@@ -14,7 +14,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { applySet, loadScenario, readScenarioFile, withVariant } from '../../scenario/load.ts';
 import { runTasks, workerCount } from '../../studies/parallel/runTasks.ts';
-import { NO_PROGRESS, progressBar, wantProgress } from '../../studies/parallel/progress.ts';
+import { NO_PROGRESS, progressBar } from '../../studies/parallel/progress.ts';
 import { checkAxes, MAX_TASKS, parseShard as parseShardOption, parseVary, pointCount, pointSets, shardIndices, taskAt, taskCount, type Axis, type SweepSpec } from '../../studies/sweep/grid.ts';
 import { sweepTables, type PointResult } from '../../studies/sweep/tables.ts';
 import { combineShards, fingerprint, parseShard, sha256, SHARD_FORMAT, shardFileName, shardText, type Shard } from '../../studies/sweep/shard.ts';
@@ -29,6 +29,7 @@ import { addChartOptions, scenarioSource, shownPath, type ChartOptions } from '.
 import { sweepCharts } from '../../output/charts/studies.ts';
 import { sweepPage, type ScenarioSource } from '../../output/charts/pages.ts';
 import { writeReport } from '../../output/charts/output.ts';
+import { BAR, clock, styler, wantBar } from './terminal.ts';
 
 export interface SweepCommandOptions extends ChartOptions {
   vary: string[];
@@ -147,8 +148,9 @@ export async function sweepCommand(file: string, opts: SweepCommandOptions): Pro
       const reportFiles = await sweepReport(outDir, base.name, spec, tables.points, scenarioSource([file], opts.set), command, opts);
       outDir.commit();
       if (print) {
-        process.stdout.write(sweepSummaryText(base.name, spec, tables.points));
-        process.stdout.write(wroteText(shown(outDir.target), ['sweep.csv', 'runs.csv', 'sweep-run.json', ...reportFiles], `${total} runs in ${wallS.toFixed(1)} s on ${workers} worker${workers === 1 ? '' : 's'}, ${(total / wallS).toFixed(1)} runs/s`));
+        const st = styler(process.stdout);
+        process.stdout.write(sweepSummaryText(base.name, spec, tables.points, st));
+        process.stdout.write(wroteText(shown(outDir.target), ['sweep.csv', 'runs.csv', 'sweep-run.json', ...reportFiles], `${total} runs in ${wallS.toFixed(1)} s on ${workers} worker${workers === 1 ? '' : 's'}, ${(total / wallS).toFixed(1)} runs/s`, st));
       }
     } finally {
       outDir.abandon();
@@ -181,12 +183,12 @@ async function sweepReport(outDir: OutputDir, name: string, spec: SweepSpec, poi
 }
 
 async function runWithProgress(label: string, tasks: Parameters<typeof runTasks>[0], jobs: number | undefined, progress: boolean | undefined, quiet: boolean) {
-  const bar = (progress ?? (wantProgress(undefined) && !quiet)) ? progressBar(label, tasks.length) : NO_PROGRESS;
-  const t0 = performance.now();
+  const bar = (progress ?? (wantBar(undefined) && !quiet)) ? progressBar(label, tasks.length, BAR) : NO_PROGRESS;
+  const t0 = clock();
   bar.update(0);
   try {
     const outcomes = await runTasks(tasks, { jobs, onDone: (done) => bar.update(done) });
-    return { outcomes, wallS: (performance.now() - t0) / 1000 };
+    return { outcomes, wallS: (clock() - t0) / 1000 };
   } finally {
     bar.end();
   }
@@ -276,8 +278,9 @@ export async function mergeCommand(files: string[], opts: MergeCommandOptions): 
     const reportFiles = await sweepReport(outDir, header.name, spec, tables.points, undefined, command, opts);
     outDir.commit();
     if (!opts.quiet) {
-      process.stdout.write(sweepSummaryText(header.name, spec, tables.points));
-      process.stdout.write(wroteText(shown(outDir.target), ['sweep.csv', 'runs.csv', ...reportFiles], `merged ${shards.length} shard${shards.length === 1 ? '' : 's'} of ${header.scenario}${kept.length > 0 ? `; ${kept.length} shard file${kept.length === 1 ? '' : 's'} kept` : ''}`));
+      const st = styler(process.stdout);
+      process.stdout.write(sweepSummaryText(header.name, spec, tables.points, st));
+      process.stdout.write(wroteText(shown(outDir.target), ['sweep.csv', 'runs.csv', ...reportFiles], `merged ${shards.length} shard${shards.length === 1 ? '' : 's'} of ${header.scenario}${kept.length > 0 ? `; ${kept.length} shard file${kept.length === 1 ? '' : 's'} kept` : ''}`, st));
     }
   } finally {
     outDir.abandon();

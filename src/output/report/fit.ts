@@ -3,7 +3,7 @@ import type { LogFit } from '../../studies/fit/fitLog.ts';
 import { serviceText } from '../../studies/fit/describe.ts';
 import { grouped, isoSecond, sig3 } from '../../studies/fit/numbers.ts';
 import { rateText } from '../../studies/fit/rateProfile.ts';
-import { styler, type OutStream } from './style.ts';
+import { PLAIN, type Styler } from './style.ts';
 import { tableLines, type Column } from './table.ts';
 
 const COLUMNS: readonly Column[] = [
@@ -16,8 +16,7 @@ const COLUMNS: readonly Column[] = [
   { header: 'its KS D', align: 'right' },
 ];
 
-export function fitSummaryText(fit: LogFit, file: string, stream: OutStream = process.stdout): string {
-  const st = styler(stream);
+export function fitSummaryText(fit: LogFit, file: string, st: Styler = PLAIN): string {
   const out: string[] = [];
   const web = Math.max(1, fit.webDynos.length);
   out.push(`${st.bold(file)}: ${grouped(fit.requests)} requests from ${isoSecond(fit.firstArrivalUs)} to ${isoSecond(fit.lastArrivalUs)} · ${web} web dyno${web === 1 ? '' : 's'}`);
