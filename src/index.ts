@@ -16,14 +16,9 @@ import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { basename } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { loadScenario, scenarioFromObject, type LoadOptions, type ScenarioRef } from './scenario/load.ts';
 import type { Scenario } from './model/Scenario.ts';
 import type { ScenarioInput } from './scenario/schema.ts';
-import { simulate } from './model/run/simulate.ts';
 import type { RunResult, Summary } from './model/run/results.ts';
-import { summaryText } from './output/report/text.ts';
-import { RunSeries } from './output/charts/run/RunSeries.ts';
-import { runCharts } from './output/charts/run/runCharts.ts';
 import type { Chart } from './output/charts/chart.ts';
 import { compareCharts, planCharts, sweepCharts } from './output/charts/studies.ts';
 import { type Comparison } from './studies/compare/compare.ts';
@@ -47,6 +42,7 @@ import { fitSummaryText } from './output/report/fit.ts';
 import { FitError } from './studies/fit/FitError.ts';
 import { PROFILES } from './model/platform/profiles.ts';
 import { InputError } from './scenario/InputError.ts';
+import { chartNamed as pick, refOf, scenario, type ScenarioLike, type ScenarioOptions } from './interfaces/api/scenario.ts';
 import { PLAIN } from './output/report/style.ts';
 
 export { VERSION } from './engine/version.ts';
@@ -61,104 +57,8 @@ export { display } from './interfaces/api/display.ts';
 export * as theory from './stats/theory/index.ts';
 export type { Scenario, ScenarioInput, RunResult, Summary, Chart, Comparison, CostResult, LogFit, PointResult, PlanOutcome };
 
-/** A scenario: a file path, its fields (what the file holds), or one already loaded. */
-export type ScenarioLike = string | ScenarioInput | Scenario;
-
-/** What picks the scenario that runs: overrides, a seed, a variant. */
-export interface ScenarioOptions {
-  /** `path=value` overrides, as `--set` takes them (the value is read as YAML). */
-  readonly set?: readonly string[];
-  readonly seed?: number;
-  /** One of the scenario's variants. */
-  readonly variant?: string;
-  /** Where relative paths in fields given as an object resolve from (default: the current folder). */
-  readonly baseDir?: string;
-}
-
-function isLoaded(x: ScenarioLike): x is Scenario {
-  return typeof x === 'object' && x !== null && typeof (x as Scenario).durationUs === 'number';
-}
-
-/** How messages name fields given as an object: after their name, like a file. */
-function labelOf(fields: unknown): string {
-  const name = (fields as { name?: unknown } | null)?.name;
-  return typeof name === 'string' && name !== '' ? name : 'scenario';
-}
-
-/** Loads, validates and resolves a scenario; throws ScenarioError listing every problem. */
-export async function scenario(input: ScenarioLike, opts: ScenarioOptions = {}): Promise<Scenario> {
-  const load: LoadOptions = { set: opts.set, seed: opts.seed, variant: opts.variant };
-  if (typeof input === 'string') return loadScenario(input, load);
-  if (isLoaded(input)) {
-    if (opts.set !== undefined || opts.variant !== undefined) throw new InputError('set and variant apply to a scenario file or its fields, not to a scenario already loaded');
-    return opts.seed === undefined ? input : { ...input, seed: opts.seed };
-  }
-  return scenarioFromObject(input, { ...load, label: labelOf(input), baseDir: opts.baseDir });
-}
-
-/** A scenario for the worker threads of a study: plain data (a path, or the fields). */
-function refOf(input: string | ScenarioInput, baseDir?: string): ScenarioRef {
-  if (typeof input === 'string') return { file: input };
-  if (isLoaded(input as ScenarioLike)) throw new InputError('a study takes scenario files or fields, which its worker threads load: pass the fields rather than a loaded scenario');
-  return { file: labelOf(input), fields: input, ...(baseDir === undefined ? {} : { baseDir }) };
-}
-
-// ---- run ----
-
-export interface RunOptions extends ScenarioOptions {
-  /** Draw the run's charts (default true). */
-  readonly charts?: boolean;
-}
-
-/** One run: the simulator's result, the summary `dynosim run` prints, and its charts. */
-export interface Run {
-  readonly scenario: Scenario;
-  readonly result: RunResult;
-  readonly summary: Summary;
-  /** What `dynosim run` prints. */
-  readonly text: string;
-  /** latency, errors, dynos, dyno-balance, cost-month, cost-breakdown and memory (with a memory model). */
-  readonly charts: readonly Chart[];
-  /** The chart of that name; throws naming the charts there are. */
-  chart(name: string): Chart;
-}
-
-/** Runs a scenario once, in this thread. */
-export async function run(input: ScenarioLike, opts: RunOptions = {}): Promise<Run> {
-  const s = await scenario(input, opts);
-  const series = opts.charts === false ? null : new RunSeries(s.durationUs / 1e6);
-  // The series and metrics stay in the result (timeseries, metrics) for the caller's own charts.
-  const timeseries: RunResult['timeseries'] = [];
-  const metrics: RunResult['metrics'] = [];
-  const result = simulate(s, {
-    onMinuteLatency: series === null ? undefined : (m, h) => series.minuteLatency(m, h),
-    onMinute: (row) => {
-      series?.minute(row);
-      timeseries.push(row);
-    },
-    onMetrics: (m) => {
-      series?.metrics(m);
-      metrics.push(m);
-    },
-  });
-  result.timeseries = timeseries;
-  result.metrics = metrics;
-  const charts = series === null ? [] : runCharts({ scenario: s, result, series });
-  return {
-    scenario: s,
-    result,
-    summary: result.summary,
-    text: summaryText(result.summary, PLAIN),
-    charts,
-    chart: (name) => pick(charts, name),
-  };
-}
-
-function pick(charts: readonly Chart[], name: string): Chart {
-  const c = charts.find((x) => x.name === name);
-  if (c === undefined) throw new InputError(`no chart named ${JSON.stringify(name)} (the charts: ${charts.map((x) => x.name).join(', ') || 'none'})`);
-  return c;
-}
+export { scenario, type ScenarioLike, type ScenarioOptions } from './interfaces/api/scenario.ts';
+export { run, type RunOptions, type Run } from './interfaces/api/run.ts';
 
 // ---- compare ----
 

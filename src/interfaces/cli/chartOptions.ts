@@ -1,8 +1,6 @@
-/** The chart options every command that writes a report shares, and the scenario text its report ends with. */
-import { readFileSync } from 'node:fs';
-import { basename, relative, resolve } from 'node:path';
+/** The chart options every command that writes a report shares, and how its report names the files it read. */
+import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { ScenarioSource } from '../../output/charts/pages.ts';
 
 export interface ChartOptions {
   /** --no-charts: no charts/ folder and no report.html. */
@@ -13,13 +11,6 @@ export interface ChartOptions {
 
 export function addChartOptions(cmd: Command): Command {
   return cmd.option('--no-charts', 'write no charts/ folder and no report.html').option('--no-png', 'charts as vega-lite specs and SVG only, no PNG');
-}
-
-/** The scenario files as the report shows them: each file's text, headed by its name when there are several. */
-export function scenarioSource(files: readonly string[], set: readonly string[]): ScenarioSource {
-  const unique = [...new Set(files)];
-  const text = unique.length === 1 ? readFileSync(unique[0]!, 'utf8') : unique.map((f) => `# ---- ${basename(f)} ----\n${readFileSync(f, 'utf8')}`).join('\n');
-  return { file: unique.map((f) => basename(f)).join(', '), text, set };
 }
 
 /** A file as the user would type it from here, for the report's "regenerate with" line. */
