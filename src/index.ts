@@ -20,11 +20,8 @@ import type { Scenario } from './model/Scenario.ts';
 import type { ScenarioInput } from './scenario/schema.ts';
 import type { RunResult, Summary } from './model/run/results.ts';
 import type { Chart } from './output/charts/chart.ts';
-import { compareCharts, planCharts, sweepCharts } from './output/charts/studies.ts';
+import { planCharts, sweepCharts } from './output/charts/studies.ts';
 import { type Comparison } from './studies/compare/compare.ts';
-import { compareText } from './output/report/compare.ts';
-import { pairedInterval } from './stats/intervals.ts';
-import { runComparison, variantAlternatives, type Planned } from './studies/compare/runCompare.ts';
 import { runPlan, type PlanOutcome, type PlanRequest } from './studies/plan/runPlan.ts';
 import { planText } from './output/report/plan.ts';
 import { runSweep } from './studies/sweep/runSweep.ts';
@@ -59,102 +56,7 @@ export type { Scenario, ScenarioInput, RunResult, Summary, Chart, Comparison, Co
 
 export { scenario, type ScenarioLike, type ScenarioOptions } from './interfaces/api/scenario.ts';
 export { run, type RunOptions, type Run } from './interfaces/api/run.ts';
-
-// ---- compare ----
-
-export interface CompareOptions {
-  /** Replications of every alternative, on common random numbers (default 10). */
-  readonly replications?: number;
-  /** Seed of the first replication (default: the first alternative's). */
-  readonly seed?: number;
-  /** Overrides laid over every alternative. */
-  readonly set?: readonly string[];
-  /** Worker threads (default: every core); the numbers do not depend on it. */
-  readonly jobs?: number;
-  /** With one scenario: the variants to compare, in order (default: all of them). */
-  readonly variants?: readonly string[];
-  /** With one scenario: put the scenario as written first, named base. */
-  readonly base?: boolean;
-  readonly baseDir?: string;
-}
-
-export interface CompareResult {
-  readonly comparison: Comparison;
-  /** The table `dynosim compare` prints. */
-  readonly text: string;
-  /** compare-metrics, compare-differences and compare-cost-latency. */
-  readonly charts: readonly Chart[];
-  chart(name: string): Chart;
-  /** Per alternative, a metric's mean and 95% interval (null where no run measured it). */
-  estimate(alternative: string, metric: string): { mean: number | null; lo: number | null; hi: number | null };
-  /**
-   * The paired difference `b − a` of a metric between any two alternatives, replication by
-   * replication, with its 95% interval; significant when the interval excludes 0 (null
-   * figures where fewer than two replications measured both).
-   */
-  difference(a: string, b: string, metric: string): { mean: number | null; lo: number | null; hi: number | null; significant: boolean };
-}
-
-/**
- * Compares alternatives under the very same traffic and failures: named scenarios
- * (`{ fixed: fieldsA, autoscaled: fieldsB }`), or one scenario with variants.
- */
-export async function compare(alternatives: Readonly<Record<string, string | ScenarioInput>> | string | ScenarioInput, opts: CompareOptions = {}): Promise<CompareResult> {
-  let planned: Planned[];
-  let variants: string[] | null = null;
-  // One scenario (a file, or fields: they have a duration and a formation), or a record of named alternatives.
-  const single = typeof alternatives === 'string' || (typeof alternatives.duration === 'string' && typeof alternatives.formation === 'object');
-  if (single) {
-    const v = variantAlternatives(refOf(alternatives as string | ScenarioInput, opts.baseDir), opts.variants, opts.base ?? false);
-    planned = v.planned;
-    variants = v.variants;
-  } else {
-    if (opts.variants !== undefined || opts.base !== undefined) throw new InputError('variants and base pick among the variants of one scenario; named alternatives are compared as given');
-    planned = Object.entries(alternatives as Record<string, string | ScenarioInput>).map(([name, input]) => ({ ref: refOf(input, opts.baseDir), variant: null, name }));
-  }
-  const r = await runComparison(planned, {
-    replications: opts.replications ?? 10,
-    seed: opts.seed,
-    set: opts.set,
-    jobs: opts.jobs,
-    files: [...new Set(planned.map((p) => p.ref.file))],
-    variants,
-    base: opts.base ?? false,
-  });
-  const c = r.comparison;
-  const charts = compareCharts(c);
-  return {
-    comparison: c,
-    text: compareText(c, PLAIN),
-    charts,
-    chart: (name) => pick(charts, name),
-    estimate(alternative, metric) {
-      const e = metricOf(c, metric).estimates[alternativeIndex(c, alternative)]!;
-      return { mean: e.mean, lo: e.lo, hi: e.hi };
-    },
-    difference(a, b, metric) {
-      const key = metricOf(c, metric).metric.key;
-      const xs = c.values[alternativeIndex(c, a)]![key];
-      const ys = c.values[alternativeIndex(c, b)]![key];
-      const pairs = xs.flatMap((x, r) => (x === null || ys[r] === null ? [] : [[x, ys[r]!] as const]));
-      if (pairs.length < 2) return { mean: null, lo: null, hi: null, significant: false };
-      const d = pairedInterval(pairs.map((p) => p[0]), pairs.map((p) => p[1]), c.setup.level);
-      return { mean: d.mean, lo: d.lo, hi: d.hi, significant: d.lo > 0 || d.hi < 0 };
-    },
-  };
-}
-
-function alternativeIndex(c: Comparison, name: string): number {
-  const a = c.alternatives.findIndex((x) => x.name === name);
-  if (a < 0) throw new InputError(`no alternative named ${JSON.stringify(name)} (the alternatives: ${c.alternatives.map((x) => x.name).join(', ')})`);
-  return a;
-}
-
-function metricOf(c: Comparison, metric: string): Comparison['metrics'][number] {
-  const m = c.metrics.find((x) => x.metric.key === metric);
-  if (m === undefined) throw new InputError(`no metric ${JSON.stringify(metric)} (the metrics: ${c.metrics.map((x) => x.metric.key).join(', ')})`);
-  return m;
-}
+export { compare, type CompareOptions, type CompareResult } from './interfaces/api/compare.ts';
 
 // ---- sweep ----
 
