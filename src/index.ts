@@ -20,13 +20,10 @@ import type { Scenario } from './model/Scenario.ts';
 import type { ScenarioInput } from './scenario/schema.ts';
 import type { RunResult, Summary } from './model/run/results.ts';
 import type { Chart } from './output/charts/chart.ts';
-import { planCharts, sweepCharts } from './output/charts/studies.ts';
+import { planCharts } from './output/charts/studies.ts';
 import { type Comparison } from './studies/compare/compare.ts';
 import { runPlan, type PlanOutcome, type PlanRequest } from './studies/plan/runPlan.ts';
 import { planText } from './output/report/plan.ts';
-import { runSweep } from './studies/sweep/runSweep.ts';
-import { checkAxes, parseVary, type SweepSpec } from './studies/sweep/grid.ts';
-import { sweepSummaryText } from './output/report/sweep.ts';
 import type { PointResult } from './studies/sweep/tables.ts';
 import { parseCounts, parseHours } from './studies/cost/options.ts';
 import { priceScenario } from './studies/cost/price.ts';
@@ -57,39 +54,7 @@ export type { Scenario, ScenarioInput, RunResult, Summary, Chart, Comparison, Co
 export { scenario, type ScenarioLike, type ScenarioOptions } from './interfaces/api/scenario.ts';
 export { run, type RunOptions, type Run } from './interfaces/api/run.ts';
 export { compare, type CompareOptions, type CompareResult } from './interfaces/api/compare.ts';
-
-// ---- sweep ----
-
-export interface SweepOptions extends Omit<ScenarioOptions, 'seed'> {
-  /** Field paths and their values: `{ 'formation.web.count': [2, 4, 8] }`, or a range as `--vary` reads it: `'2..16/2'`. */
-  readonly vary: Readonly<Record<string, string | readonly (string | number | boolean)[]>>;
-  /** Runs per point (default 5), seeds seed, seed+1, … at every point. */
-  readonly replications?: number;
-  readonly seed?: number;
-  readonly jobs?: number;
-}
-
-export interface SweepResult {
-  readonly spec: SweepSpec;
-  /** One per grid point (the last field varies fastest): its values, each metric's mean and interval, and pooled percentiles. */
-  readonly points: readonly PointResult[];
-  readonly text: string;
-  /** sweep-frontier, and sweep-metrics when one field varies. */
-  readonly charts: readonly Chart[];
-  chart(name: string): Chart;
-}
-
-/** Every combination of the values given, each run `replications` times on every core. */
-export async function sweep(input: string | ScenarioInput, opts: SweepOptions): Promise<SweepResult> {
-  const axes = Object.entries(opts.vary).map(([path, values]) => parseVary(`${path}=${typeof values === 'string' ? values : values.map(String).join(',')}`));
-  checkAxes(axes);
-  const ref = refOf(input, opts.baseDir);
-  const base = await scenario(typeof input === 'string' ? input : input, { set: opts.set, seed: opts.seed, variant: opts.variant, baseDir: opts.baseDir });
-  const spec: SweepSpec = { axes, replications: opts.replications ?? 5, seed: base.seed, set: [...(opts.set ?? [])], ...(opts.variant === undefined ? {} : { variant: opts.variant }) };
-  const r = await runSweep(ref, spec, { jobs: opts.jobs });
-  const charts = sweepCharts(spec, r.points);
-  return { spec, points: r.points, text: sweepSummaryText(base.name, spec, r.points, PLAIN), charts, chart: (name) => pick(charts, name) };
-}
+export { sweep, type SweepOptions, type SweepResult } from './interfaces/api/sweep.ts';
 
 // ---- plan ----
 
