@@ -20,10 +20,8 @@ import type { Scenario } from './model/Scenario.ts';
 import type { ScenarioInput } from './scenario/schema.ts';
 import type { RunResult, Summary } from './model/run/results.ts';
 import type { Chart } from './output/charts/chart.ts';
-import { planCharts } from './output/charts/studies.ts';
 import { type Comparison } from './studies/compare/compare.ts';
-import { runPlan, type PlanOutcome, type PlanRequest } from './studies/plan/runPlan.ts';
-import { planText } from './output/report/plan.ts';
+import type { PlanOutcome } from './studies/plan/runPlan.ts';
 import type { PointResult } from './studies/sweep/tables.ts';
 import { parseCounts, parseHours } from './studies/cost/options.ts';
 import { priceScenario } from './studies/cost/price.ts';
@@ -55,30 +53,7 @@ export { scenario, type ScenarioLike, type ScenarioOptions } from './interfaces/
 export { run, type RunOptions, type Run } from './interfaces/api/run.ts';
 export { compare, type CompareOptions, type CompareResult } from './interfaces/api/compare.ts';
 export { sweep, type SweepOptions, type SweepResult } from './interfaces/api/sweep.ts';
-
-// ---- plan ----
-
-export interface PlanOptions extends Omit<PlanRequest, 'progress' | 'optionName' | 'slo'> {
-  /** Objectives: 'p95<500ms', 'errors<0.1%', 'monthly<=$2000' … (one or several). */
-  readonly slo: string | readonly string[];
-  readonly baseDir?: string;
-}
-
-export interface PlanAnswer extends PlanOutcome {
-  /** What `dynosim plan` prints: the answer, why, and the runners-up. */
-  readonly text: string;
-  /** plan-frontier. */
-  readonly charts: readonly Chart[];
-  chart(name: string): Chart;
-}
-
-/** The cheapest formation (size × count × concurrency, optionally a scaling strategy) meeting every SLO with 95% confidence. */
-export async function plan(input: string | ScenarioInput, opts: PlanOptions): Promise<PlanAnswer> {
-  const slo = typeof opts.slo === 'string' ? [opts.slo] : opts.slo;
-  const out = await runPlan(refOf(input, opts.baseDir), { ...opts, slo });
-  const charts = planCharts(out.slos, out.plan);
-  return { ...out, text: planText(out.setup, out.slos, out.plan, out.skipped, PLAIN), charts, chart: (name) => pick(charts, name) };
-}
+export { plan, type PlanOptions, type PlanAnswer } from './interfaces/api/plan.ts';
 
 // ---- cost ----
 
