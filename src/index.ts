@@ -23,18 +23,13 @@ import type { Chart } from './output/charts/chart.ts';
 import { type Comparison } from './studies/compare/compare.ts';
 import type { PlanOutcome } from './studies/plan/runPlan.ts';
 import type { PointResult } from './studies/sweep/tables.ts';
-import { parseCounts, parseHours } from './studies/cost/options.ts';
-import { priceScenario } from './studies/cost/price.ts';
-import { costText } from './output/report/cost.ts';
 import { type CostResult } from './studies/cost/price.ts';
-import { costCharts } from './output/charts/cost.ts';
 import { fitLog, DEFAULT_MAX_CLASSES, type LogFit } from './studies/fit/fitLog.ts';
 import { scenarioText } from './studies/fit/scenarioText.ts';
 import { fitSummaryText } from './output/report/fit.ts';
 import { FitError } from './studies/fit/FitError.ts';
 import { PROFILES } from './model/platform/profiles.ts';
 import { InputError } from './scenario/InputError.ts';
-import { chartNamed as pick, refOf, scenario, type ScenarioLike, type ScenarioOptions } from './interfaces/api/scenario.ts';
 import { PLAIN } from './output/report/style.ts';
 
 export { VERSION } from './engine/version.ts';
@@ -54,39 +49,7 @@ export { run, type RunOptions, type Run } from './interfaces/api/run.ts';
 export { compare, type CompareOptions, type CompareResult } from './interfaces/api/compare.ts';
 export { sweep, type SweepOptions, type SweepResult } from './interfaces/api/sweep.ts';
 export { plan, type PlanOptions, type PlanAnswer } from './interfaces/api/plan.ts';
-
-// ---- cost ----
-
-export interface CostOptions extends ScenarioOptions {
-  /** The process type sizes, counts and hours apply to (default web). */
-  readonly process?: string;
-  /** Also price these sizes (each in the price books that have it). */
-  readonly sizes?: readonly string[];
-  /** Also price these counts: [1, 2, 4] or '1..10'. */
-  readonly counts?: readonly number[] | string;
-  /** Each dyno of the process type up this long: '8/day', '40h/week', '200h/month'. */
-  readonly hours?: string;
-}
-
-export interface CostAnswer extends CostResult {
-  /** The table `dynosim cost` prints. */
-  readonly text: string;
-  /** cost-by-count and cost-by-process. */
-  readonly charts: readonly Chart[];
-  chart(name: string): Chart;
-}
-
-/** A scenario's formation priced for a month in both price books, with and without free hours, and what-ifs; no simulation. */
-export async function cost(input: ScenarioLike, opts: CostOptions = {}): Promise<CostAnswer> {
-  const counts = opts.counts === undefined ? null : typeof opts.counts === 'string' ? parseCounts(opts.counts) : [...opts.counts];
-  const hours = opts.hours === undefined ? null : parseHours(opts.hours);
-  const s = await scenario(input, opts);
-  const request = { process: opts.process ?? 'web', sizes: opts.sizes === undefined ? null : [...opts.sizes], counts, hours };
-  const file = typeof input === 'string' ? basename(input) : s.name;
-  const result = priceScenario(s, request, { file, variant: opts.variant, set: opts.set });
-  const charts = costCharts(result);
-  return { ...result, text: costText(result), charts, chart: (name) => pick(charts, name) };
-}
+export { cost, type CostOptions, type CostAnswer } from './interfaces/api/cost.ts';
 
 // ---- fit ----
 
