@@ -1,4 +1,4 @@
-/** The short table `dynosim fit` prints: one row per class with its fit and KS D. */
+/** What `dynosim fit` prints: a short table, one row per class with its fit and KS D, and the lines it skipped. */
 import type { LogFit } from '../../studies/fit/fitLog.ts';
 import { serviceText } from '../../studies/fit/describe.ts';
 import { grouped, isoSecond, sig3 } from '../../studies/fit/numbers.ts';
@@ -38,4 +38,11 @@ export function fitSummaryText(fit: LogFit, file: string, st: Styler = PLAIN): s
   });
   out.push(...tableLines(COLUMNS, rows, { styler: st }));
   return out.join('\n') + '\n';
+}
+
+/** The lines of a log skipped as unreadable: how many, then the first few with why ('' when none was). */
+export function fitSkippedText(fit: LogFit, file: string): string {
+  if (fit.malformed === 0) return '';
+  const head = `${file}: skipped ${grouped(fit.malformed)} unreadable line${fit.malformed === 1 ? '' : 's'} of ${grouped(fit.lines)}${fit.malformed > fit.skipped.length ? '; the first' : ''}:\n`;
+  return head + fit.skipped.map((s) => `  line ${s.line}: ${s.reason}\n`).join('');
 }
