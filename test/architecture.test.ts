@@ -37,8 +37,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['studies/parallel', 'studies/compare', 'studies/plan', 'studies/sweep', 'studies/fit', 'studies/cost'],
   // 6 output: text, files, charts and pages
   ['output/report', 'output/charts'],
-  // 7 interfaces: the notebook helpers, the library API, the command line
-  ['interfaces/notebook', 'index.ts', 'interfaces/cli'],
+  // 7 interfaces: the notebook helpers, the library API (its jobs, then the names it exports), the command line
+  ['interfaces/notebook', 'interfaces/api', 'index.ts', 'interfaces/cli'],
 ];
 
 const ENTRIES = LAYERS.flat();

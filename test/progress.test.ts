@@ -99,7 +99,7 @@ test('the progress bar fits the terminal: 80 columns when it says nothing, no ba
     t.deepEqual(term.writes, [CLEAR + frame, CLEAR], `${columns} columns`);
   }
   const idle = terminal(100);
-  progressBar('sweep', 40, { stream: idle.stream, every: fakeTimer().every }).end();
+  progressBar('sweep', 40, { stream: idle.stream, now: fakeClock().now, every: fakeTimer().every }).end();
   t.deepEqual(idle.writes, [], 'a bar never drawn leaves nothing to clear');
 });
 

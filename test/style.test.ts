@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
-import { colorOn, paint, padVisible, problemLine, styler, visibleWidth } from '../src/output/report/style.ts';
+import { padVisible, visibleWidth, type Styler } from '../src/output/report/style.ts';
+import { colorOn, paint, problemLine, styler } from '../src/interfaces/cli/terminal.ts';
 import { formatTable, wrapWords } from '../src/output/report/table.ts';
 import { packParts, summaryText } from '../src/output/report/text.ts';
 import { loadScenario } from '../src/scenario/load.ts';
@@ -157,7 +158,7 @@ test('formatTable: a header, columns padded to their widest cell, numbers right-
       ['errors', '0.02%', ''],
       ['monthly cost', '$1,000.00', 'over budget'],
     ],
-    { stream: PIPE },
+    { styler: styler(PIPE) },
   );
   t.is(
     out,
@@ -178,8 +179,8 @@ test('formatTable: styled cells line up as the plain ones do (widths without esc
     [paint('yellow', 'autoscale', TTY), '565 ms', ''],
   ];
   withEnv(CLEAN, () => {
-    const colour = formatTable(columns, rows, { stream: TTY, indent: 2 });
-    const plain = formatTable(columns, rows.map((r) => r.map((c) => (typeof c === 'string' ? stripVTControlCharacters(c) : c.text))), { stream: PIPE, indent: 2 });
+    const colour = formatTable(columns, rows, { styler: styler(TTY), indent: 2 });
+    const plain = formatTable(columns, rows.map((r) => r.map((c) => (typeof c === 'string' ? stripVTControlCharacters(c) : c.text))), { styler: styler(PIPE), indent: 2 });
     t.true(colour.includes(ESC));
     t.false(plain.includes(ESC));
     t.is(stripVTControlCharacters(colour), plain);
@@ -198,7 +199,7 @@ test('formatTable: styled cells line up as the plain ones do (widths without esc
 });
 
 test('formatTable: a wrapping last column continues under itself within the width', (t) => {
-  const out = formatTable([{ header: 'size' }, { header: 'why', wrap: true }], [['standard-1x', 'word '.repeat(30).trim()]], { stream: PIPE, width: 40 });
+  const out = formatTable([{ header: 'size' }, { header: 'why', wrap: true }], [['standard-1x', 'word '.repeat(30).trim()]], { styler: styler(PIPE), width: 40 });
   const lines = out.split('\n');
   t.true(lines.length > 2);
   t.true(lines.every((l) => l.length <= 40), out);
@@ -212,15 +213,15 @@ test('formatTable: a wrapping last column continues under itself within the widt
 // Every command's text, on real results
 
 /** The text for a pipe has no escape codes; for a terminal it has some, and without them it is the same text. */
-function plainAndStyled(t: import('ava').ExecutionContext, name: string, text: (stream: FakeStream) => string): string {
+function plainAndStyled(t: import('ava').ExecutionContext, name: string, text: (style: Styler) => string): string {
   return withEnv(CLEAN, () => {
-    const plain = text(PIPE);
-    const styled = text(TTY);
+    const plain = text(styler(PIPE));
+    const styled = text(styler(TTY));
     t.false(plain.includes('\u001b'), `${name}: escape codes for a pipe`);
     t.true(styled.includes(ESC), `${name}: no colour on a terminal`);
     t.is(stripVTControlCharacters(styled), plain, `${name}: colour changed the text`);
     t.false(plain.split('\n').some((l) => l !== l.trimEnd()), `${name}: trailing spaces`);
-    withEnv({ NO_COLOR: '1' }, () => t.is(text(TTY), plain, `${name}: NO_COLOR`));
+    withEnv({ NO_COLOR: '1' }, () => t.is(text(styler(TTY)), plain, `${name}: NO_COLOR`));
     return plain;
   });
 }
@@ -237,7 +238,7 @@ async function outcome(file: string, seed: number, set: readonly string[] = []):
 test('the run summary: plain for a pipe, aligned, within 100 columns', async (t) => {
   // A replay with classes, a job queue and errors: every part of the summary.
   const s = simulate(await loadScenario(REPLAY)).summary;
-  const text = plainAndStyled(t, 'summaryText', (stream) => summaryText(s, stream));
+  const text = plainAndStyled(t, 'summaryText', (style) => summaryText(s, style));
   t.true(text.split('\n').every((l) => l.length <= 100), text);
   t.regex(text, /^ +mean +p50 +p95 +p99 +p99\.9 +max$/m);
   t.regex(text, /^job wait$/m);
@@ -249,12 +250,12 @@ test('the comparison: plain for a pipe, means then differences, within 100 colum
   const outcomes = await Promise.all([TWO, FOUR].map((f) => Promise.all(seeds.map((s) => outcome(f, s)))));
   const setup = { version: 'test', files: [TWO, FOUR], variants: null, base: false, replications: 2, seeds, set: [], level: 0.95 };
   const c = compareOutcomes(setup, [alt('two', TWO), alt('four', FOUR)], outcomes);
-  const text = plainAndStyled(t, 'compareText', (stream) => compareText(c, stream));
+  const text = plainAndStyled(t, 'compareText', (style) => compareText(c, style));
   t.regex(text, /^metric +two +four$/m);
   t.regex(text, /^four − two\nmetric +difference +95% interval +change$/m);
   t.regex(text, /^monthly cost +\+\$50\.00 +\[\+\$50\.00, \+\$50\.00\] +\+100\.0% +worse$/m);
   const three = compareOutcomes({ ...setup, files: [TWO, FOUR, TWO] }, [alt('two', TWO), alt('four', FOUR), alt('two-again', TWO)], [...outcomes, outcomes[0]!]);
-  const split = plainAndStyled(t, 'compareText', (stream) => compareText(three, stream));
+  const split = plainAndStyled(t, 'compareText', (style) => compareText(three, style));
   t.regex(split, /^metric +two +four +two-again$/m);
   t.regex(split, /^two-again − two\nmetric +difference +95% interval +change\np50 latency +\+0\.0 ms +\[\+0\.0, \+0\.0\] ms +\+0\.0%$/m);
   for (const x of [text, split]) t.true(x.split('\n').every((l) => l.length <= 100), x);
@@ -268,7 +269,7 @@ test('the sweep summary: plain for a pipe', async (t) => {
     outcomes.push(await outcome(task.file, task.seed, task.set));
   }
   const { points } = sweepTables(spec, outcomes);
-  const text = plainAndStyled(t, 'sweepSummaryText', (stream) => sweepSummaryText('two-dynos', spec, points, stream));
+  const text = plainAndStyled(t, 'sweepSummaryText', (style) => sweepSummaryText('two-dynos', spec, points, style));
   t.regex(text, /^ +formation\.web\.count +p95 +95% interval +pooled p99 +errors +monthly$/m);
   t.regex(text, /^ +4 +[\d.]+ ms +[\d.]+–[\d.]+ ms +[\d.]+ ms +[\d.]+% +\$[\d.]+$/m);
 });
@@ -276,7 +277,7 @@ test('the sweep summary: plain for a pipe', async (t) => {
 test('the fit table: plain for a pipe', async (t) => {
   const lines = readFileSync(join(ROOT, 'scenarios/replay/router.log'), 'utf8').split('\n');
   const fit = await fitLog(lines);
-  const text = plainAndStyled(t, 'fitSummaryText', (stream) => fitSummaryText(fit, 'router.log', stream));
+  const text = plainAndStyled(t, 'fitSummaryText', (style) => fitSummaryText(fit, 'router.log', style));
   t.regex(text, /^class +requests +share +service time +KS D +other fit +its KS D$/m);
 });
 
@@ -308,14 +309,14 @@ test('the plan: plain for a pipe, with an answer and with none', async (t) => {
   ];
   const good = [parseSlo('queue.mean<25ms'), parseSlo('errors<1%')];
   const answered = await run(good);
-  const met = plainAndStyled(t, 'planText', (stream) => planText(setup, good, answered, skipped, stream));
+  const met = plainAndStyled(t, 'planText', (style) => planText(setup, good, answered, skipped, style));
   t.regex(met, /^answer: \d × standard-1x, concurrency 1, fixed: \$\d+\.00\/month$/m);
   t.regex(met, /^answer: .*\n {4}queue\.mean < 25 ms +[\d.]+ ms +upper +[\d.]+ ms +met\n {4}errors < 1% +[\d.]+% +upper +[\d.]+% +met\n/m);
   t.regex(met, /^ +as written +as written +nightly +web follows a schedule/m);
   t.regex(met, /^ +standard-2x +2 +nightly +the same$/m);
   const bad = [parseSlo('p50<1ms')];
   const noAnswer = await run(bad);
-  const none = plainAndStyled(t, 'planText', (stream) => planText(setup, bad, noAnswer, [], stream));
+  const none = plainAndStyled(t, 'planText', (style) => planText(setup, bad, noAnswer, [], style));
   t.regex(none, /^no formation within --max-count 8 meets every SLO$/m);
   t.regex(none, /^ {2}standard-1x, concurrency 1, fixed: misses p50<1ms even at 8\n {4}p50 < 1 ms +[\d.]+ ms +upper +[\d.]+ ms +missed$/m);
   for (const x of [met, none]) t.true(x.split('\n').every((l) => l.length <= 100), x);

@@ -1,9 +1,6 @@
-/** The chart options every command that writes a report shares, and the scenario text its report ends with. */
-import { readFileSync } from 'node:fs';
-import { basename, relative, resolve } from 'node:path';
+/** The chart options every command that writes a report shares, and how its report names the files it read. */
+import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { ScenarioSource } from '../../output/charts/pages.ts';
-import type { ReportOptions } from '../../output/charts/output.ts';
 import { UsageError } from './UsageError.ts';
 
 export interface ChartOptions {
@@ -30,17 +27,6 @@ export function checkChartOptions(opts: ChartOptions): void {
   if (opts.interactiveReport === true && opts.charts === false) throw new UsageError('--interactive-report draws the charts: it cannot go with --no-charts');
 }
 
-/** What writeReport is asked for. */
-export function reportOptions(opts: ChartOptions): ReportOptions {
-  return { png: opts.png, interactive: opts.interactiveReport === true };
-}
-
-/** The scenario files as the report shows them: each file's text, headed by its name when there are several. */
-export function scenarioSource(files: readonly string[], set: readonly string[]): ScenarioSource {
-  const unique = [...new Set(files)];
-  const text = unique.length === 1 ? readFileSync(unique[0]!, 'utf8') : unique.map((f) => `# ---- ${basename(f)} ----\n${readFileSync(f, 'utf8')}`).join('\n');
-  return { file: unique.map((f) => basename(f)).join(', '), text, set };
-}
 
 /** A file as the user would type it from here, for the report's "regenerate with" line. */
 export function shownPath(file: string): string {

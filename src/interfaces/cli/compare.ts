@@ -8,17 +8,14 @@
  */
 import { join, relative } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { NO_PROGRESS, progressBar, wantProgress } from '../../studies/parallel/progress.ts';
-import { compareCsv, compareJson, compareText } from '../../output/report/compare.ts';
-import { runComparison, variantAlternatives, type Planned } from '../../studies/compare/runCompare.ts';
+import { compareFiles, compareJob, fileAlternatives } from '../api/compare.ts';
+import { scenarioSource } from '../api/report.ts';
+import { NO_PROGRESS, progressBar } from '../../studies/parallel/progress.ts';
 import { VERSION } from '../../engine/version.ts';
-import { OutputDir } from './outputDir.ts';
-import { UsageError } from './UsageError.ts';
 import { wroteText } from '../../output/report/text.ts';
-import { addChartOptions, scenarioSource, shownPath, type ChartOptions, checkChartOptions, reportOptions } from './chartOptions.ts';
-import { compareCharts } from '../../output/charts/studies.ts';
-import { comparePage } from '../../output/charts/pages.ts';
-import { writeReport } from '../../output/charts/output.ts';
+import { OutputDir } from './outputDir.ts';
+import { addChartOptions, checkChartOptions, shownPath, type ChartOptions } from './chartOptions.ts';
+import { BAR, clock, styler, wantBar } from './terminal.ts';
 
 export interface CompareOptions extends ChartOptions {
   replications: number;
@@ -73,72 +70,49 @@ export function registerCompare(program: Command): void {
     });
 }
 
-/** The alternatives the command line asks for, before loading them. */
-function plan(files: readonly string[], opts: CompareOptions): { planned: Planned[]; variants: string[] | null } {
-  if (files.length >= 2) {
-    if (opts.variants !== undefined) throw new UsageError('--variants picks variants of one scenario; with several files, each file is one alternative');
-    if (opts.base) throw new UsageError('--base goes with one scenario that has variants; with several files, each file is one alternative');
-    return { planned: files.map((file) => ({ ref: { file }, variant: null, name: '' })), variants: null };
-  }
-  let picked: string[] | undefined;
-  if (opts.variants !== undefined) {
-    picked = opts.variants.split(',').map((v) => v.trim());
-    if (picked.some((v) => v === '')) throw new UsageError(`--variants expects names separated by commas, got ${JSON.stringify(opts.variants)}`);
-  }
-  return variantAlternatives({ file: files[0]! }, picked, opts.base, { variants: '--variants', base: '--base' });
-}
-
 export async function compareCommand(files: readonly string[], opts: CompareOptions): Promise<void> {
   checkChartOptions(opts);
-  const { planned, variants } = plan(files, opts);
+  const { planned, variants } = fileAlternatives(files, opts.variants, opts.base, { variants: '--variants', base: '--base' });
   const R = opts.replications;
-  const showProgress = opts.progress ?? (wantProgress(undefined) && !opts.quiet && !opts.json);
-  const bar = showProgress ? progressBar('compare', planned.length * R) : NO_PROGRESS;
-  let run;
+  const showProgress = opts.progress ?? (wantBar(undefined) && !opts.quiet && !opts.json);
+  const bar = showProgress ? progressBar('compare', planned.length * R, BAR) : NO_PROGRESS;
+  const st = styler(process.stdout);
+  let job;
   try {
-    run = await runComparison(planned, { replications: R, seed: opts.seed, set: opts.set, jobs: opts.jobs, onDone: (done) => bar.update(done), files, variants, base: opts.base });
+    job = await compareJob(planned, { replications: R, seed: opts.seed, set: opts.set, jobs: opts.jobs, onDone: (done) => bar.update(done), now: clock, files, variants, base: opts.base, style: st });
   } finally {
     bar.end();
   }
-  const { comparison, wallS, requests, jobs } = run;
-  // A variant is named <scenario>.<variant>: its comparison goes under the scenario's own name.
-  const first = planned[0]!;
-  const suffix = first.variant === null ? '' : `.${first.variant}`;
-  const name0 = run.first.name;
-  const folder = suffix !== '' && name0.endsWith(suffix) ? name0.slice(0, -suffix.length) : name0;
-  const outDir = new OutputDir(opts.out ?? join('results', folder, 'compare'));
+  const { comparison, requests, jobs } = job;
+  const wallS = job.wallS!;
+  const outDir = new OutputDir(opts.out ?? join('results', job.name, 'compare'));
   try {
-    const json = compareJson(comparison);
-    outDir.write('compare.csv', compareCsv(comparison));
-    outDir.write('compare.json', json);
+    // Taken before the charts are drawn: the comparison's own peak.
     const runInfo = {
       version: VERSION,
       wallS: round(wallS, 4),
       jobs,
-      runs: run.runs,
+      runs: job.runs,
       requests,
       requestsPerS: Math.round(requests / wallS),
       peakRssMb: round(process.resourceUsage().maxRSS / 1024, 1),
     };
     outDir.write('compare-run.json', JSON.stringify(runInfo, null, 2) + '\n');
-    const reportFiles: string[] = [];
-    if (opts.charts !== false) {
-      const charts = compareCharts(comparison);
-      const command = ['dynosim compare', ...files.map(shownPath), ...(opts.variants === undefined ? [] : [`--variants ${opts.variants}`]), ...(opts.base ? ['--base'] : []), `--replications ${R}`, ...(opts.seed === undefined ? [] : [`--seed ${opts.seed}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
-      reportFiles.push(...(await writeReport(outDir, charts, comparePage(comparison, charts, scenarioSource(files, opts.set), command), reportOptions(opts))));
-    }
+    const command = ['dynosim compare', ...files.map(shownPath), ...(opts.variants === undefined ? [] : [`--variants ${opts.variants}`]), ...(opts.base ? ['--base'] : []), `--replications ${R}`, ...(opts.seed === undefined ? [] : [`--seed ${opts.seed}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
+    const written = await compareFiles(job, outDir, { charts: opts.charts, png: opts.png, interactive: opts.interactiveReport === true, command, source: scenarioSource(files, opts.set) });
     outDir.commit();
 
     if (opts.json) {
-      process.stdout.write(json);
+      process.stdout.write(job.json);
     } else if (!opts.quiet) {
-      process.stdout.write(compareText(comparison));
+      process.stdout.write(job.text);
       process.stdout.write(
         '\n' +
           wroteText(
             relative(process.cwd(), outDir.target) || '.',
-            ['compare.csv', 'compare.json', 'compare-run.json', ...reportFiles],
-            `${run.runs} runs (${comparison.alternatives.length} × ${R}), ${(requests / 1e6).toFixed(2)} M requests in ${wallS.toFixed(2)} s on ${jobs} ${jobs === 1 ? 'thread' : 'threads'}`,
+            [...written.files, 'compare-run.json', ...written.report],
+            `${job.runs} runs (${comparison.alternatives.length} × ${R}), ${(requests / 1e6).toFixed(2)} M requests in ${wallS.toFixed(2)} s on ${jobs} ${jobs === 1 ? 'thread' : 'threads'}`,
+            st,
           ),
       );
     }

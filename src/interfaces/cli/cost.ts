@@ -2,22 +2,18 @@
  * `dynosim cost`: what a scenario's formation costs a month in each price book (2013 by
  * the hour with 750 free dyno-hours, today's by the month), with and without free hours,
  * and what-ifs of other sizes, counts or hours, all without running the simulator: the
- * formations become the usages a run would bill (src/cost). A table on stdout; cost.csv,
- * cost.json and charts/ in results/<scenario name>/cost/, written atomically.
+ * formations become the usages a run would bill (studies/cost, as the library's cost()
+ * prices them). A table on stdout; cost.csv, cost.json and charts/ in
+ * results/<scenario name>/cost/, written atomically.
  */
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { loadScenario } from '../../scenario/load.ts';
-import { writeReport } from '../../output/charts/output.ts';
-import { costPage } from '../../output/charts/pages.ts';
-import { scenarioSource, shownPath, INTERACTIVE_HELP, checkChartOptions, reportOptions } from './chartOptions.ts';
+import { costFiles, costJob } from '../api/cost.ts';
+import { scenarioSource } from '../api/report.ts';
 import { wroteText } from '../../output/report/text.ts';
-import { costCharts } from '../../output/charts/cost.ts';
-import { parseCounts, parseHours } from '../../studies/cost/options.ts';
-import { priceScenario } from '../../studies/cost/price.ts';
-import { costCsv, costJson, costText } from '../../output/report/cost.ts';
-import { parseNames } from '../../studies/plan/lists.ts';
 import { OutputDir } from './outputDir.ts';
+import { checkChartOptions, INTERACTIVE_HELP, shownPath } from './chartOptions.ts';
+import { clock, styler } from './terminal.ts';
 
 export interface CostCommandOptions {
   set: string[];
@@ -65,44 +61,34 @@ export function registerCost(program: Command): void {
 }
 
 export async function costCommand(file: string, opts: CostCommandOptions): Promise<void> {
-  const t0 = performance.now();
-  // Options first: their mistakes are found before the scenario is read.
+  const t0 = clock();
   checkChartOptions(opts);
-  const counts = opts.counts === undefined ? null : parseCounts(opts.counts);
-  const hours = opts.hours === undefined ? null : parseHours(opts.hours);
-  const sizeNames = opts.sizes === undefined ? null : parseNames('--sizes', opts.sizes);
-  const scenario = await loadScenario(file, { set: opts.set, variant: opts.variant });
-  const request = { process: opts.process, sizes: sizeNames, counts, hours };
-  const result = priceScenario(scenario, request, { file, variant: opts.variant, set: opts.set });
-  const table = result.table;
-  const json = costJson(result);
-  const pricedS = (performance.now() - t0) / 1000;
+  // The options' mistakes are found before the scenario is read.
+  const job = await costJob(file, { set: opts.set, variant: opts.variant, process: opts.process, sizes: opts.sizes, counts: opts.counts, hours: opts.hours });
+  const table = job.table;
+  const pricedS = (clock() - t0) / 1000;
 
-  const outDir = new OutputDir(opts.out ?? join('results', scenario.name, 'cost'));
-  const written = ['cost.csv', 'cost.json'];
+  const outDir = new OutputDir(opts.out ?? join('results', job.scenario.name, 'cost'));
+  let written;
   try {
-    outDir.write('cost.csv', costCsv(table));
-    outDir.write('cost.json', json);
-    if (opts.charts) {
-      const charts = costCharts(result);
-      const command = ['dynosim cost', shownPath(file), ...(opts.variant === undefined ? [] : [`--variant ${opts.variant}`]), ...(opts.process === 'web' ? [] : [`--process ${opts.process}`]), ...(opts.sizes === undefined ? [] : [`--sizes ${opts.sizes}`]), ...(opts.counts === undefined ? [] : [`--counts ${opts.counts}`]), ...(opts.hours === undefined ? [] : [`--hours ${opts.hours}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
-      written.push(...(await writeReport(outDir, charts, costPage(result, charts, scenarioSource([file], opts.set), command), reportOptions(opts))));
-    }
+    const command = ['dynosim cost', shownPath(file), ...(opts.variant === undefined ? [] : [`--variant ${opts.variant}`]), ...(opts.process === 'web' ? [] : [`--process ${opts.process}`]), ...(opts.sizes === undefined ? [] : [`--sizes ${opts.sizes}`]), ...(opts.counts === undefined ? [] : [`--counts ${opts.counts}`]), ...(opts.hours === undefined ? [] : [`--hours ${opts.hours}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
+    written = await costFiles(job, outDir, { charts: opts.charts, png: opts.png, interactive: opts.interactiveReport === true, command, source: scenarioSource([file], opts.set) });
     outDir.commit();
   } finally {
     outDir.abandon();
   }
   if (opts.json) {
-    process.stdout.write(json);
+    process.stdout.write(job.json);
   } else if (!opts.quiet) {
-    const wallS = (performance.now() - t0) / 1000;
-    process.stdout.write(costText(result));
+    const wallS = (clock() - t0) / 1000;
+    process.stdout.write(job.text);
     process.stdout.write(
       '\n' +
         wroteText(
           relative(process.cwd(), outDir.target) || '.',
-          written,
+          [...written.files, ...written.report],
           `${table.rows.length} ${table.rows.length === 1 ? 'bill' : 'bills'} in ${(pricedS * 1000).toFixed(0)} ms` + (opts.charts ? `, charts in ${(wallS - pricedS).toFixed(2)} s` : ''),
+          styler(process.stdout),
         ),
     );
   }

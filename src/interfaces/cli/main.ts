@@ -6,8 +6,8 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ScenarioError } from '../../scenario/problems.ts';
-import { loadScenario, readScenarioFile, variantNames } from '../../scenario/load.ts';
 import { scenarioJsonSchema } from '../../scenario/schema.ts';
+import { validate } from '../api/validate.ts';
 import { VERSION } from '../../engine/version.ts';
 import { runCommand } from './run.ts';
 import { registerFit } from './fit.ts';
@@ -18,7 +18,7 @@ import { registerCost } from './cost.ts';
 import { INTERACTIVE_HELP } from './chartOptions.ts';
 
 import { InputError } from '../../scenario/InputError.ts';
-import { problemLine } from '../../output/report/style.ts';
+import { problemLine } from './terminal.ts';
 
 function wholeNumber(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected a whole number, got ${JSON.stringify(value)}`);
@@ -75,18 +75,8 @@ export function buildProgram(): Command {
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
     .action(async (file: string, opts: { set: string[] }) => {
-      const s = await loadScenario(file, { set: opts.set });
       // Every variant is checked too, and all their problems reported at once.
-      const names = variantNames(readScenarioFile(file));
-      const problems: string[] = [];
-      for (const variant of names) {
-        try {
-          await loadScenario(file, { set: opts.set, variant });
-        } catch (e) {
-          if (!(e instanceof ScenarioError)) throw e;
-          problems.push(...e.lines());
-        }
-      }
+      const { scenario: s, variants: names, problems } = await validate(file, opts.set);
       if (problems.length > 0) {
         for (const line of problems) process.stderr.write(`${problemLine(line)}\n`);
         process.exitCode = 2;

@@ -1,23 +1,21 @@
 /**
  * `dynosim plan`: the cheapest formation (size × count × concurrency, optionally under a
- * scaling strategy) that meets every SLO with 95% confidence. The plan is src/plan's
- * runPlan (the library's plan()); this layer reads the options, draws the progress and
- * writes plan.csv, plan.json, plan-run.json and the report.
+ * scaling strategy) that meets every SLO with 95% confidence. The plan is the library's
+ * (interfaces/api/plan.ts, as plan() runs it); this layer reads the options, draws the
+ * progress and writes plan.csv, plan.json, plan-run.json and the report.
  */
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { progressBar, wantProgress } from '../../studies/parallel/progress.ts';
-import { parseConcurrency, parseNames } from '../../studies/plan/lists.ts';
-import { DEFAULT_MAX_COUNT, DEFAULT_REPLICATIONS, runPlan } from '../../studies/plan/runPlan.ts';
-import { planCsv, planJson, planText } from '../../output/report/plan.ts';
+import { planFiles, planJob } from '../api/plan.ts';
+import { scenarioSource } from '../api/report.ts';
+import { progressBar } from '../../studies/parallel/progress.ts';
+import { DEFAULT_MAX_COUNT, DEFAULT_REPLICATIONS } from '../../studies/plan/runPlan.ts';
 import { VERSION } from '../../engine/version.ts';
+import { wroteText } from '../../output/report/text.ts';
 import { OutputDir } from './outputDir.ts';
 import { UsageError } from './UsageError.ts';
-import { wroteText } from '../../output/report/text.ts';
-import { addChartOptions, scenarioSource, shownPath, type ChartOptions, checkChartOptions, reportOptions } from './chartOptions.ts';
-import { planCharts } from '../../output/charts/studies.ts';
-import { planPage } from '../../output/charts/pages.ts';
-import { writeReport } from '../../output/charts/output.ts';
+import { addChartOptions, checkChartOptions, shownPath, type ChartOptions } from './chartOptions.ts';
+import { BAR, clock, styler, wantBar } from './terminal.ts';
 
 export interface PlanCommandOptions extends ChartOptions {
   slo: string[];
@@ -73,37 +71,35 @@ function whole(option: string, text: string, min: number, max = Number.MAX_SAFE_
 
 export async function planCommand(file: string, opts: PlanCommandOptions): Promise<void> {
   checkChartOptions(opts);
-  const t0 = performance.now();
+  const t0 = clock();
   if (opts.slo.length === 0) throw new UsageError("plan needs at least one --slo, such as --slo 'p95<500ms'");
   const maxCount = opts.maxCount === undefined ? DEFAULT_MAX_COUNT : whole('--max-count', opts.maxCount, 1, 10_000);
   const replications = opts.replications === undefined ? DEFAULT_REPLICATIONS : whole('--replications', opts.replications, 2, 10_000);
   const jobs = opts.jobs === undefined ? undefined : whole('--jobs', opts.jobs, 1, 1024);
   const seed = opts.seed === undefined ? undefined : whole('--seed', opts.seed, 0);
   // Only on a terminal unless asked, and not under -q or --json unless asked.
-  const showProgress = opts.progress ?? (wantProgress(undefined) && !opts.quiet && !opts.json);
-  const { setup, slos, plan, skipped, base, simulations } = await runPlan(
-    { file },
-    {
-      slo: opts.slo,
-      sizes: opts.sizes === undefined ? null : parseNames('--sizes', opts.sizes),
-      concurrency: opts.concurrency === undefined ? null : parseConcurrency(opts.concurrency),
-      strategies: opts.strategies === undefined ? undefined : parseNames('--strategies', opts.strategies),
-      maxCount,
-      replications,
-      seed,
-      set: opts.set,
-      jobs,
-      progress: showProgress ? progressBar : undefined,
-      optionName: (f) => `--${f}`,
-    },
-  );
-  const json = JSON.stringify(planJson(setup, slos, plan, skipped), null, 2) + '\n';
-  const wallS = (performance.now() - t0) / 1000;
-  const outDir = new OutputDir(opts.out ?? join('results', base.name, 'plan'));
-  const reportFiles: string[] = [];
+  const showProgress = opts.progress ?? (wantBar(undefined) && !opts.quiet && !opts.json);
+  const st = styler(process.stdout);
+  const job = await planJob(file, {
+    slo: opts.slo,
+    sizes: opts.sizes,
+    concurrency: opts.concurrency,
+    strategies: opts.strategies,
+    maxCount,
+    replications,
+    seed,
+    set: opts.set,
+    jobs,
+    progress: showProgress ? (label, total) => progressBar(label, total, BAR) : undefined,
+    optionName: (f) => `--${f}`,
+    style: st,
+  });
+  const { slos, plan, simulations } = job;
+  const wallS = (clock() - t0) / 1000;
+  const outDir = new OutputDir(opts.out ?? join('results', job.base.name, 'plan'));
+  let written;
   try {
-    outDir.write('plan.csv', planCsv(slos, plan));
-    outDir.write('plan.json', json);
+    // Taken before the charts are drawn: the plan's own peak.
     const run = {
       version: VERSION,
       wallS: round(wallS, 4),
@@ -114,20 +110,17 @@ export async function planCommand(file: string, opts: PlanCommandOptions): Promi
       peakRssMb: round(process.resourceUsage().maxRSS / 1024, 1),
     };
     outDir.write('plan-run.json', JSON.stringify(run, null, 2) + '\n');
-    if (opts.charts !== false) {
-      const charts = planCharts(slos, plan);
-      const command = ['dynosim plan', shownPath(file), ...slos.map((x) => `--slo '${x.text}'`), ...(opts.sizes === undefined ? [] : [`--sizes ${opts.sizes}`]), ...(opts.concurrency === undefined ? [] : [`--concurrency ${opts.concurrency}`]), ...(opts.strategies === undefined ? [] : [`--strategies ${opts.strategies}`]), ...(opts.maxCount === undefined ? [] : [`--max-count ${opts.maxCount}`]), ...(opts.replications === undefined ? [] : [`--replications ${opts.replications}`]), ...(opts.seed === undefined ? [] : [`--seed ${opts.seed}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
-      reportFiles.push(...(await writeReport(outDir, charts, planPage(base.name, slos, plan, charts, scenarioSource([file], opts.set), command), reportOptions(opts))));
-    }
+    const command = ['dynosim plan', shownPath(file), ...slos.map((x) => `--slo '${x.text}'`), ...(opts.sizes === undefined ? [] : [`--sizes ${opts.sizes}`]), ...(opts.concurrency === undefined ? [] : [`--concurrency ${opts.concurrency}`]), ...(opts.strategies === undefined ? [] : [`--strategies ${opts.strategies}`]), ...(opts.maxCount === undefined ? [] : [`--max-count ${opts.maxCount}`]), ...(opts.replications === undefined ? [] : [`--replications ${opts.replications}`]), ...(opts.seed === undefined ? [] : [`--seed ${opts.seed}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
+    written = await planFiles(job, outDir, { charts: opts.charts, png: opts.png, interactive: opts.interactiveReport === true, command, source: scenarioSource([file], opts.set) });
     outDir.commit();
   } finally {
     outDir.abandon();
   }
 
-  if (opts.json) process.stdout.write(json);
+  if (opts.json) process.stdout.write(job.json);
   else if (!opts.quiet) {
-    process.stdout.write(planText(setup, slos, plan, skipped));
-    process.stdout.write(wroteText(relative(process.cwd(), outDir.target) || '.', ['plan.csv', 'plan.json', 'plan-run.json', ...reportFiles], `in ${wallS.toFixed(1)} s`));
+    process.stdout.write(job.text);
+    process.stdout.write(wroteText(relative(process.cwd(), outDir.target) || '.', [...written.files, 'plan-run.json', ...written.report], `in ${wallS.toFixed(1)} s`, st));
   }
 }
 

@@ -5,30 +5,23 @@
  * deterministic share of the runs and writes shard-K-of-N.json instead; `dynosim merge`
  * puts the shards together into the very files the unsharded sweep writes.
  *
- * The grid, the tables and the shard format are src/sweep's; this file handles options,
- * files, the progress bar and printing.
+ * The grid, the runs, the tables and the shard files are the library's (interfaces/api/
+ * sweep.ts); this file reads the options, draws the progress bar, writes the files and
+ * prints.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { applySet, loadScenario, readScenarioFile, withVariant } from '../../scenario/load.ts';
-import { runTasks, workerCount } from '../../studies/parallel/runTasks.ts';
-import { NO_PROGRESS, progressBar, wantProgress } from '../../studies/parallel/progress.ts';
-import { checkAxes, MAX_TASKS, parseShard as parseShardOption, parseVary, pointCount, pointSets, shardIndices, taskAt, taskCount, type Axis, type SweepSpec } from '../../studies/sweep/grid.ts';
-import { sweepTables, type PointResult } from '../../studies/sweep/tables.ts';
-import { combineShards, fingerprint, parseShard, sha256, SHARD_FORMAT, shardFileName, shardText, type Shard } from '../../studies/sweep/shard.ts';
-import { sweepSummaryText } from '../../output/report/sweep.ts';
-import { SweepError } from '../../studies/sweep/SweepError.ts';
-import { validatePoints } from '../../studies/sweep/runSweep.ts';
+import { mergeShards, planSweep, runSweepPlan, shardFile, sweepAxes, sweepFiles, sweepResults, type SweepPlan } from '../api/sweep.ts';
+import { scenarioSource } from '../api/report.ts';
+import { NO_PROGRESS, progressBar } from '../../studies/parallel/progress.ts';
 import { VERSION } from '../../engine/version.ts';
+import { wroteText } from '../../output/report/text.ts';
 import { OutputDir } from './outputDir.ts';
 import { UsageError } from './UsageError.ts';
-import { wroteText } from '../../output/report/text.ts';
-import { addChartOptions, scenarioSource, shownPath, type ChartOptions, checkChartOptions, reportOptions } from './chartOptions.ts';
-import { sweepCharts } from '../../output/charts/studies.ts';
-import { sweepPage, type ScenarioSource } from '../../output/charts/pages.ts';
-import { writeReport } from '../../output/charts/output.ts';
+import { addChartOptions, checkChartOptions, shownPath, type ChartOptions } from './chartOptions.ts';
+import { BAR, clock, styler, wantBar } from './terminal.ts';
 
 export interface SweepCommandOptions extends ChartOptions {
   vary: string[];
@@ -89,15 +82,6 @@ function atLeast(option: string, text: string, min: number): number {
   return Number(text);
 }
 
-function usage<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof SweepError) throw new UsageError(e.message);
-    throw e;
-  }
-}
-
 function shown(path: string): string {
   return relative(process.cwd(), path) || '.';
 }
@@ -105,37 +89,29 @@ function shown(path: string): string {
 export async function sweepCommand(file: string, opts: SweepCommandOptions): Promise<void> {
   checkChartOptions(opts);
   // Options first: a malformed one is one line, before any file is read.
-  const axes: Axis[] = usage(() => opts.vary.map(parseVary));
-  usage(() => checkAxes(axes));
+  const axes = sweepAxes(opts.vary);
   const replications = atLeast('--replications', opts.replications, 1);
   const seedOption = opts.seed === undefined ? undefined : atLeast('--seed', opts.seed, 0);
   const jobs = opts.jobs === undefined ? undefined : atLeast('--jobs', opts.jobs, 1);
-  const shard = opts.shard === undefined ? null : usage(() => parseShardOption(opts.shard!));
 
   // The scenario as given, then every grid point loaded once: every problem before any run.
-  const base = await loadScenario(file, { set: opts.set, seed: seedOption, variant: opts.variant });
-  const spec: SweepSpec = { axes, replications, seed: base.seed, set: opts.set, ...(opts.variant === undefined ? {} : { variant: opts.variant }) };
-  const total = taskCount(spec);
-  if (total > MAX_TASKS) throw new UsageError(`the sweep comes to ${total} runs (${pointCount(axes)} points × ${replications}); at most ${MAX_TASKS}`);
-  await validatePoints({ file }, spec);
-
+  const plan = await planSweep(file, { axes, replications, seed: seedOption, set: opts.set, variant: opts.variant, jobs, shard: opts.shard ?? null });
+  const { base, total, workers } = plan;
   const print = !opts.quiet;
-  const indices = shard === null ? null : shardIndices(total, shard.k, shard.n);
-  const tasks = indices === null ? Array.from({ length: total }, (_, i) => taskAt(spec, { file }, i)) : indices.map((i) => taskAt(spec, { file }, i));
   const outTarget = resolve(opts.out ?? join('results', base.name, 'sweep'));
-  const workers = workerCount(tasks.length, jobs);
 
-  if (shard === null) {
+  if (plan.shard === null) {
     const outDir = new OutputDir(outTarget);
     try {
-      const { outcomes, wallS } = await runWithProgress('sweep', tasks, jobs, opts.progress, opts.quiet);
-      const tables = sweepTables(spec, outcomes);
-      outDir.write('sweep.csv', tables.sweepCsv);
-      outDir.write('runs.csv', tables.runsCsv);
+      const { outcomes, wallS } = await runWithProgress('sweep', plan, opts.progress, opts.quiet);
+      const st = styler(process.stdout);
+      const tables = sweepResults(base.name, plan.spec, outcomes, st);
+      const command = ['dynosim sweep', shownPath(file), ...axes.map((a) => `--vary ${a.path}=${a.values.join(',')}`), `--replications ${replications}`, ...(opts.variant === undefined ? [] : [`--variant ${opts.variant}`]), ...(seedOption === undefined ? [] : [`--seed ${seedOption}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
+      const written = await sweepFiles(tables, outDir, { charts: opts.charts, png: opts.png, interactive: opts.interactiveReport === true, command, source: scenarioSource([file], opts.set) });
       const run = {
         dynosim: VERSION,
         scenario: basename(file),
-        points: pointCount(axes),
+        points: plan.points,
         replications,
         runs: total,
         workers,
@@ -144,12 +120,10 @@ export async function sweepCommand(file: string, opts: SweepCommandOptions): Pro
         runsPerS: round(total / wallS, 3),
       };
       outDir.write('sweep-run.json', JSON.stringify(run, null, 2) + '\n');
-      const command = ['dynosim sweep', shownPath(file), ...axes.map((a) => `--vary ${a.path}=${a.values.join(',')}`), `--replications ${replications}`, ...(opts.variant === undefined ? [] : [`--variant ${opts.variant}`]), ...(seedOption === undefined ? [] : [`--seed ${seedOption}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
-      const reportFiles = await sweepReport(outDir, base.name, spec, tables.points, scenarioSource([file], opts.set), command, opts);
       outDir.commit();
       if (print) {
-        process.stdout.write(sweepSummaryText(base.name, spec, tables.points));
-        process.stdout.write(wroteText(shown(outDir.target), ['sweep.csv', 'runs.csv', 'sweep-run.json', ...reportFiles], `${total} runs in ${wallS.toFixed(1)} s on ${workers} worker${workers === 1 ? '' : 's'}, ${(total / wallS).toFixed(1)} runs/s`));
+        process.stdout.write(tables.text);
+        process.stdout.write(wroteText(shown(outDir.target), [...written.files, 'sweep-run.json', ...written.report], `${total} runs in ${wallS.toFixed(1)} s on ${workers} worker${workers === 1 ? '' : 's'}, ${(total / wallS).toFixed(1)} runs/s`, st));
       }
     } finally {
       outDir.abandon();
@@ -158,72 +132,31 @@ export async function sweepCommand(file: string, opts: SweepCommandOptions): Pro
   }
 
   // A shard: its outcomes with the header merge needs, in one file beside the other shards.
-  const fp = fingerprint({ version: VERSION, scenarioSha256: sha256(readFileSync(file)), files: referencedFiles(file, readScenarioFile(file), spec), spec });
+  const { k, n } = plan.shard;
   if (existsSync(outTarget) && !statSync(outTarget).isDirectory()) throw new UsageError(`--out ${opts.out ?? outTarget}: is a file, not a folder`);
   mkdirSync(outTarget, { recursive: true });
-  const { outcomes, wallS } = await runWithProgress(`shard ${shard.k}/${shard.n}`, tasks, jobs, opts.progress, opts.quiet);
-  const name = shardFileName(shard.k, shard.n);
-  const text = shardText({ format: SHARD_FORMAT, dynosim: VERSION, scenario: basename(file), name: base.name, fingerprint: fp, sweep: spec, tasks: total, shard }, indices!, outcomes);
-  writeShard(join(outTarget, name), text);
+  const { outcomes, wallS } = await runWithProgress(`shard ${k}/${n}`, plan, opts.progress, opts.quiet);
+  const shard = shardFile(plan, outcomes);
+  writeShard(join(outTarget, shard.name), shard.text);
   if (print) {
     const where = shown(outTarget);
     process.stdout.write(
-      `${base.name}: shard ${shard.k} of ${shard.n}: ${tasks.length} of the sweep's ${total} runs (${pointCount(axes)} points × ${replications} replications) in ${wallS.toFixed(1)} s on ${workers} worker${workers === 1 ? '' : 's'}\n` +
-        `wrote ${where}/${name}; when all ${shard.n} shards are done: dynosim merge ${where}/shard-*-of-${shard.n}.json\n`,
+      `${base.name}: shard ${k} of ${n}: ${plan.tasks.length} of the sweep's ${total} runs (${plan.points} points × ${replications} replications) in ${wallS.toFixed(1)} s on ${workers} worker${workers === 1 ? '' : 's'}\n` +
+        `wrote ${where}/${shard.name}; when all ${n} shards are done: dynosim merge ${where}/shard-*-of-${n}.json\n`,
     );
   }
 }
 
-/** The sweep's charts and report.html, unless --no-charts. */
-async function sweepReport(outDir: OutputDir, name: string, spec: SweepSpec, points: PointResult[], src: ScenarioSource | undefined, command: string, opts: ChartOptions): Promise<string[]> {
-  if (opts.charts === false) return [];
-  const charts = sweepCharts(spec, points);
-  return writeReport(outDir, charts, sweepPage(name, spec, points, charts, src, command), reportOptions(opts));
-}
-
-async function runWithProgress(label: string, tasks: Parameters<typeof runTasks>[0], jobs: number | undefined, progress: boolean | undefined, quiet: boolean) {
-  const bar = (progress ?? (wantProgress(undefined) && !quiet)) ? progressBar(label, tasks.length) : NO_PROGRESS;
-  const t0 = performance.now();
+/** Runs the plan's runs with a bar on stderr (unless not wanted); their wall time in s. */
+async function runWithProgress(label: string, plan: SweepPlan, progress: boolean | undefined, quiet: boolean) {
+  const bar = (progress ?? (wantBar(undefined) && !quiet)) ? progressBar(label, plan.tasks.length, BAR) : NO_PROGRESS;
   bar.update(0);
   try {
-    const outcomes = await runTasks(tasks, { jobs, onDone: (done) => bar.update(done) });
-    return { outcomes, wallS: (performance.now() - t0) / 1000 };
+    const r = await runSweepPlan(plan, { onDone: (done) => bar.update(done), now: clock });
+    return { outcomes: r.outcomes, wallS: r.wallS! };
   } finally {
     bar.end();
   }
-}
-
-
-/**
- * The files a sweep's scenarios refer to (service-time samples, replayed logs), at any
- * point of the grid, with the SHA-256 of their bytes: they are part of what a shard's
- * fingerprint vouches for.
- */
-function referencedFiles(file: string, raw: unknown, spec: SweepSpec): Array<{ name: string; sha256: string | null }> {
-  const names = new Set<string>();
-  const walk = (x: unknown, key: string | null): void => {
-    if (typeof x === 'string') {
-      if (key === 'file' || key === 'replay') names.add(x);
-    } else if (Array.isArray(x)) {
-      for (const v of x) walk(v, null);
-    } else if (x !== null && typeof x === 'object') {
-      for (const [k, v] of Object.entries(x)) walk(v, k);
-    }
-  };
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
-  for (let p = 0; p < pointCount(spec.axes); p++) {
-    const obj = structuredClone(spec.variant === undefined ? raw : withVariant(raw as Record<string, unknown>, spec.variant, basename(file))) as Record<string, unknown>;
-    for (const s of [...spec.set, ...pointSets(spec.axes, p)]) applySet(obj, s, []);
-    walk(obj, null);
-  }
-  const dir = dirname(resolve(file));
-  return [...names].map((name) => {
-    try {
-      return { name, sha256: sha256(readFileSync(resolve(dir, name))) };
-    } catch {
-      return { name, sha256: null };
-    }
-  });
 }
 
 /**
@@ -243,27 +176,14 @@ function writeShard(target: string, text: string): void {
 
 export async function mergeCommand(files: string[], opts: MergeCommandOptions): Promise<void> {
   checkChartOptions(opts);
-  const shards: Array<{ name: string; shard: Shard }> = [];
-  for (const f of files) {
-    let text: string;
-    try {
-      if (statSync(f).isDirectory()) throw new UsageError(`${f}: is a folder, not a shard file`);
-      text = readFileSync(f, 'utf8');
-    } catch (e) {
-      if (e instanceof UsageError) throw e;
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new UsageError(code === 'ENOENT' ? `${f}: no such file` : `${f}: cannot be read (${code ?? String(e)})`);
-    }
-    shards.push({ name: f, shard: usage(() => parseShard(f, text)) });
-  }
-  const { header, outcomes } = usage(() => combineShards(shards));
-  const spec = header.sweep;
-  const tables = sweepTables(spec, outcomes);
+  const { header, shards, outcomes } = mergeShards(files);
+  const st = styler(process.stdout);
+  const tables = sweepResults(header.name, header.sweep, outcomes, st);
 
   const outDir = new OutputDir(opts.out ?? dirname(resolve(files[0]!)));
   try {
-    outDir.write('sweep.csv', tables.sweepCsv);
-    outDir.write('runs.csv', tables.runsCsv);
+    const command = ['dynosim merge', ...files.map(shownPath)].join(' ');
+    const written = await sweepFiles(tables, outDir, { charts: opts.charts, png: opts.png, interactive: opts.interactiveReport === true, command });
     // The folder is replaced as a whole: shard files in it are carried over, never lost.
     const kept: string[] = [];
     if (existsSync(outDir.target) && statSync(outDir.target).isDirectory()) {
@@ -274,12 +194,10 @@ export async function mergeCommand(files: string[], opts: MergeCommandOptions): 
         }
       }
     }
-    const command = ['dynosim merge', ...files.map(shownPath)].join(' ');
-    const reportFiles = await sweepReport(outDir, header.name, spec, tables.points, undefined, command, opts);
     outDir.commit();
     if (!opts.quiet) {
-      process.stdout.write(sweepSummaryText(header.name, spec, tables.points));
-      process.stdout.write(wroteText(shown(outDir.target), ['sweep.csv', 'runs.csv', ...reportFiles], `merged ${shards.length} shard${shards.length === 1 ? '' : 's'} of ${header.scenario}${kept.length > 0 ? `; ${kept.length} shard file${kept.length === 1 ? '' : 's'} kept` : ''}`));
+      process.stdout.write(tables.text);
+      process.stdout.write(wroteText(shown(outDir.target), [...written.files, ...written.report], `merged ${shards} shard${shards === 1 ? '' : 's'} of ${header.scenario}${kept.length > 0 ? `; ${kept.length} shard file${kept.length === 1 ? '' : 's'} kept` : ''}`, st));
     }
   } finally {
     outDir.abandon();

@@ -15,6 +15,7 @@ import { topLevel, type Chart, type ReportTable, type VlSpec } from '../../outpu
 import { escapeHtml, tableHtml } from '../../output/charts/html.ts';
 import { renderSvg } from '../../output/charts/render.ts';
 import { formatTable, type Column } from '../../output/report/table.ts';
+import { PLAIN } from '../../output/report/style.ts';
 
 export const DISPLAY = Symbol.for('Jupyter.display');
 
@@ -98,7 +99,7 @@ export function table(rows: ReadonlyArray<Readonly<Record<string, Value>>>, opts
   const numeric = columns.map((c) => rows.some((r) => typeof r[c] === 'number'));
   const t: ReportTable = { columns, rows: cells, ...(opts.caption === undefined ? {} : { caption: opts.caption }) };
   const cols: Column[] = columns.map((c, i) => ({ header: c, align: numeric[i] ? 'right' : 'left' }));
-  const plain = (opts.caption === undefined ? '' : `${opts.caption}\n`) + formatTable(cols, cells, { stream: PLAIN });
+  const plain = (opts.caption === undefined ? '' : `${opts.caption}\n`) + formatTable(cols, cells, { styler: PLAIN });
   return displayable({ 'text/html': tableHtml(t), 'text/plain': plain });
 }
 
@@ -112,9 +113,6 @@ export function markdown(s: string): Displayable {
   return displayable({ 'text/markdown': s, 'text/plain': s });
 }
 
-/** A stream that is not a terminal: text for it is never styled. */
-export const PLAIN = { isTTY: false } as unknown as NodeJS.WritableStream & { isTTY: false };
-
 /** Deno's Jupyter API when this runs in its kernel (reading it anywhere else throws), or null. */
 function denoJupyter(): { display(obj: unknown, options: { raw: boolean }): Promise<void> | void } | null {
   try {
@@ -126,17 +124,22 @@ function denoJupyter(): { display(obj: unknown, options: { raw: boolean }): Prom
   }
 }
 
+/** Where `display` writes the plain text outside a kernel (the library's `display` gives its process's stdout). */
+export interface TextOut {
+  write(text: string): unknown;
+}
+
 /**
  * Shows a chart, a table or a text in the cell's output now, before the cell ends (Deno's
- * kernel; the cell's last value is left empty), or prints its plain text anywhere else.
- * Cells that end with `await display(…)` keep their outputs in order, however the kernel
- * schedules its messages.
+ * kernel; the cell's last value is left empty), or writes its plain text to `out`
+ * anywhere else. Cells that end with `await display(…)` keep their outputs in order,
+ * however the kernel schedules its messages.
  */
-export async function display(x: Displayable | Promise<Displayable>): Promise<void> {
+export async function display(x: Displayable | Promise<Displayable>, out: TextOut): Promise<void> {
   const d = await x;
   const jupyter = denoJupyter();
   if (jupyter === null) {
-    process.stdout.write(`${d.toString()}\n`);
+    out.write(`${d.toString()}\n`);
     return;
   }
   await jupyter.display(d.bundle, { raw: true });

@@ -7,7 +7,7 @@ import { stringify } from 'csv-stringify/sync';
 import { METRICS } from '../../studies/parallel/outcome.ts';
 import { round, type Comparison, type Difference, type Estimate, type Metric, type Unit } from '../../studies/compare/compare.ts';
 import { fmtInt, TIME_HEADERS, WIDTH, wrap } from './text.ts';
-import { styler, type OutStream, type Styler } from './style.ts';
+import { PLAIN, type Styler } from './style.ts';
 import { tableLines, type Cell, type Column } from './table.ts';
 
 // ---------------------------------------------------------------------------------------
@@ -202,8 +202,7 @@ function metricTables(c: Comparison, st: Styler): string[] {
 }
 
 /** The readable comparison: the setup, a row per metric, the pooled latencies, and what the verdicts mean. */
-export function compareText(c: Comparison, stream: OutStream = process.stdout): string {
-  const st = styler(stream);
+export function compareText(c: Comparison, st: Styler = PLAIN): string {
   const s = c.setup;
   const alts = c.alternatives;
   const ref = alts[0]!.name;

@@ -1,9 +1,9 @@
-/** The short table `dynosim fit` prints: one row per class with its fit and KS D. */
+/** What `dynosim fit` prints: a short table, one row per class with its fit and KS D, and the lines it skipped. */
 import type { LogFit } from '../../studies/fit/fitLog.ts';
 import { serviceText } from '../../studies/fit/describe.ts';
 import { grouped, isoSecond, sig3 } from '../../studies/fit/numbers.ts';
 import { rateText } from '../../studies/fit/rateProfile.ts';
-import { styler, type OutStream } from './style.ts';
+import { PLAIN, type Styler } from './style.ts';
 import { tableLines, type Column } from './table.ts';
 
 const COLUMNS: readonly Column[] = [
@@ -16,8 +16,7 @@ const COLUMNS: readonly Column[] = [
   { header: 'its KS D', align: 'right' },
 ];
 
-export function fitSummaryText(fit: LogFit, file: string, stream: OutStream = process.stdout): string {
-  const st = styler(stream);
+export function fitSummaryText(fit: LogFit, file: string, st: Styler = PLAIN): string {
   const out: string[] = [];
   const web = Math.max(1, fit.webDynos.length);
   out.push(`${st.bold(file)}: ${grouped(fit.requests)} requests from ${isoSecond(fit.firstArrivalUs)} to ${isoSecond(fit.lastArrivalUs)} · ${web} web dyno${web === 1 ? '' : 's'}`);
@@ -39,4 +38,11 @@ export function fitSummaryText(fit: LogFit, file: string, stream: OutStream = pr
   });
   out.push(...tableLines(COLUMNS, rows, { styler: st }));
   return out.join('\n') + '\n';
+}
+
+/** The lines of a log skipped as unreadable: how many, then the first few with why ('' when none was). */
+export function fitSkippedText(fit: LogFit, file: string): string {
+  if (fit.malformed === 0) return '';
+  const head = `${file}: skipped ${grouped(fit.malformed)} unreadable line${fit.malformed === 1 ? '' : 's'} of ${grouped(fit.lines)}${fit.malformed > fit.skipped.length ? '; the first' : ''}:\n`;
+  return head + fit.skipped.map((s) => `  line ${s.line}: ${s.reason}\n`).join('');
 }

@@ -9,7 +9,7 @@ import { boundSide, formatMetric, type Slo } from '../../studies/plan/slo.ts';
 import type { Combination, CombinationResult, PlanResult, Probe } from '../../studies/plan/search.ts';
 import type { PlanSetup, SkippedCombination } from '../../studies/plan/runPlan.ts';
 import { packParts, WIDTH, wrap } from './text.ts';
-import { styler, type OutStream, type Styler } from './style.ts';
+import { PLAIN, type Styler } from './style.ts';
 import { tableLines, wrapWords, type Cell, type Column } from './table.ts';
 
 /** Runners-up the text shows. */
@@ -72,8 +72,7 @@ function wrapped(text: string, indent: number, more: number): string[] {
 }
 
 /** The readable report. */
-export function planText(setup: PlanSetup, slos: readonly Slo[], plan: PlanResult, skipped: readonly SkippedCombination[], stream: OutStream = process.stdout): string {
-  const st = styler(stream);
+export function planText(setup: PlanSetup, slos: readonly Slo[], plan: PlanResult, skipped: readonly SkippedCombination[], st: Styler = PLAIN): string {
   const lines: string[] = [];
   const section = (title: string): void => void lines.push('', st.bold(title));
   const confidence = `${setup.confidence * 100}%`;

@@ -11,6 +11,10 @@
  *   on. This is the rule of `styleText`'s `validateStream` (Node 22.13 and later), applied
  *   here so that Node 20, whose `styleText` has no such option, decides the same.
  *
+ * The rule is `colourRule`; the command line applies it to its own streams and environment
+ * (interfaces/cli/terminal.ts) and hands the texts a `Styler`. Every text is plain unless
+ * given one that styles.
+ *
  * Styling never changes what a text reads as: strip the escape codes and the words and
  * spaces are the same. Pad before styling, or measure with `visibleWidth`.
  */
@@ -21,32 +25,30 @@ import { stripVTControlCharacters, styleText } from 'node:util';
 export type Tone = 'bold' | 'dim' | 'red' | 'green' | 'yellow';
 export type StyleFormat = Tone | readonly Tone[];
 
-/** A stream text is written to (process.stdout, process.stderr, or a test's fake). */
+/** A stream text is written to (the command's stdout or stderr, or a test's fake). */
 export type OutStream = NodeJS.WritableStream & { readonly isTTY?: boolean };
 
-/** Whether text written to `stream` gets colour and emphasis. */
-export function colorOn(stream: OutStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+/** The environment variables the rule reads (NO_COLOR, FORCE_COLOR, and what the stream's colour depth reads). */
+export type ColourEnv = Readonly<Record<string, string | undefined>>;
+
+/** The rule above: whether text written to `stream` gets colour and emphasis, in the environment `env`. */
+export function colourRule(stream: OutStream, env: ColourEnv): boolean {
   if (env['NO_COLOR'] !== undefined) return false;
   if (stream.isTTY !== true) return false;
   // With FORCE_COLOR set, the environment's colour depth decides; otherwise the stream's
   // (which folds in NODE_DISABLE_COLORS and TERM), and a stream without one is taken as able.
-  if (env['FORCE_COLOR'] !== undefined) return WriteStream.prototype.getColorDepth.call(stream, env) > 2;
-  const depth = (stream as { getColorDepth?: () => number }).getColorDepth;
-  return typeof depth === 'function' ? depth.call(stream) > 2 : true;
+  if (env['FORCE_COLOR'] !== undefined) return WriteStream.prototype.getColorDepth.call(stream, env as NodeJS.ProcessEnv) > 2;
+  const depth = (stream as { getColorDepth?: (env: ColourEnv) => number }).getColorDepth;
+  return typeof depth === 'function' ? depth.call(stream, env) > 2 : true;
 }
 
-/** Styles `text` for `stream`, or returns it as it is when that stream gets plain text. */
-export function paint(format: StyleFormat, text: string, stream: OutStream = process.stdout): string {
-  return colorOn(stream) ? styleFor(format, text, stream) : text;
-}
-
-function styleFor(format: StyleFormat, text: string, stream: OutStream): string {
+/** `text` in `format`, unconditionally: whether it is styled at all was decided before. */
+function styled(format: StyleFormat, text: string): string {
   if (text === '') return '';
-  // Styled unconditionally: whether this stream gets styling was decided by colorOn.
   return styleText(typeof format === 'string' ? format : [...format], text, { validateStream: false });
 }
 
-/** Styling for one stream, decided once: `st.bold('x')`, `st('red', 'x')`; `st.on` says whether it styles at all. */
+/** Styling decided once: `st.bold('x')`, `st('red', 'x')`; `st.on` says whether it styles at all. */
 export interface Styler {
   (format: StyleFormat | undefined, text: string): string;
   readonly on: boolean;
@@ -57,9 +59,9 @@ export interface Styler {
   readonly yellow: (text: string) => string;
 }
 
-export function styler(stream: OutStream = process.stdout): Styler {
-  const on = colorOn(stream);
-  const st = (format: StyleFormat | undefined, text: string): string => (on && format !== undefined ? styleFor(format, text, stream) : text);
+/** Styling that is on (colour and emphasis) or off (the text as it is). */
+export function styling(on: boolean): Styler {
+  const st = (format: StyleFormat | undefined, text: string): string => (on && format !== undefined ? styled(format, text) : text);
   return Object.assign(st, {
     on,
     bold: (t: string) => st('bold', t),
@@ -69,6 +71,9 @@ export function styler(stream: OutStream = process.stdout): Styler {
     yellow: (t: string) => st('yellow', t),
   });
 }
+
+/** No styling: what every text is unless its caller decided otherwise (files, notebooks, pipes). */
+export const PLAIN: Styler = styling(false);
 
 /** Columns `text` takes on a terminal: its length without escape codes. */
 export function visibleWidth(text: string): number {
@@ -81,8 +86,8 @@ export function padVisible(text: string, width: number, align: 'left' | 'right' 
   return align === 'left' ? text + fill : fill + text;
 }
 
-/** A problem line for stderr: its leading "dynosim:", "error:" or "file:" in bold red on a terminal. */
-export function problemLine(line: string, stream: OutStream = process.stderr): string {
+/** A problem line for stderr: its leading "dynosim:", "error:" or "file:" in bold red when `st` styles. */
+export function problemLine(line: string, st: Styler = PLAIN): string {
   const m = /^[^\s:][^:]*:(?=\s|$)/.exec(line);
-  return m === null ? line : paint(['bold', 'red'], m[0], stream) + line.slice(m[0].length);
+  return m === null ? line : st(['bold', 'red'], m[0]) + line.slice(m[0].length);
 }

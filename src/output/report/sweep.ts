@@ -2,7 +2,7 @@
 import type { PointResult } from '../../studies/sweep/tables.ts';
 import { pointCount, type SweepSpec } from '../../studies/sweep/grid.ts';
 import { fmtUsd } from './text.ts';
-import { styler, type OutStream } from './style.ts';
+import { PLAIN, type Styler } from './style.ts';
 import { tableLines, type Cell, type Column } from './table.ts';
 
 /** Points listed one a line; a bigger grid is summed up by its best point only. */
@@ -46,8 +46,7 @@ export function pointLabel(spec: SweepSpec, p: PointResult): string {
   return spec.axes.length === 0 ? 'the scenario' : spec.axes.map((a, k) => `${a.path}=${p.cells[k]}`).join(' · ');
 }
 
-export function sweepSummaryText(title: string, spec: SweepSpec, points: readonly PointResult[], stream: OutStream = process.stdout): string {
-  const st = styler(stream);
+export function sweepSummaryText(title: string, spec: SweepSpec, points: readonly PointResult[], st: Styler = PLAIN): string {
   const n = pointCount(spec.axes);
   const R = spec.replications;
   const seeds = R === 1 ? `seed ${spec.seed}` : `seeds ${spec.seed}–${spec.seed + R - 1}`;

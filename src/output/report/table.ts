@@ -4,7 +4,7 @@
  * left-aligned, an optional header row, no trailing spaces. Styles are applied after
  * padding, so a table reads the same with and without colour.
  */
-import { padVisible, styler, visibleWidth, type OutStream, type StyleFormat, type Styler } from './style.ts';
+import { padVisible, PLAIN, visibleWidth, type StyleFormat, type Styler } from './style.ts';
 
 export type Align = 'left' | 'right';
 
@@ -31,9 +31,7 @@ export interface TableOptions {
   readonly indent?: number | string;
   /** Style of the header row ('bold'). */
   readonly headerStyle?: StyleFormat;
-  /** Where the text will be written (process.stdout): styles apply only when that is a terminal. */
-  readonly stream?: OutStream;
-  /** Or styling decided already. */
+  /** The styling (plain unless given): styles apply only when it is on. */
   readonly styler?: Styler;
   /** Lines a wrapping column keeps within (100). */
   readonly width?: number;
@@ -51,7 +49,7 @@ export function formatTable(columns: readonly Column[], rows: readonly (readonly
 
 /** formatTable's lines. */
 export function tableLines(columns: readonly Column[], rows: readonly (readonly Cell[])[], opts: TableOptions = {}): string[] {
-  const st = opts.styler ?? styler(opts.stream);
+  const st = opts.styler ?? PLAIN;
   const gap = ' '.repeat(opts.gap ?? 2);
   const indent = typeof opts.indent === 'number' ? ' '.repeat(opts.indent) : (opts.indent ?? '');
   const hasHeader = columns.some((c) => c.header !== undefined && c.header !== '');

@@ -5,7 +5,7 @@
  */
 import type { Summary } from '../../model/run/results.ts';
 import { formatDuration } from '../../engine/units/duration.ts';
-import { styler, visibleWidth, type OutStream, type Styler } from './style.ts';
+import { PLAIN, visibleWidth, type Styler } from './style.ts';
 import { tableLines, wrapWords, type Cell, type Column } from './table.ts';
 
 /** Lines keep within this many columns where they can. */
@@ -142,8 +142,7 @@ function replayParts(r: NonNullable<Summary['replay']>, st: Styler): string[] {
 }
 
 
-export function summaryText(s: Summary, stream: OutStream = process.stdout): string {
-  const st = styler(stream);
+export function summaryText(s: Summary, st: Styler = PLAIN): string {
   const sc = s.scenario;
   const top: Block[] = [];
   if (s.replay !== undefined) top.push({ label: 'replay', parts: replayParts(s.replay, st) });
@@ -223,8 +222,7 @@ export function summaryText(s: Summary, stream: OutStream = process.stdout): str
  *   wrote results/x/: summary.json, timeseries.csv, …, report.html
  *     7.22 M requests in 1.11 s, 6.5 M requests/s
  */
-export function wroteText(dir: string, files: readonly string[], tail: string, stream: OutStream = process.stdout): string {
-  const s = styler(stream);
+export function wroteText(dir: string, files: readonly string[], tail: string, s: Styler = PLAIN): string {
   // Wrapped between file names, never inside one ("charts/ (6 charts)" stays whole).
   const lines = [`wrote ${dir}/:`];
   files.forEach((f, i) => {

@@ -7,8 +7,9 @@
  * terminal is the command's own output. It draws on whatever stream it is given: callers
  * decide with `wantProgress` whether to show one (by default only on a terminal).
  *
- * Everything a bar reads from outside, the stream, the clock and the timer, can be given,
- * so that tests draw exact frames at the times they choose; the commands use the defaults.
+ * Everything a bar reads from outside, the stream, the clock and the timer, is given to
+ * it: the command line gives its stderr, `performance.now` and a timer
+ * (interfaces/cli/terminal.ts), and tests draw exact frames at the times they choose.
  */
 
 /** A stream a bar draws on: its `columns` (80 when unset) decide how wide the bar is. */
@@ -17,24 +18,21 @@ export type ProgressStream = NodeJS.WritableStream & { isTTY?: boolean; columns?
 /** A clock: milliseconds since any fixed origin, as `performance.now()` counts them. */
 export type Clock = () => number;
 
-/**
- * Calls `tick` every `ms` milliseconds until the function it returns is called. The
- * default is a `setInterval` that does not keep the process alive.
- */
+/** Calls `tick` every `ms` milliseconds until the function it returns is called. */
 export type Every = (ms: number, tick: () => void) => () => void;
 
-/** Where a bar draws and what it reads the time from; each defaults to the real one. */
+/** Where a bar draws and what it reads the time from. */
 export interface ProgressOptions {
-  /** Where to draw: stderr by default. */
-  stream?: ProgressStream;
-  /** The clock, in ms: `performance.now()` by default. */
-  now?: Clock;
+  /** Where to draw. */
+  stream: ProgressStream;
+  /** The clock, in ms. */
+  now: Clock;
 }
 
 /** Options of `progressBar`. */
 export interface ProgressBarOptions extends ProgressOptions {
-  /** The timer that redraws the elapsed time and ETA while no task ends (every 1000 ms): a `setInterval` by default. */
-  every?: Every;
+  /** The timer that redraws the elapsed time and ETA while no task ends (every 1000 ms). */
+  every: Every;
 }
 
 /** Options of `runProgress`. */
@@ -52,7 +50,7 @@ export interface ProgressBar {
 }
 
 /** Whether to draw a bar: `--progress` / `--no-progress` when given, else only on a terminal. */
-export function wantProgress(option: boolean | undefined, stream: ProgressStream = process.stderr): boolean {
+export function wantProgress(option: boolean | undefined, stream: ProgressStream): boolean {
   return option ?? stream.isTTY === true;
 }
 
@@ -66,21 +64,12 @@ const TICK_MS = 1000;
 /** How long a run goes before `runProgress` draws, ms. */
 const RUN_AFTER_MS = 1000;
 
-// Read at each call, not bound once, so that whatever performance.now is when the bar runs is what it reads.
-const performanceNow: Clock = () => performance.now();
-
-const setIntervalUnref: Every = (ms, tick) => {
-  const timer = setInterval(tick, ms);
-  timer.unref(); // the timer alone does not keep the process alive
-  return () => clearInterval(timer);
-};
-
 /**
  * A bar for `total` tasks, `label` first. `update(done)` takes the number of tasks done;
  * it redraws at most every 100 ms (clock time), and always when the last task is done.
  */
-export function progressBar(label: string, total: number, options: ProgressBarOptions = {}): ProgressBar {
-  const { stream = process.stderr, now = performanceNow, every = setIntervalUnref } = options;
+export function progressBar(label: string, total: number, options: ProgressBarOptions): ProgressBar {
+  const { stream, now, every } = options;
   const start = now();
   let last = -Infinity;
   let drawn = false;
@@ -150,8 +139,8 @@ export interface RunProgress {
  * `update` takes the simulated time reached and the run's end (µs) and the requests
  * simulated so far; it redraws at most every 100 ms (clock time).
  */
-export function runProgress(label: string, options: RunProgressOptions = {}): RunProgress {
-  const { stream = process.stderr, now = performanceNow, afterMs = RUN_AFTER_MS } = options;
+export function runProgress(label: string, options: RunProgressOptions): RunProgress {
+  const { stream, now, afterMs = RUN_AFTER_MS } = options;
   const start = now();
   let last = -Infinity;
   let drawn = false;

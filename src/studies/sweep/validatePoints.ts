@@ -1,34 +1,11 @@
 /**
- * A sweep's grid points checked before anything runs, and a whole sweep run in this
- * process's worker pool: `dynosim sweep` (unsharded) and the library's `sweep()`.
+ * A sweep's grid points checked before anything runs: every point's scenario loaded once,
+ * so that a bad value fails before the first run (the library's sweep, and `dynosim sweep`).
  */
 import { basename } from 'node:path';
 import { loadRef, type ScenarioRef } from '../../scenario/load.ts';
 import { ScenarioError, type Problem } from '../../scenario/problems.ts';
-import { runTasks } from '../parallel/runTasks.ts';
-import type { Outcome } from '../parallel/outcome.ts';
-import { MAX_TASKS, pointCount, pointSets, pointValues, taskAt, taskCount, type SweepSpec } from './grid.ts';
-import { SweepError } from './SweepError.ts';
-import { sweepTables, type PointResult } from './tables.ts';
-
-export interface SweepRun {
-  readonly points: PointResult[];
-  /** In task order: point ⌊i / R⌋, replication i mod R. */
-  readonly outcomes: Outcome[];
-  readonly sweepCsv: string;
-  readonly runsCsv: string;
-}
-
-/** Checks every point, runs every task on the pool and tabulates them. */
-export async function runSweep(ref: ScenarioRef, spec: SweepSpec, opts: { jobs?: number; onDone?: (done: number, total: number) => void } = {}): Promise<SweepRun> {
-  const total = taskCount(spec);
-  if (total > MAX_TASKS) throw new SweepError(`the sweep comes to ${total} runs (${pointCount(spec.axes)} points × ${spec.replications}); at most ${MAX_TASKS}`);
-  await validatePoints(ref, spec);
-  const tasks = Array.from({ length: total }, (_, i) => taskAt(spec, ref, i));
-  const outcomes = await runTasks(tasks, opts);
-  const tables = sweepTables(spec, outcomes);
-  return { points: tables.points, outcomes, sweepCsv: tables.sweepCsv, runsCsv: tables.runsCsv };
-}
+import { pointCount, pointSets, pointValues, type SweepSpec } from './grid.ts';
 
 /**
  * Loads every grid point's scenario once (no run), so that a bad value fails before
