@@ -1,5 +1,5 @@
 /**
- * Numbers both eras share, most of them not published by Heroku (the README lists them
+ * Numbers both eras share, most of them not published by Heroku (docs/scenario.md lists them
  * as scenario parameters with these defaults).
  */
 import { lognormal, lognormalParams } from '../traffic/service/lognormal.ts';

@@ -2,7 +2,7 @@
  * A platform profile: the published (and, where unpublished, assumed) numbers of one era
  * of the dyno platform. Profiles are plain frozen data; every number can be overridden
  * from a scenario's `platform:` block. Numbers Heroku does not publish are marked so
- * here and in the README.
+ * here and in docs/model.md and docs/scenario.md (†).
  */
 import type { ServiceDistribution } from '../traffic/service/ServiceDistribution.ts';
 
