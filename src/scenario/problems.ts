@@ -3,7 +3,7 @@
  * together, so that a user sees every mistake in a file in one go.
  */
 import type * as z from 'zod';
-import { show } from './fields.ts';
+import { show } from './schema/fields.ts';
 
 export interface Problem {
   /** Field path such as "formation.web.count" ("" for the file as a whole). */
