@@ -8,7 +8,8 @@
  * The work is done in resolve/, a file per concern, resolve/scenario.ts calling the
  * others in order; this file is where the rest of dynosim takes it from.
  */
-export { resolveScenario, type ResolveIo } from './resolve/scenario.ts';
+export { resolveScenario } from './resolve/scenario.ts';
+export type { ResolveIo } from './resolve/io.ts';
 export { calendarOf, whenUs } from './resolve/calendar.ts';
 export { mergeProfile } from './resolve/profile.ts';
 export { QUEUE_TIME_PRESETS } from './resolve/scaling.ts';

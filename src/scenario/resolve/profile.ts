@@ -4,10 +4,28 @@
  */
 import type { DynoSize, PlatformProfile } from '../../model/platform/profile.ts';
 import { PROFILES } from '../../model/platform/profiles.ts';
+import type { Calendar } from '../../model/traffic/calendar.ts';
 import type { ScenarioFile } from '../schema/scenario.ts';
 import type { Problem } from '../schema/problems.ts';
 import { resolveService, type SampleReader } from './services.ts';
 
+/** The platform as a run sees it: the profile merged with the scenario's overrides, its epoch the calendar's time zero. */
+export function platformOf(s: ScenarioFile, readSamples: SampleReader, calendar: Calendar, problems: Problem[]): PlatformProfile {
+  return Object.freeze({ ...mergeProfile(s, readSamples, problems), epochMs: calendar.epochMs(0) });
+}
+
+/** Looks up a dyno size by name (none: the profile's smallest standard size), reporting an unknown one at `path`. */
+export type SizeOf = (name: string | undefined, path: string) => DynoSize | undefined;
+
+export function sizeLookup(platform: PlatformProfile, problems: Problem[]): SizeOf {
+  return (name, path) => {
+    const size = name === undefined ? platform.sizes[platform.name === 'heroku-2013' ? '1X' : 'standard-1x'] : platform.sizes[name];
+    if (size === undefined) problems.push({ path, message: `expected a size of ${platform.name} (${Object.keys(platform.sizes).join(', ')}), got ${JSON.stringify(name)}` });
+    return size;
+  };
+}
+
+/** The profile the scenario names, with its `platform` overrides laid over it. */
 export function mergeProfile(s: ScenarioFile, readSamples: SampleReader, problems: Problem[]): PlatformProfile {
   if (typeof s.platform === 'string') return PROFILES[s.platform]!;
   const o = s.platform;

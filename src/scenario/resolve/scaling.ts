@@ -6,6 +6,7 @@ import type { ScalingPlan } from '../../model/Scenario.ts';
 import type { Calendar } from '../../model/traffic/calendar.ts';
 import { formatDuration } from '../../engine/units/duration.ts';
 import { WEEKDAYS, type ScalingSpec } from '../schema/scaling.ts';
+import type { ScenarioFile } from '../schema/scenario.ts';
 import type { Problem } from '../schema/problems.ts';
 
 /** The count a schedule has in force at time zero, if the type has a schedule. */
@@ -20,8 +21,27 @@ export const QUEUE_TIME_PRESETS = {
   hirefire: { metric: 'mean', sampleEveryUs: 60e6, upBreaches: 1, downAfterUs: 120e6, upCooldownUs: 60e6, downCooldownUs: 60e6, step: 1, downStep: 1 },
 } as const;
 
+/** Every `scaling.<type>` resolved: the plans (a fixed type has none), and the most dynos each planned type may run. */
+export function resolveScalingPlans(s: ScenarioFile, types: readonly string[], calendar: Calendar, problems: Problem[]): { plans: ScalingPlan[]; most: Map<string, number> } {
+  const plans: ScalingPlan[] = [];
+  const most = new Map<string, number>();
+  for (const [type, spec] of Object.entries(s.scaling)) {
+    const k = types.indexOf(type);
+    if (k < 0) {
+      problems.push({ path: `scaling.${type}`, message: `no process type ${type} in the formation (it has ${types.join(', ')})` });
+      continue;
+    }
+    const { plan, max } = resolveScaling(type, spec, k, s.formation[type]!.count, calendar, s.duration, problems);
+    if (plan === null) continue;
+    if (plan.strategy === 'heroku-autoscale' && type !== 'web') problems.push({ path: `scaling.${type}.strategy`, message: 'Heroku autoscales web dynos only' });
+    plans.push(plan);
+    most.set(type, max);
+  }
+  return { plans, most };
+}
+
 /** Resolves `scaling.<type>`; returns the plan (or null for fixed) and the most dynos it can run. */
-export function resolveScaling(type: string, spec: ScalingSpec, process: number, count: number, calendar: Calendar, durationUs: number, problems: Problem[]): { plan: ScalingPlan | null; max: number } {
+function resolveScaling(type: string, spec: ScalingSpec, process: number, count: number, calendar: Calendar, durationUs: number, problems: Problem[]): { plan: ScalingPlan | null; max: number } {
   const path = `scaling.${type}`;
   if (spec.strategy === 'fixed') return { plan: null, max: count };
   if (spec.strategy === 'schedule') {
