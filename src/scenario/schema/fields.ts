@@ -5,9 +5,9 @@
  * the engine's units after parsing.
  */
 import * as z from 'zod';
-import { parseDurationUs } from '../engine/units/duration.ts';
-import { parseMemoryMb, parseMemoryRateMbPerH } from '../engine/units/memory.ts';
-import { parseRatePerS } from '../engine/units/rate.ts';
+import { parseDurationUs } from '../../engine/units/duration.ts';
+import { parseMemoryMb, parseMemoryRateMbPerH } from '../../engine/units/memory.ts';
+import { parseRatePerS } from '../../engine/units/rate.ts';
 
 /** The message for a wrong value, or the usual one when the value is not there at all. */
 export function missingOr(input: unknown, message: string): string {
