@@ -17,7 +17,6 @@ import { chromium, type Browser } from 'playwright-core';
 import { dynosim, ROOT } from './helpers/cli.ts';
 import { registerSystemTests } from './helpers/systemPackages.ts';
 import { topLevel, type Chart, type ReportPage, type VlSpec } from '../src/output/charts/chart.ts';
-import { reportHtml } from '../src/output/charts/html.ts';
 import { writeReport } from '../src/output/charts/output.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -21,7 +21,6 @@ const BASE = {
 };
 
 const EVENT_KINDS = 'failHost, zoneDown, release, restart, crash, scale, traffic, run';
-const DURATION_HINT = 'a duration with a unit (250ms, 30s, 10m, 2h, 30d)';
 
 async function problemsOf(over: Record<string, unknown>): Promise<readonly Problem[]> {
   try {

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { logLine, routerMessage, type LogEra, type LogFormat } from '../src/model/logs/format.ts';
+import { logLine, routerMessage } from '../src/model/logs/format.ts';
 import { LogParseError, parseLogLine } from '../src/model/logs/parse.ts';
 import { parseLogTime } from '../src/model/logs/timestamp.ts';
 import { recordFromLogLine, routeKey } from '../src/model/traffic/replay/record.ts';

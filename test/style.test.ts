@@ -9,7 +9,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { padVisible, visibleWidth, type Styler } from '../src/output/report/style.ts';
 import { colorOn, paint, problemLine, styler } from '../src/interfaces/cli/terminal.ts';

@@ -16,7 +16,7 @@ import { FloatRing } from '../../engine/FloatRing.ts';
 import { Histogram } from '../../engine/Histogram.ts';
 import type { RequestSource } from '../traffic/RequestSource.ts';
 import { MinuteSeries } from './MinuteSeries.ts';
-import { DROPPED, H11, H12, H13, H14, H19, H20, H21, H99, HOLD, SERIES_CODES } from '../router/codes.ts';
+import { DROPPED, H11, H12, H13, H14, H19, H21, HOLD, SERIES_CODES } from '../router/codes.ts';
 import type { RouterGate } from '../router/RouterGate.ts';
 import type { FlowObserver } from '../scaling/Scaler.ts';
 import { ARRIVAL, CLASS, DISPATCH, END, INDEX, SERVICE, START, TAG, type TrackRing } from '../router/TrackRing.ts';

@@ -19,7 +19,6 @@ export function collect(p: RunParts): RunResult {
   const classes = s.traffic.classes;
   const warmupUs = s.warmupUs;
   const durationUs = s.durationUs;
-  const web = s.web;
 
   // Usages in time order; at one time by process type (formation order, then run, scheduler) and dyno number.
   const order = new Map([...s.processes.map((p) => p.type), 'run', 'scheduler'].map((t, k) => [t, k]));

@@ -6,7 +6,7 @@
  * Every change is a row of scaling.csv.
  */
 import type { Engine } from '../../engine/Engine.ts';
-import type { DynoManager } from '../dynos/DynoManager.ts';
+import type { DynoManager } from '../dynos/manager/DynoManager.ts';
 import type { ScalingPlan } from '../Scenario.ts';
 import { HerokuAutoscaleRule, QueueTimeRule, type DecisionRule } from './strategies.ts';
 import { TimeBins } from './TimeBins.ts';

@@ -4,7 +4,6 @@
  * to 6), so that the same runs give byte-identical files.
  */
 import { stringify } from 'csv-stringify/sync';
-import { METRICS } from '../../studies/parallel/outcome.ts';
 import { round, type Comparison, type Difference, type Estimate, type Metric, type Unit } from '../../studies/compare/compare.ts';
 import { fmtInt, TIME_HEADERS, WIDTH, wrap } from './text.ts';
 import { PLAIN, type Styler } from './style.ts';

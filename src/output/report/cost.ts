@@ -6,7 +6,7 @@
 import type { PlatformProfile } from '../../model/platform/profile.ts';
 import { csv } from './csv.ts';
 import { wrap } from './text.ts';
-import type { CostFigures, CostRow, CostTable, CurvePoint } from '../../studies/cost/costTable.ts';
+import type { CostFigures, CostRow, CostTable } from '../../studies/cost/costTable.ts';
 import { monthHours } from '../../studies/cost/costTable.ts';
 import { partTimeText } from '../../studies/cost/options.ts';
 import { autoscaleRanges, type CostResult } from '../../studies/cost/price.ts';
