@@ -18,6 +18,18 @@ export class FloatRing {
     this.length++;
   }
 
+  /** Inserts `v` in order, for a ring kept sorted (non-decreasing): after the values not above it. */
+  pushSorted(v: number): void {
+    if (this.length === this.buf.length) this.grow();
+    let i = this.length;
+    while (i > 0 && this.buf[(this.head + i - 1) & this.mask]! > v) {
+      this.buf[(this.head + i) & this.mask] = this.buf[(this.head + i - 1) & this.mask]!;
+      i--;
+    }
+    this.buf[(this.head + i) & this.mask] = v;
+    this.length++;
+  }
+
   /** The i-th oldest value. */
   at(i: number): number {
     return this.buf[(this.head + i) & this.mask]!;

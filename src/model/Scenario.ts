@@ -105,7 +105,13 @@ export interface Scenario {
   readonly processes: readonly ProcessSpec[];
   /** processes[0]. */
   readonly web: ProcessSpec;
-  readonly router: { readonly policy: RouterPolicyName };
+  readonly router: {
+    readonly policy: RouterPolicyName;
+    /** power-of-d's d (2 for the others, where it does not apply). */
+    readonly choices: number;
+    /** The routers see the dynos' loads as refreshed this often; null: live. */
+    readonly loadRefreshUs: number | null;
+  };
   readonly traffic: TrafficSpec;
   readonly queues: readonly QueueSpec[];
   readonly jobSources: readonly JobSource[];

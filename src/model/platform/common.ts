@@ -32,10 +32,14 @@ export const HOSTS: HostRules = Object.freeze({
   detectionUs: MINUTE_US,
 });
 
+/** "By default, apps are limited to 100 total dynos across all process types"; more on request. */
+export const LIMITS = Object.freeze({ dynosPerApp: 100 });
+
 export const ROUTER_CONNECT = Object.freeze({
   connectTimeoutUs: 5 * S,
   quarantineUs: 5 * S,
   maxAttempts: 10,
   holdUs: 75 * S,
   routeUpdateUs: 1 * S,
+  routers: 1,
 });

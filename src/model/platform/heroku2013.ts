@@ -1,6 +1,6 @@
 /** The platform of the 2013 routing dispute: 1X/2X/PX priced by the hour, 750 free dyno-hours a month. */
 import type { PlatformProfile } from './profile.ts';
-import { DAY_US, HOSTS, MINUTE_US, ROUTER_CONNECT, typicalBoot } from './common.ts';
+import { DAY_US, HOSTS, MINUTE_US, LIMITS, ROUTER_CONNECT, typicalBoot } from './common.ts';
 
 const boot = typicalBoot();
 
@@ -12,6 +12,7 @@ export const heroku2013: PlatformProfile = Object.freeze({
     '2X': Object.freeze({ name: '2X', memoryMb: 1024, cpuShare: 2, dedicated: false, priceUsd: 0.10, freeHoursWeight: 2, boot, r15Multiple: 3, onePerProcessType: false }),
     PX: Object.freeze({ name: 'PX', memoryMb: 6144, cpuShare: 8, dedicated: true, priceUsd: 0.80, freeHoursWeight: 16, boot, r15Multiple: 3, onePerProcessType: false }),
   }),
+  limits: LIMITS,
   // Backlog and active-request limits are the Cedar figures published in 2014, the
   // nearest to 2013 that exist.
   router: Object.freeze({ timeoutUs: 30_000_000, backlogPerDyno: 50, ...ROUTER_CONNECT }),

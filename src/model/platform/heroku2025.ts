@@ -1,6 +1,6 @@
 /** Today's platform: dynos priced by the month, prorated to the second, no free hours. */
 import type { PlatformProfile } from './profile.ts';
-import { DAY_US, HOSTS, MINUTE_US, ROUTER_CONNECT, typicalBoot } from './common.ts';
+import { DAY_US, HOSTS, MINUTE_US, LIMITS, ROUTER_CONNECT, typicalBoot } from './common.ts';
 
 const boot = typicalBoot();
 
@@ -17,6 +17,7 @@ export const heroku2025: PlatformProfile = Object.freeze({
     'performance-m': Object.freeze({ name: 'performance-m', memoryMb: 2560, cpuShare: 2, dedicated: true, priceUsd: 250, freeHoursWeight: 1, boot, r15Multiple: 2, onePerProcessType: false }),
     'performance-l': Object.freeze({ name: 'performance-l', memoryMb: 14336, cpuShare: 8, dedicated: true, priceUsd: 500, freeHoursWeight: 1, boot, r15Multiple: 2, onePerProcessType: false }),
   }),
+  limits: LIMITS,
   router: Object.freeze({ timeoutUs: 30_000_000, backlogPerDyno: 200, ...ROUTER_CONNECT }),
   billing: Object.freeze({ pricePer: 'month', freeHoursPerMonth: 0, monthUs: 30 * DAY_US, billCrashed: true }),
   hosts: HOSTS,

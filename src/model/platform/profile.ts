@@ -46,6 +46,12 @@ export interface RouterLimits {
    * before it learns (they are refused: H21 after the last attempt). Not published.
    */
   readonly routeUpdateUs: number;
+  /**
+   * Routers in front of the app's dynos, each request sent to one at random. They do not
+   * coordinate: each keeps its own counts, backlog and cap. Heroku runs many; how many is
+   * not published.
+   */
+  readonly routers: number;
 }
 
 /** The EC2 instances dynos run on, and how the dyno manager places dynos on them. */
@@ -107,10 +113,17 @@ export interface BillingRules {
   readonly billCrashed: boolean;
 }
 
+/** Limits on an app's formation. */
+export interface AppLimits {
+  /** Dynos in all, over every process type (100 as published; Heroku raises it on request). */
+  readonly dynosPerApp: number;
+}
+
 export interface PlatformProfile {
   readonly name: string;
   readonly description: string;
   readonly sizes: Readonly<Record<string, DynoSize>>;
+  readonly limits: AppLimits;
   readonly router: RouterLimits;
   readonly billing: BillingRules;
   readonly hosts: HostRules;

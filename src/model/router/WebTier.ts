@@ -17,7 +17,10 @@
  * one. With no restarts, block d is simply web.(d+1).
  */
 import { FloatRing } from '../../engine/FloatRing.ts';
+import type { Uniform } from '../../engine/streams.ts';
+import { LoadBoard } from './LoadBoard.ts';
 import type { DynoLoad, RouterPolicy } from './RouterPolicy.ts';
+import { RouterView } from './RouterView.ts';
 import { END, START, TrackRing } from './TrackRing.ts';
 
 /** `dispatch` results that are not a dyno index. */
@@ -50,6 +53,12 @@ export class WebTier implements DynoLoad {
   ownerOf: Int32Array;
 
   private readonly policy: RouterPolicy;
+  /** What the policy chooses on: the tier itself (one router, live counts), or a board of late loads. */
+  private readonly load: DynoLoad;
+  /** Several routers: each one's policy and view, and the stream that picks a request's router (null: one router). */
+  private readonly views: RouterView[] | null = null;
+  private readonly policies: RouterPolicy[] = [];
+  private readonly pickRouter: Uniform | null = null;
   private readonly backlogPerDyno: number;
   /** CPU slowdown: the share of service time on the CPU, and the cores a dyno has (0: none). */
   private readonly cpuBound: number;
@@ -80,7 +89,15 @@ export class WebTier implements DynoLoad {
     concurrency: number,
     policy: RouterPolicy,
     backlogPerDyno: number,
-    opts: { track: boolean; blocks?: number; cpu?: { cores: number; bound: number } },
+    opts: {
+      track: boolean;
+      blocks?: number;
+      cpu?: { cores: number; bound: number };
+      /** Several uncoordinated routers: one policy each, and the stream that sends each request to one of them. */
+      routers?: { policies: RouterPolicy[]; pick: Uniform };
+      /** The policy sees the dynos' loads only as refreshed every this many µs (null: live). */
+      loadRefreshUs?: number | null;
+    },
   ) {
     this.concurrency = concurrency;
     this.cores = opts.cpu?.cores ?? 1;
@@ -100,6 +117,12 @@ export class WebTier implements DynoLoad {
     this.heap = new Int32Array(0);
     this.queues = policy.sharedQueue ? [new FloatRing(64)] : [];
     this.tracks = opts.track ? [] : null;
+    if (opts.routers !== undefined && opts.routers.policies.length > 1) {
+      this.policies = opts.routers.policies;
+      this.pickRouter = opts.routers.pick;
+      this.views = this.policies.map(() => new RouterView(this, n));
+    }
+    this.load = opts.loadRefreshUs != null ? new LoadBoard(this, opts.loadRefreshUs, n) : this;
     this.grow(n);
   }
 
@@ -183,12 +206,24 @@ export class WebTier implements DynoLoad {
    */
   dispatch(nowUs: number, serviceUs: number): number {
     if (this.routableCount === 0) return REJECT_NO_DYNOS;
-    return this.sharedQueue ? this.dispatchShared(nowUs, serviceUs) : this.dispatchToDyno(nowUs, serviceUs);
+    if (this.sharedQueue) return this.dispatchShared(nowUs, serviceUs);
+    if (this.views !== null) return this.dispatchRouted(nowUs, serviceUs);
+    if (this.queuedUpper >= this.backlogCap && this.refreshAll(nowUs) >= this.backlogCap) return REJECT_BACKLOG;
+    return this.serve(this.policy.choose(this.load, nowUs), nowUs, serviceUs);
   }
 
-  private dispatchToDyno(nowUs: number, serviceUs: number): number {
-    if (this.queuedUpper >= this.backlogCap && this.refreshAll(nowUs) >= this.backlogCap) return REJECT_BACKLOG;
-    const d = this.policy.choose(this, nowUs);
+  /** Several routers: the request's router checks its own backlog and chooses on its own view. */
+  private dispatchRouted(nowUs: number, serviceUs: number): number {
+    const r = Math.floor(this.pickRouter!() * this.views!.length);
+    const view = this.views![r]!;
+    if (view.backlogFull(nowUs, this.backlogCap)) return REJECT_BACKLOG;
+    const d = this.serve(this.policies[r]!.choose(this.load === this ? view : this.load, nowUs), nowUs, serviceUs);
+    if (d >= 0) view.sent(d, nowUs, this.startUs, this.endUs);
+    return d;
+  }
+
+  /** Serves the request at dyno `d`, first in first out, on its first worker to fall free. */
+  private serve(d: number, nowUs: number, serviceUs: number): number {
     const c = this.concurrency;
     const free = this.freeUs;
     let k = d * c;
@@ -330,6 +365,7 @@ export class WebTier implements DynoLoad {
       this.queuedUpper -= q.length;
       q.clear();
     }
+    if (this.views !== null) for (const v of this.views) v.cut(b);
     if (how !== REACHABLE && this.isRoutable(b)) this.setGone(b, how);
     // Hand them over last: `lost` may dispatch requests again (to other blocks).
     const n = ring.length;
@@ -442,6 +478,7 @@ export class WebTier implements DynoLoad {
     this.ownerOf = widen(this.ownerOf, (l) => new Int32Array(l).fill(-1), n);
     this.routable = widen(this.routable, (l) => new Int32Array(l), n);
     if (this.sharedQueue) this.heap = widen(this.heap, (l) => new Int32Array(l), n * c);
+    if (this.views !== null) for (const v of this.views) v.grow(n);
     for (let b = old; b < n; b++) {
       if (!this.sharedQueue) this.queues.push(new FloatRing(64));
       this.tracks?.push(new TrackRing(16));

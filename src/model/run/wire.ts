@@ -5,7 +5,7 @@
  */
 import { Engine } from '../../engine/Engine.ts';
 import { Streams } from '../../engine/streams.ts';
-import { createPolicy } from '../router/policies.ts';
+import { createPolicy, STATEFUL } from '../router/policies.ts';
 import type { ProcessSpec, Scenario } from '../Scenario.ts';
 import { MinuteSeries, type MinuteRow } from '../flow/MinuteSeries.ts';
 import { WebTier } from '../router/WebTier.ts';
@@ -88,10 +88,19 @@ function requestSource(s: Scenario, streams: Streams): { source: RequestSource; 
 /** A tier for dynos of type `p`: the router's for web, a shared first-in first-out queue for workers. */
 function tierFor(s: Scenario, p: ProcessSpec, streams: Streams): WebTier {
   const web = p.type === 'web';
-  const policy = createPolicy(web ? s.router.policy : 'shared-queue', streams.stream('routing'));
+  const name = web ? s.router.policy : 'shared-queue';
+  const routing = streams.stream('routing');
+  const policy = createPolicy(name, routing, s.router.choices);
+  const routers = web ? s.platform.router.routers : 1;
   return new WebTier(Math.max(1, p.maxCount), p.concurrency, policy, web ? s.platform.router.backlogPerDyno : Infinity, {
     track: DynoManager.mayStopDynos(s, p),
     cpu: p.cpuBound > 0 ? { cores: p.size.cpuShare, bound: p.cpuBound } : undefined,
+    // Several routers: those whose policy keeps state get one each; the others share one.
+    routers:
+      routers > 1
+        ? { policies: Array.from({ length: routers }, (_, r) => (r === 0 || !STATEFUL.includes(name) ? policy : createPolicy(name, routing, s.router.choices))), pick: streams.stream('routers') }
+        : undefined,
+    loadRefreshUs: web ? s.router.loadRefreshUs : null,
   });
 }
 

@@ -30,13 +30,21 @@ export interface FormationContext {
   scaling: readonly ScalingPlan[];
   classes: readonly RequestClass[];
   queues: QueueNames;
+  /** The platform's limit of dynos per app. */
+  dynosPerApp: number;
 }
 
-/** Every process type of the formation, in `types` order; at most 100 dynos in all. */
+/** Every process type of the formation, in `types` order; at most `dynosPerApp` dynos in all. */
 export function resolveProcesses(s: ScenarioFile, types: readonly string[], cx: FormationContext, problems: Problem[]): ProcessSpec[] {
   const processes = types.map((type, k) => resolveProcess(s, type, k, cx, problems));
   const totalDynos = processes.reduce((n, p) => n + p.maxCount, 0);
-  if (totalDynos > 100) problems.push({ path: 'formation', message: `expected at most 100 dynos in all (Heroku's limit per app), got ${totalDynos}` });
+  const limit = cx.dynosPerApp;
+  if (totalDynos > limit) {
+    problems.push({
+      path: 'formation',
+      message: `expected at most ${limit} dynos in all (Heroku's limit per app, raised on request: platform.limits.dynosPerApp), got ${totalDynos}`,
+    });
+  }
   return processes;
 }
 

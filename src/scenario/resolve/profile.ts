@@ -55,6 +55,7 @@ export function mergeProfile(s: ScenarioFile, readSamples: SampleReader, problem
     name: base.name,
     description: base.description,
     sizes: Object.freeze(sizes),
+    limits: Object.freeze({ dynosPerApp: o.limits?.dynosPerApp ?? base.limits.dynosPerApp }),
     router: Object.freeze({
       timeoutUs: o.router?.timeout ?? base.router.timeoutUs,
       backlogPerDyno: o.router?.backlogPerDyno ?? base.router.backlogPerDyno,
@@ -63,6 +64,7 @@ export function mergeProfile(s: ScenarioFile, readSamples: SampleReader, problem
       maxAttempts: o.router?.maxAttempts ?? base.router.maxAttempts,
       holdUs: o.router?.hold ?? base.router.holdUs,
       routeUpdateUs: o.router?.routeUpdate ?? base.router.routeUpdateUs,
+      routers: o.router?.routers ?? base.router.routers,
     }),
     billing: Object.freeze({
       pricePer: o.billing?.pricePer ?? base.billing.pricePer,

@@ -16,6 +16,7 @@ import { queueNames, resolveJobSources, resolveQueues } from './queues.ts';
 import { resolveEvents } from './events.ts';
 import { resolveTraffic } from './traffic.ts';
 import { resolveScheduler } from './scheduler.ts';
+import { resolveRouter } from './router.ts';
 
 /** Resolves a validated scenario file; problems are appended to `problems`. */
 export function resolveScenario(s: ScenarioFile, source: unknown, io: ResolveIo, problems: Problem[]): Scenario {
@@ -28,7 +29,7 @@ export function resolveScenario(s: ScenarioFile, source: unknown, io: ResolveIo,
   const queues = queueNames(s, types);
   const { events, multipliers, oneOffs } = resolveEvents(s.events, { platform, calendar, durationUs: s.duration, types, maxCount, sizeOf, readSamples }, problems);
   const traffic = resolveTraffic(s, io, queues, multipliers, problems);
-  const processes = resolveProcesses(s, types, { sizeOf, maxCount, scaling, classes: traffic.classes, queues }, problems);
+  const processes = resolveProcesses(s, types, { sizeOf, maxCount, scaling, classes: traffic.classes, queues, dynosPerApp: platform.limits.dynosPerApp }, problems);
   const jobSources = resolveJobSources(s.jobs, queues, readSamples, problems);
   const queueSpecs = resolveQueues(s, queues, processes, problems);
   const scheduler = resolveScheduler(s.scheduler, sizeOf, calendar, readSamples, problems);
@@ -43,7 +44,7 @@ export function resolveScenario(s: ScenarioFile, source: unknown, io: ResolveIo,
     calendar,
     processes: Object.freeze(processes),
     web: processes[0]!,
-    router: Object.freeze({ policy: s.router.policy }),
+    router: resolveRouter(s, platform, problems),
     traffic,
     queues: Object.freeze(queueSpecs),
     jobSources: Object.freeze(jobSources),

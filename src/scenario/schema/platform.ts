@@ -48,6 +48,7 @@ const noisyNeighbours = z.strictObject({
 
 export const platformOverride = z.strictObject({
   profile: oneOf(PROFILE_NAMES as [string, ...string[]]),
+  limits: z.strictObject({ dynosPerApp: whole(1).optional() }).optional(),
   router: z
     .strictObject({
       timeout: duration({ positive: true }).optional(),
@@ -57,6 +58,7 @@ export const platformOverride = z.strictObject({
       maxAttempts: whole(1).optional(),
       hold: duration().optional(),
       routeUpdate: duration().optional(),
+      routers: whole(1).optional(),
     })
     .optional(),
   billing: z

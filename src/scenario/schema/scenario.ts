@@ -43,7 +43,15 @@ export const scenarioSchema = z
       .strictObject({ start: instant().optional(), timezone: text('a time zone such as Europe/Paris').default('UTC') })
       .default({ timezone: 'UTC' }),
     formation: formationSchema,
-    router: z.strictObject({ policy: oneOf(ROUTER_POLICIES).default('random') }).default({ policy: 'random' }),
+    router: z
+      .strictObject({
+        policy: oneOf(ROUTER_POLICIES).default('random'),
+        /** power-of-d: how many dynos each request's router draws. */
+        choices: whole(2).optional(),
+        /** The routers see the dynos' loads only as refreshed this often (load-aware policies). */
+        loadRefresh: duration({ positive: true }).optional(),
+      })
+      .default({ policy: 'random' }),
     traffic: trafficSchema.optional(),
     /** Job queues by name (workers take jobs from them). */
     queues: z.record(z.string(), queueSchema).default({}),

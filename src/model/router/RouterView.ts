@@ -1,0 +1,80 @@
+/**
+ * What one of several uncoordinated routers knows: only the requests it sent itself.
+ * Heroku runs many routers behind a load balancer; each counts its own active requests per
+ * dyno and keeps its own backlog, and none sees the others'. A router's view is the
+ * `DynoLoad` its policy chooses on: `inSystem` is the number of the router's own requests
+ * at a dyno that have not ended, not the dyno's true load.
+ *
+ * Both are kept in closed form, as the tier keeps the dynos: per dyno, the end times of
+ * the router's requests there (sorted), and the start times of those still waiting for a
+ * worker (non-decreasing in a first-in first-out queue).
+ */
+import { FloatRing } from '../../engine/FloatRing.ts';
+import type { DynoLoad } from './RouterPolicy.ts';
+
+export class RouterView implements DynoLoad {
+  private readonly tier: DynoLoad;
+  private ends: FloatRing[] = [];
+  private starts: FloatRing[] = [];
+  /** Requests of this router waiting for a worker, as last counted: an upper bound, exact after `backlog`. */
+  private queuedUpper = 0;
+
+  constructor(tier: DynoLoad, blocks: number) {
+    this.tier = tier;
+    this.grow(blocks);
+  }
+
+  /** The dynos the router may choose from: the tier's. */
+  get routable(): Int32Array {
+    return this.tier.routable;
+  }
+
+  get routableCount(): number {
+    return this.tier.routableCount;
+  }
+
+  /** The router's own requests at dyno `d` that have not ended by `nowUs`. */
+  inSystem(d: number, nowUs: number): number {
+    const e = this.ends[d]!;
+    if (e.length > 0) e.dropThrough(nowUs);
+    return e.length;
+  }
+
+  /** Whether this router's own backlog (its requests waiting for a worker) is at `cap` or over. */
+  backlogFull(nowUs: number, cap: number): boolean {
+    if (this.queuedUpper < cap) return false;
+    let total = 0;
+    for (const q of this.starts) {
+      if (q.length > 0) q.dropThrough(nowUs);
+      total += q.length;
+    }
+    this.queuedUpper = total;
+    return total >= cap;
+  }
+
+  /** The router sent dyno `d` a request at `nowUs` that starts at `startUs` and ends at `endUs`. */
+  sent(d: number, nowUs: number, startUs: number, endUs: number): void {
+    this.ends[d]!.pushSorted(endUs);
+    if (startUs > nowUs) {
+      const q = this.starts[d]!;
+      if (q.length > 0) this.queuedUpper -= q.dropThrough(nowUs);
+      q.push(startUs);
+      this.queuedUpper++;
+    }
+  }
+
+  /** Block `d`'s process is gone: the router's requests there are over. */
+  cut(d: number): void {
+    this.queuedUpper -= this.starts[d]!.length;
+    this.starts[d]!.clear();
+    this.ends[d]!.clear();
+  }
+
+  /** Makes room for `n` blocks in all. */
+  grow(n: number): void {
+    for (let b = this.ends.length; b < n; b++) {
+      this.ends.push(new FloatRing(16));
+      this.starts.push(new FloatRing(16));
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The power of d choices (Mitzenmacher; Vvedenskaya, Dobrushin and Karpelevich, 1996): d
+ * distinct dynos drawn at random, the one holding the fewest requests wins (the first
+ * drawn on a tie). d = 2 is `power-of-two`; as d grows it approaches joining the shortest
+ * queue, at d draws and d load reads per request.
+ */
+import type { Uniform } from '../../engine/streams.ts';
+import type { DynoLoad, RouterPolicy } from './RouterPolicy.ts';
+
+export function powerOfDPolicy(u: Uniform, choices: number, name = 'power-of-d'): RouterPolicy {
+  if (!Number.isInteger(choices) || choices < 2) throw new Error(`power of d choices needs d ≥ 2, got ${choices}`);
+  // The positions drawn so far, in increasing order: each new draw skips over them.
+  const sorted = new Int32Array(choices);
+  return {
+    name,
+    sharedQueue: false,
+    choose(load: DynoLoad, nowUs: number): number {
+      const n = load.routableCount;
+      let pos = Math.floor(u() * n);
+      if (n === 1) return load.routable[0]!;
+      let best = load.routable[pos]!;
+      let bestLoad = -1;
+      sorted[0] = pos;
+      const d = choices < n ? choices : n;
+      for (let k = 1; k < d; k++) {
+        // A uniform draw among the n − k positions not drawn yet.
+        pos = Math.floor(u() * (n - k));
+        let i = 0;
+        while (i < k && sorted[i]! <= pos) {
+          pos++;
+          i++;
+        }
+        sorted.copyWithin(i + 1, i, k);
+        sorted[i] = pos;
+        const dyno = load.routable[pos]!;
+        const l = load.inSystem(dyno, nowUs);
+        if (bestLoad < 0) bestLoad = load.inSystem(best, nowUs);
+        if (l < bestLoad) {
+          best = dyno;
+          bestLoad = l;
+        }
+      }
+      return best;
+    },
+  };
+}

@@ -1,0 +1,224 @@
+/**
+ * The router tier as Heroku runs it: the per-app dyno limit as a platform parameter,
+ * several uncoordinated routers (each with its own counts and backlog), the power of d
+ * choices against the supermarket model's mean-field values, and late load information.
+ */
+import test from 'ava';
+import { scenarioFromObject } from '../src/scenario/load.ts';
+import { ScenarioError, type Problem } from '../src/scenario/problems.ts';
+import { simulate } from '../src/model/run/simulate.ts';
+import type { RunResult } from '../src/model/run/results.ts';
+
+async function problemsOf(raw: Record<string, unknown>): Promise<readonly Problem[]> {
+  try {
+    await scenarioFromObject(raw);
+  } catch (e) {
+    if (e instanceof ScenarioError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+const TINY = {
+  name: 'router-tier',
+  seed: 1,
+  platform: 'heroku-2013',
+  duration: '1m',
+  formation: { web: { count: 2, size: '1X' } },
+  traffic: { rate: '10/s', service: { distribution: 'exponential', mean: '50ms' } },
+};
+
+// ---- The per-app dyno limit ------------------------------------------------------------
+
+test('over 100 dynos is refused by default, naming the field that raises the limit', async (t) => {
+  const problems = await problemsOf({ ...TINY, formation: { web: { count: 150, size: '1X' } } });
+  t.deepEqual(problems, [
+    { path: 'formation', message: "expected at most 100 dynos in all (Heroku's limit per app, raised on request: platform.limits.dynosPerApp), got 150" },
+  ]);
+});
+
+test('platform.limits.dynosPerApp raises the limit: 1 000 dynos run', async (t) => {
+  const s = await scenarioFromObject(
+    { ...TINY, duration: '10s', platform: { profile: 'heroku-2013', limits: { dynosPerApp: 1000 } }, formation: { web: { count: 1000, size: '1X' } } },
+    { set: [] },
+  );
+  t.is(s.platform.limits.dynosPerApp, 1000);
+  const r = simulate(s);
+  t.is(r.dynos.length, 1000);
+  t.true(r.summary.requests.completed > 0);
+});
+
+// ---- Bad input -------------------------------------------------------------------------
+
+test('bad router-tier fields: one problem each, with its path', async (t) => {
+  const cases: Array<[Record<string, unknown>, string]> = [
+    [{ platform: { profile: 'heroku-2013', router: { routers: 0 } } }, 'platform.router.routers'],
+    [{ router: { policy: 'power-of-d', choices: 1 } }, 'router.choices'],
+    [{ router: { policy: 'random', choices: 3 } }, 'router.choices'],
+    [{ router: { policy: 'random', loadRefresh: '1s' } }, 'router.loadRefresh'],
+    [{ router: { policy: 'least-connections', loadRefresh: '0s' } }, 'router.loadRefresh'],
+    [{ platform: { profile: 'heroku-2013', limits: { dynosPerApp: 0 } } }, 'platform.limits.dynosPerApp'],
+    [{ router: { policy: 'shared-queue' }, platform: { profile: 'heroku-2013', router: { routers: 4 } } }, 'platform.router.routers'],
+  ];
+  for (const [over, path] of cases) {
+    const problems = await problemsOf({ ...TINY, ...over });
+    t.is(problems.length, 1, `${JSON.stringify(over)}: ${JSON.stringify(problems)}`);
+    t.is(problems[0]!.path, path, JSON.stringify(problems));
+  }
+});
+
+// ---- Several routers -------------------------------------------------------------------
+
+test('routers: 1 written out gives the default run, byte for byte', async (t) => {
+  for (const policy of ['random', 'least-connections', 'power-of-two']) {
+    const a = simulate(await scenarioFromObject({ ...TINY, router: { policy } }));
+    const b = simulate(await scenarioFromObject({ ...TINY, router: { policy }, platform: { profile: 'heroku-2013', router: { routers: 1 } } }));
+    t.is(JSON.stringify(b.summary), JSON.stringify(a.summary), policy);
+    t.is(JSON.stringify(b.timeseries), JSON.stringify(a.timeseries), policy);
+  }
+});
+
+/** Twenty single-worker dynos at ρ = 0.9 (faults off), on one seed. */
+function at09(policy: string, routers: number): Promise<RunResult> {
+  return scenarioFromObject({
+    name: 'routers',
+    seed: 7,
+    platform: { profile: 'heroku-2025', router: { routers }, dynoManager: { cycling: false } },
+    duration: '1200s',
+    warmup: '100s',
+    formation: { web: { count: 20, size: 'standard-1x' } },
+    router: { policy },
+    traffic: { rate: '180/s', service: { distribution: 'exponential', mean: '100ms' } },
+  }).then(simulate);
+}
+
+test('least-connections: one router beats 8 uncoordinated ones, which beat random', async (t) => {
+  const one = (await at09('least-connections', 1)).summary.queue.meanMs!;
+  const eight = (await at09('least-connections', 8)).summary.queue.meanMs!;
+  const random = (await at09('random', 1)).summary.queue.meanMs!;
+  t.log(`mean queue: 1 router ${one} ms, 8 routers ${eight} ms, random ${random} ms`);
+  t.true(one < eight, `${one} < ${eight}`);
+  t.true(eight < random, `${eight} < ${random}`);
+});
+
+test('random routing is the same with any number of routers: they hold no state', async (t) => {
+  const one = await at09('random', 1);
+  const eight = await at09('random', 8);
+  // Each request goes to a uniformly random dyno either way; only which draws pick it differ.
+  const q1 = one.summary.queue.meanMs!;
+  const q8 = eight.summary.queue.meanMs!;
+  t.true(Math.abs(q8 - q1) / q1 < 0.25, `random: ${q1} ms with 1 router, ${q8} ms with 8`);
+});
+
+test('H11 per router: each router turns requests away past its own backlog only', async (t) => {
+  // One dyno busy for the whole run with its first request; a cap of one waiting request
+  // per router. Every router lets exactly one request wait, then answers H11.
+  for (const routers of [1, 2, 4]) {
+    const r = simulate(
+      await scenarioFromObject({
+        name: 'backlog-per-router',
+        seed: 2,
+        platform: { profile: 'heroku-2013', router: { backlogPerDyno: 1, routers }, dynoManager: { cycling: false } },
+        duration: '60s',
+        formation: { web: { count: 1, size: '1X' } },
+        traffic: { rate: '1/s', service: { distribution: 'constant', value: '100s' } },
+      }),
+    );
+    const q = r.summary.requests;
+    t.true(q.arrived > 30);
+    t.is(q.errors['H11'], q.arrived - 1 - routers, `${routers} routers: ${q.arrived} arrived, H11 ${q.errors['H11']}`);
+    t.is(r.dynos[0]!.requests, 1 + routers);
+  }
+});
+
+// ---- The power of d choices against the supermarket model ------------------------------
+
+/**
+ * The supermarket model (Vvedenskaya, Dobrushin and Karpelevich 1996; Mitzenmacher, "The
+ * power of two choices in randomized load balancing", IEEE TPDS 12(10), 2001): N → ∞
+ * exponential servers of rate 1, Poisson arrivals of rate λN, each to the shorter of d
+ * queues drawn at random. The share of queues holding at least i requests is
+ * s_i = λ^((d^i − 1)/(d − 1)), so the mean time in the system is
+ * T = Σ_{i≥1} s_i / λ = Σ_{i≥1} λ^((d^i − d)/(d − 1)) service times.
+ */
+function supermarketMeanTime(lambda: number, d: number): number {
+  let t = 0;
+  for (let i = 1; i < 100_000; i++) {
+    // d = 1 (random routing) as the limit: the exponent is then i − 1.
+    const term = lambda ** (d === 1 ? i - 1 : (d ** i - d) / (d - 1));
+    t += term;
+    if (term < 1e-15) break;
+  }
+  return t;
+}
+
+function thousandDynos(router: Record<string, unknown>): Promise<RunResult> {
+  // N = 1 000 dynos at λ = 0.9: 9 000 requests a second of mean 100 ms, 100 s after 20 s of warm-up.
+  return scenarioFromObject({
+    name: 'supermarket',
+    seed: 13,
+    platform: { profile: 'heroku-2025', limits: { dynosPerApp: 1000 }, dynoManager: { cycling: false } },
+    duration: '120s',
+    warmup: '20s',
+    formation: { web: { count: 1000, size: 'standard-1x' } },
+    router,
+    traffic: { rate: '9000/s', service: { distribution: 'exponential', mean: '100ms' } },
+  }).then(simulate);
+}
+
+test('the mean-field values: T(2) ≈ 2.614 and T(3) ≈ 2.028 service times at λ = 0.9', (t) => {
+  t.is(supermarketMeanTime(0.9, 2).toFixed(3), '2.614');
+  t.is(supermarketMeanTime(0.9, 3).toFixed(3), '2.028');
+  // d = 1 is the M/M/1 queue: 1 / (1 − λ).
+  t.true(Math.abs(supermarketMeanTime(0.9, 1) - 10) < 1e-9);
+});
+
+test('power of d at N = 1 000, λ = 0.9: mean time in the system within 3% of the mean field (d = 2, 3)', async (t) => {
+  for (const [router, d] of [[{ policy: 'power-of-two' }, 2], [{ policy: 'power-of-d', choices: 2 }, 2], [{ policy: 'power-of-d', choices: 3 }, 3]] as const) {
+    const r = await thousandDynos(router);
+    const measured = r.summary.latency.meanMs! / 100;
+    const theory = supermarketMeanTime(0.9, d);
+    t.log(`${JSON.stringify(router)}: ${measured.toFixed(3)} service times, mean field ${theory.toFixed(3)}`);
+    t.true(Math.abs(measured / theory - 1) < 0.03, `${measured} vs ${theory}`);
+  }
+});
+
+test('power of d approaches joining the shortest queue as d grows', async (t) => {
+  const times: number[] = [];
+  for (const router of [{ policy: 'random' }, { policy: 'power-of-d', choices: 2 }, { policy: 'power-of-d', choices: 3 }, { policy: 'power-of-d', choices: 5 }, { policy: 'least-connections' }]) {
+    times.push((await thousandDynos(router)).summary.latency.meanMs! / 100);
+  }
+  t.log(`mean time in system (service times): random, d = 2, 3, 5, least-connections: ${times.map((x) => x.toFixed(3)).join(', ')}`);
+  for (let i = 1; i < times.length; i++) t.true(times[i]! < times[i - 1]!, `${times[i]} < ${times[i - 1]}`);
+  // Joining the shortest of 1 000 queues at λ = 0.9 hardly ever waits.
+  t.true(times[times.length - 1]! < 1.05);
+});
+
+// ---- Late load information -------------------------------------------------------------
+
+test('late load information: least-connections on a stale board herds, and worse as the board ages', async (t) => {
+  const run = (loadRefresh?: string) =>
+    at09Router({ policy: 'least-connections', ...(loadRefresh === undefined ? {} : { loadRefresh }) }).then((r) => r.summary.queue.meanMs!);
+  const live = await run();
+  const late = await run('100ms');
+  const stale = await run('2s');
+  const random = (await at09('random', 1)).summary.queue.meanMs!;
+  t.log(`mean queue: live ${live} ms, board every 100 ms ${late} ms, every 2 s ${stale} ms, random ${random} ms`);
+  t.true(live < late, `${live} < ${late}`);
+  t.true(late < stale, `${late} < ${stale}`);
+  // With a long interval every request goes to the dyno that looked emptiest: worse than random.
+  t.true(stale > random, `${stale} > ${random}`);
+});
+
+function at09Router(router: Record<string, unknown>): Promise<RunResult> {
+  return scenarioFromObject({
+    name: 'routers',
+    seed: 7,
+    platform: { profile: 'heroku-2025', dynoManager: { cycling: false } },
+    duration: '1200s',
+    warmup: '100s',
+    formation: { web: { count: 20, size: 'standard-1x' } },
+    router,
+    traffic: { rate: '180/s', service: { distribution: 'exponential', mean: '100ms' } },
+  }).then(simulate);
+}
