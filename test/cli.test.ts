@@ -182,7 +182,7 @@ const BAD: Array<[string, string, string[]]> = [
     'broken.yaml: duration: expected a duration with a unit (250ms, 30s, 10m, 2h, 30d), got 30',
     'broken.yaml: formation.web.count: expected a whole number, got "two"',
     'broken.yaml: formation.web.concurency: unknown field',
-    'broken.yaml: router.policy: expected one of random, round-robin, least-connections, power-of-two, shared-queue, got "smart"',
+    'broken.yaml: router.policy: expected one of random, round-robin, least-connections, power-of-two, power-of-d, shared-queue, got "smart"',
   ]],
   ['a unit that does not parse', 'name: b\nduration: 1h\nwarmup: 10 minutes\nformation: { web: { count: 1, size: 1X } }\nplatform: heroku-2013\ntraffic: { rate: 1/fortnight, service: { distribution: constant, value: 5 parsecs } }', [
     'broken.yaml: warmup: expected a duration with a unit (250ms, 30s, 10m, 2h, 30d), got "10 minutes"',
