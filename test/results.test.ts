@@ -4,7 +4,7 @@
  * of its folder must come out byte-identical; every shipped scenario has its results, cost
  * and reports committed, each report with the chart images it shows; and what the
  * repository carries is what scripts/results.ts says it should (notCommitted: wall-clock
- * files, PNGs, vega-lite specs, interactive pages and files over 500 kB stay out), .gitignore
+ * files, PNGs, vega-lite specs, interactive pages and files over 200 kB stay out), .gitignore
  * agrees, and it all weighs less than RESULTS_BUDGET_BYTES.
  */
 import test from 'ava';
