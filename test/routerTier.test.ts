@@ -8,6 +8,8 @@ import { scenarioFromObject } from '../src/scenario/load.ts';
 import { ScenarioError, type Problem } from '../src/scenario/problems.ts';
 import { simulate } from '../src/model/run/simulate.ts';
 import type { RunResult } from '../src/model/run/results.ts';
+import { createPolicy } from '../src/model/router/policies.ts';
+import { REFUSES, REJECT_UNREACHABLE, WebTier } from '../src/model/router/WebTier.ts';
 
 async function problemsOf(raw: Record<string, unknown>): Promise<readonly Problem[]> {
   try {
@@ -222,3 +224,58 @@ function at09Router(router: Record<string, unknown>): Promise<RunResult> {
     traffic: { rate: '180/s', service: { distribution: 'exponential', mean: '100ms' } },
   }).then(simulate);
 }
+
+// ---- Quarantine per router -------------------------------------------------------------
+
+test('quarantine is per router: only the router that failed to connect skips the dyno, until its quarantine ends', (t) => {
+  const rr = () => createPolicy('round-robin', () => 0);
+  const tier = new WebTier(2, 1, rr(), 50, { track: false, routers: { policies: [rr(), rr()], pick: () => 0 } });
+  t.is(tier.routers, 2);
+  for (const slot of [0, 1]) tier.startRouting(tier.acquire(slot, 0), 0);
+  // web.1's process is gone; the routers do not know yet.
+  tier.setGone(0, REFUSES);
+  const chosen = (router: number, nowUs: number): number => {
+    const d = tier.dispatch(nowUs, 1_000, router);
+    return d === REJECT_UNREACHABLE ? tier.failedBlock : d;
+  };
+  t.is(tier.dispatch(10, 1_000, 0), REJECT_UNREACHABLE);
+  t.is(tier.failedBlock, 0);
+  tier.quarantineAt(0, 0, 5_000_010);
+  // Router 0 now sends everything to web.2; router 1 still tries web.1 in its turn.
+  const byRouter0 = [20, 30, 40, 50].map((now) => chosen(0, now));
+  const byRouter1 = [20, 30, 40, 50].map((now) => chosen(1, now));
+  t.deepEqual(byRouter0, [1, 1, 1, 1]);
+  t.true(byRouter1.includes(0), `router 1 chose ${byRouter1}`);
+  // Its quarantine over, router 0 tries web.1 again.
+  t.true([6_000_000, 6_000_010].map((now) => chosen(0, now)).includes(0));
+});
+
+test('each router finds a dead dyno for itself: refused connections (H21) grow with the number of routers', async (t) => {
+  // One dyno crashes at 10 s; the route update that withdraws it is slow (1 min), so the
+  // routers keep trying it. A router that is refused (H21: one attempt, one dyno)
+  // quarantines it for 5 s and holds its requests; at the end of its quarantine it tries
+  // again. With R routers each does so on its own.
+  const h21: number[] = [];
+  for (const routers of [1, 2, 4]) {
+    const r = simulate(
+      await scenarioFromObject({
+        name: 'quarantine-per-router',
+        seed: 4,
+        platform: { profile: 'heroku-2013', router: { routers, routeUpdate: '1m', quarantine: '5s' }, dynoManager: { cycling: false } },
+        duration: '2m',
+        formation: { web: { count: 1, size: '1X' } },
+        events: [{ at: '10s', crash: 'web.1' }],
+        traffic: { rate: '5/s', service: { distribution: 'constant', value: '10ms' } },
+      }),
+    );
+    const q = r.summary.requests;
+    h21.push(q.errors['H21'] ?? 0);
+    // Every request is answered once: completed, or an error.
+    t.is(q.completed + Object.values(q.errors).reduce((a, b) => a + b, 0), q.arrived);
+  }
+  t.log(`H21 with 1, 2 and 4 routers: ${h21.join(', ')}`);
+  // About one refusal per router per quarantine period, for the minute before the update.
+  t.true(h21[0]! >= 10 && h21[0]! <= 13, `${h21[0]}`);
+  t.true(h21[1]! > 1.6 * h21[0]!, `${h21}`);
+  t.true(h21[2]! > 1.6 * h21[1]!, `${h21}`);
+});

@@ -16,17 +16,17 @@ import { FloatRing } from '../../engine/FloatRing.ts';
 import { Histogram } from '../../engine/Histogram.ts';
 import type { RequestSource } from '../traffic/RequestSource.ts';
 import { MinuteSeries } from './MinuteSeries.ts';
-import { DROPPED, H11, H12, H13, H14, H19, H21, HOLD, SERIES_CODES } from '../router/codes.ts';
+import { DROPPED, H11, H12, H13, H14, H19, H21, H99, HOLD, SERIES_CODES } from '../router/codes.ts';
 import type { RouterGate } from '../router/RouterGate.ts';
 import type { FlowObserver } from '../scaling/Scaler.ts';
 import { ARRIVAL, CLASS, DISPATCH, END, INDEX, SERVICE, START, TAG, type TrackRing } from '../router/TrackRing.ts';
-import { REJECT_BACKLOG, REJECT_NO_DYNOS, SILENT, type WebTier } from '../router/WebTier.ts';
+import { REJECT_BACKLOG, REJECT_NO_DYNOS, REJECT_QUARANTINED, SILENT, type WebTier } from '../router/WebTier.ts';
 
 /** Draws made at a time. */
 const BATCH = 256;
 /** Fields of a held request, and of a connection retry. */
-const HELD = 6;
-const RETRY = 5;
+const HELD = 7;
+const RETRY = 6;
 
 /** Where sampled requests' outcomes go, for the router log lines. */
 export interface RequestLogSink {
@@ -71,6 +71,8 @@ export interface FlowParams {
   connectTimeoutUs: number;
   maxAttempts: number;
   holdUs: number;
+  /** A dyno that failed a connection is skipped this long (several routers: by the router that tried it). */
+  quarantineUs: number;
 }
 
 export class RequestFlow implements OrderedSource {
@@ -112,10 +114,12 @@ export class RequestFlow implements OrderedSource {
   private jobs: JobSink | null = null;
   /** Whether served requests are remembered (tracking, or logging). */
   private watch = false;
-  // Held requests, in the order they were held: arrival, service, index, code, deadline, class.
+  // Held requests, in the order they were held: arrival, service, index, code, deadline, class, router.
   private readonly held = new FloatRing(64);
   private holdTimerUs = Infinity;
   private readonly holdKind: number;
+  /** Several routers: a router's quarantine ended, its held requests may go to dynos again. */
+  private readonly quarantineEndKind: number;
   // Connection retries waiting out a connect timeout: a pool of records.
   private readonly retryKind: number;
   private retryBuf = new Float64Array(RETRY * 16);
@@ -142,6 +146,7 @@ export class RequestFlow implements OrderedSource {
     this.perDynoQueueUs = new Float64Array(slots);
     this.holdKind = engine.register((_, t) => this.expireHeld(t));
     this.retryKind = engine.register((r, t) => this.retry(r, t));
+    this.quarantineEndKind = engine.register((_, t) => this.releaseHeld(t));
     this.advance();
   }
 
@@ -169,10 +174,13 @@ export class RequestFlow implements OrderedSource {
     this.advance();
   }
 
-  /** Sends a request of class `cls` that reached the router at `arrivalUs` to a dyno at `nowUs` (attempt ≥ 1). */
-  private route(arrivalUs: number, nowUs: number, serviceUs: number, index: number, attempt: number, cls: number): void {
+  /**
+   * Sends a request of class `cls` that reached the router at `arrivalUs` to a dyno at
+   * `nowUs` (attempt ≥ 1), through `router` (several routers; −1: one drawn at random).
+   */
+  private route(arrivalUs: number, nowUs: number, serviceUs: number, index: number, attempt: number, cls: number, router = -1): void {
     const tier = this.tier;
-    const d = tier.dispatch(nowUs, serviceUs);
+    const d = tier.dispatch(nowUs, serviceUs, router);
     if (d < 0) {
       this.rejected(d, arrivalUs, nowUs, serviceUs, index, attempt, cls);
       return;
@@ -242,8 +250,11 @@ export class RequestFlow implements OrderedSource {
       this.fail(H11, arrivalUs, nowUs, index, -1, false, cls);
     } else if (d === REJECT_NO_DYNOS) {
       const what = this.gate === null ? H14 : this.gate.noDyno();
-      if (what & HOLD) this.hold(arrivalUs, nowUs, serviceUs, index, what & ~HOLD, cls);
+      if (what & HOLD) this.hold(arrivalUs, nowUs, serviceUs, index, what & ~HOLD, cls, this.tier.router);
       else this.fail(what, arrivalUs, nowUs, index, -1, false, cls);
+    } else if (d === REJECT_QUARANTINED) {
+      // Its router skips every dyno for now: held as when all are quarantined (H99 if it runs out).
+      this.hold(arrivalUs, nowUs, serviceUs, index, H99, cls, this.tier.router);
     } else {
       this.connectFailed(arrivalUs, nowUs, serviceUs, index, attempt, cls);
     }
@@ -255,13 +266,21 @@ export class RequestFlow implements OrderedSource {
    * H21 or H19.
    */
   private connectFailed(arrivalUs: number, nowUs: number, serviceUs: number, index: number, attempt: number, cls: number): void {
-    const b = this.tier.failedBlock;
-    const silent = this.tier.gone[b] === SILENT;
-    this.gate!.quarantine(b, nowUs);
+    const tier = this.tier;
+    const b = tier.failedBlock;
+    const router = tier.router;
+    const silent = tier.gone[b] === SILENT;
+    if (router < 0) {
+      this.gate!.quarantine(b, nowUs);
+    } else {
+      // Several routers: only this one learns; its held requests may go again when it forgets.
+      tier.quarantineAt(router, b, nowUs + this.p.quarantineUs);
+      this.engine.at(nowUs + this.p.quarantineUs, this.quarantineEndKind);
+    }
     const attempts = Math.max(1, Math.min(this.p.maxAttempts, this.gate!.webDynos()));
     if (!silent) {
       if (attempt >= attempts) this.fail(H21, arrivalUs, nowUs, index, -1, false, cls);
-      else this.route(arrivalUs, nowUs, serviceUs, index, attempt + 1, cls);
+      else this.route(arrivalUs, nowUs, serviceUs, index, attempt + 1, cls, router);
       return;
     }
     const atUs = nowUs + this.p.connectTimeoutUs;
@@ -285,6 +304,7 @@ export class RequestFlow implements OrderedSource {
     this.retryBuf[o + 2] = index;
     this.retryBuf[o + 3] = attempt + 1;
     this.retryBuf[o + 4] = cls;
+    this.retryBuf[o + 5] = router;
     this.waitingAtRouter++;
     this.engine.at(atUs, this.retryKind, r);
   }
@@ -294,11 +314,11 @@ export class RequestFlow implements OrderedSource {
     const b = this.retryBuf;
     this.retryFree.push(r);
     this.waitingAtRouter--;
-    this.route(b[o]!, nowUs, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!);
+    this.route(b[o]!, nowUs, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!);
   }
 
   /** Holds a request until a dyno can take it, at most `holdUs`; then `code`. */
-  private hold(arrivalUs: number, nowUs: number, serviceUs: number, index: number, code: number, cls: number): void {
+  private hold(arrivalUs: number, nowUs: number, serviceUs: number, index: number, code: number, cls: number, router: number): void {
     const deadline = nowUs + this.p.holdUs;
     const h = this.held;
     h.push(arrivalUs);
@@ -307,6 +327,7 @@ export class RequestFlow implements OrderedSource {
     h.push(code);
     h.push(deadline);
     h.push(cls);
+    h.push(router);
     this.waitingAtRouter++;
     if (this.holdTimerUs === Infinity) {
       this.holdTimerUs = deadline;
@@ -323,9 +344,10 @@ export class RequestFlow implements OrderedSource {
       const serviceUs = h.at(1);
       const index = h.at(2);
       const cls = h.at(5);
+      const router = h.at(6);
       h.dropFirst(HELD);
       this.waitingAtRouter--;
-      this.route(arrivalUs, nowUs, serviceUs, index, 1, cls);
+      this.route(arrivalUs, nowUs, serviceUs, index, 1, cls, router);
     }
   }
 

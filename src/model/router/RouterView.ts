@@ -8,12 +8,24 @@
  * Both are kept in closed form, as the tier keeps the dynos: per dyno, the end times of
  * the router's requests there (sorted), and the start times of those still waiting for a
  * worker (non-decreasing in a first-in first-out queue).
+ *
+ * A router also quarantines on its own: a dyno that failed one of its connections is
+ * skipped by it, and only by it, for the quarantine period. Its routable dynos are the
+ * tier's less those it has quarantined.
  */
 import { FloatRing } from '../../engine/FloatRing.ts';
 import type { DynoLoad } from './RouterPolicy.ts';
 
 export class RouterView implements DynoLoad {
   private readonly tier: DynoLoad;
+  /** The dynos this router may choose from now (the tier's, less its quarantined ones). */
+  routable: Int32Array = new Int32Array(0);
+  routableCount = 0;
+  /** Until when this router skips each block (0: not quarantined). */
+  private quarantinedUntil = new Float64Array(0);
+  /** When the earliest quarantine ends, and whether the tier's routable dynos changed since the list was made. */
+  private nextExpiryUs = Infinity;
+  private stale = true;
   private ends: FloatRing[] = [];
   private starts: FloatRing[] = [];
   /** Requests of this router waiting for a worker, as last counted: an upper bound, exact after `backlog`. */
@@ -24,13 +36,36 @@ export class RouterView implements DynoLoad {
     this.grow(blocks);
   }
 
-  /** The dynos the router may choose from: the tier's. */
-  get routable(): Int32Array {
-    return this.tier.routable;
+  /** The tier's routable dynos changed. */
+  invalidate(): void {
+    this.stale = true;
   }
 
-  get routableCount(): number {
-    return this.tier.routableCount;
+  /** Brings the router's routable dynos up to `nowUs` (quarantines that have ended, the tier's changes). */
+  sync(nowUs: number): void {
+    if (!this.stale && nowUs < this.nextExpiryUs) return;
+    const { routable, routableCount } = this.tier;
+    if (this.routable.length < routable.length) this.routable = new Int32Array(routable.length);
+    let n = 0;
+    let next = Infinity;
+    for (let i = 0; i < routableCount; i++) {
+      const b = routable[i]!;
+      const until = b < this.quarantinedUntil.length ? this.quarantinedUntil[b]! : 0;
+      if (until > nowUs) {
+        if (until < next) next = until;
+      } else {
+        this.routable[n++] = b;
+      }
+    }
+    this.routableCount = n;
+    this.nextExpiryUs = next;
+    this.stale = false;
+  }
+
+  /** This router skips block `b` until `untilUs`. */
+  quarantine(b: number, untilUs: number): void {
+    this.quarantinedUntil[b] = untilUs;
+    this.stale = true;
   }
 
   /** The router's own requests at dyno `d` that have not ended by `nowUs`. */
@@ -72,6 +107,12 @@ export class RouterView implements DynoLoad {
 
   /** Makes room for `n` blocks in all. */
   grow(n: number): void {
+    if (this.quarantinedUntil.length < n) {
+      const q = new Float64Array(n);
+      q.set(this.quarantinedUntil);
+      this.quarantinedUntil = q;
+    }
+    this.stale = true;
     for (let b = this.ends.length; b < n; b++) {
       this.ends.push(new FloatRing(16));
       this.starts.push(new FloatRing(16));

@@ -27,6 +27,7 @@ import { END, START, TrackRing } from './TrackRing.ts';
 export const REJECT_BACKLOG = -1; // H11
 export const REJECT_NO_DYNOS = -2; // nothing routable: H10, H14, or held (H20, H99)
 export const REJECT_UNREACHABLE = -3; // the chosen dyno's process is gone and the router does not know yet
+export const REJECT_QUARANTINED = -4; // several routers: the request's router has quarantined every routable dyno (held, then H99)
 
 /** How a gone dyno answers a connection attempt. */
 export const REACHABLE = 0;
@@ -45,6 +46,8 @@ export class WebTier implements DynoLoad {
   endUs = 0;
   /** The block the last REJECT_UNREACHABLE tried. */
   failedBlock = -1;
+  /** Several routers: the router of the request last dispatched (−1: one router). */
+  router = -1;
   /** Service-time multiplier per block (swap, noisy neighbours); 1 when nothing slows it. */
   slow: Float64Array;
   /** Per block: REACHABLE, or how its gone process answers connections. */
@@ -184,8 +187,14 @@ export class WebTier implements DynoLoad {
     return false;
   }
 
+  /** Several routers: router `r` skips block `b` until `untilUs` (the others go on routing to it). */
+  quarantineAt(r: number, b: number, untilUs: number): void {
+    this.views![r]!.quarantine(b, untilUs);
+  }
+
   private routableChanged(nowUs: number): void {
     this.backlogCap = this.backlogPerDyno * this.routableCount;
+    if (this.views !== null) for (const v of this.views) v.invalidate();
     if (!this.sharedQueue) {
       this.refreshAll(nowUs);
       return;
@@ -204,18 +213,32 @@ export class WebTier implements DynoLoad {
    * Routes a request reaching a dyno at `nowUs` that needs `serviceUs` of a worker. Returns
    * the block and sets `startUs`/`endUs`, or returns one of the REJECT_ codes.
    */
-  dispatch(nowUs: number, serviceUs: number): number {
-    if (this.routableCount === 0) return REJECT_NO_DYNOS;
+  dispatch(nowUs: number, serviceUs: number, router = -1): number {
+    if (this.routableCount === 0) {
+      this.router = router;
+      return REJECT_NO_DYNOS;
+    }
     if (this.sharedQueue) return this.dispatchShared(nowUs, serviceUs);
-    if (this.views !== null) return this.dispatchRouted(nowUs, serviceUs);
+    if (this.views !== null) return this.dispatchRouted(nowUs, serviceUs, router);
     if (this.queuedUpper >= this.backlogCap && this.refreshAll(nowUs) >= this.backlogCap) return REJECT_BACKLOG;
     return this.serve(this.policy.choose(this.load, nowUs), nowUs, serviceUs);
   }
 
-  /** Several routers: the request's router checks its own backlog and chooses on its own view. */
-  private dispatchRouted(nowUs: number, serviceUs: number): number {
-    const r = Math.floor(this.pickRouter!() * this.views!.length);
+  /** Routers in front of the dynos: 1, or as many as there are views. */
+  get routers(): number {
+    return this.views === null ? 1 : this.views.length;
+  }
+
+  /**
+   * Several routers: the request's router (drawn at random for a new request, the same one
+   * for a retry or a held request) checks its own backlog and chooses on its own view.
+   */
+  private dispatchRouted(nowUs: number, serviceUs: number, router: number): number {
+    const r = router >= 0 ? router : Math.floor(this.pickRouter!() * this.views!.length);
+    this.router = r;
     const view = this.views![r]!;
+    view.sync(nowUs);
+    if (view.routableCount === 0) return REJECT_QUARANTINED;
     if (view.backlogFull(nowUs, this.backlogCap)) return REJECT_BACKLOG;
     const d = this.serve(this.policies[r]!.choose(this.load === this ? view : this.load, nowUs), nowUs, serviceUs);
     if (d >= 0) view.sent(d, nowUs, this.startUs, this.endUs);

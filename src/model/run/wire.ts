@@ -136,7 +136,7 @@ export function wire(s: Scenario, options: SimulateOptions): RunParts {
     source,
     series,
     slots,
-    { timeoutUs, warmupUs, durationUs, connectTimeoutUs: router.connectTimeoutUs, maxAttempts: router.maxAttempts, holdUs: router.holdUs },
+    { timeoutUs, warmupUs, durationUs, connectTimeoutUs: router.connectTimeoutUs, maxAttempts: router.maxAttempts, holdUs: router.holdUs, quarantineUs: router.quarantineUs },
     classes.length,
   );
   const log = options.log === undefined ? null : new RunLog(s, options.log);
