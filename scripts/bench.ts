@@ -380,6 +380,9 @@ async function main(): Promise<void> {
   // request a dyno holds, so that a stopping dyno's requests can be overturned.
   log('in-process, daily cycling on:');
   const faulty = await inProcess(await loadScenario(join(ROOT, SCENARIO), { set: ['platform.dynoManager.cycling=true', 'dynoAges=random'] }));
+  // The same model behind 8 uncoordinated routers: random routing, each router keeping its own backlog.
+  log('in-process, 8 routers:');
+  const routed = await inProcess(await loadScenario(join(ROOT, SCENARIO), { set: ['platform.router.routers=8'] }));
   const sweep = await sweepSpeed();
 
   const simpyLabel = simpy.published ? 'published, benchmarks.md' : `${simpy.version}, N=${SIMPY_N}, median of ${RUNS}`;
@@ -388,6 +391,7 @@ async function main(): Promise<void> {
     ['in-process req/s (median)', M(inProc.requestsPerS), `simulate(), ${inProc.requests} requests, ${inProc.wallS.toFixed(3)} s, warm, median of ${RUNS}`],
     ['in-process events/s', M(inProc.eventsPerS), `${inProc.events} events per run`],
     ['  with daily cycling', M(faulty.requestsPerS), `faults on: ${X(ratio(faulty.requestsPerS, inProc.requestsPerS))} the faults-off rate (requests tracked per dyno)`],
+    ['  behind 8 routers', M(routed.requestsPerS), `random routing, each router its own backlog: ${X(ratio(routed.requestsPerS, inProc.requestsPerS))} the one-router rate`],
     ['whole-process req/s', M(whole.requestsPerS), whole.skipped ? `skipped: ${whole.skipped}` : `requests / process wall (${whole.measuredWallS!.toFixed(3)} s), median of ${RUNS} fresh processes`],
     ['  process overhead', whole.runs.length ? `${median(whole.runs.map((r) => r.measuredWallS - r.wallS)).toFixed(3)} s` : 'n/a', 'process wall − simulate(): start-up, loading, writing results'],
     ['  CLI simulate() req/s', M(whole.cliInProcessRequestsPerS), 'run.json requestsPerS (cold process, no warm-up)'],
@@ -432,6 +436,7 @@ async function main(): Promise<void> {
     scenario: SCENARIO,
     inProcess: inProc,
     inProcessCycling: faulty,
+    inProcessEightRouters: routed,
     sweep,
     wholeProcess: whole,
     wholeProcessWithCharts: drawn,

@@ -31,8 +31,12 @@ export class RouterView implements DynoLoad {
   /** Requests of this router waiting for a worker, as last counted: an upper bound, exact after `backlog`. */
   private queuedUpper = 0;
 
-  constructor(tier: DynoLoad, blocks: number) {
+  /** Whether the router's policy reads its counts (least-connections, power of d); if not, only its backlog is kept. */
+  private readonly counts: boolean;
+
+  constructor(tier: DynoLoad, blocks: number, counts: boolean) {
     this.tier = tier;
+    this.counts = counts;
     this.grow(blocks);
   }
 
@@ -89,7 +93,11 @@ export class RouterView implements DynoLoad {
 
   /** The router sent dyno `d` a request at `nowUs` that starts at `startUs` and ends at `endUs`. */
   sent(d: number, nowUs: number, startUs: number, endUs: number): void {
-    this.ends[d]!.pushSorted(endUs);
+    if (this.counts) {
+      const e = this.ends[d]!;
+      if (e.length > 0) e.dropThrough(nowUs);
+      e.pushSorted(endUs);
+    }
     if (startUs > nowUs) {
       const q = this.starts[d]!;
       if (q.length > 0) this.queuedUpper -= q.dropThrough(nowUs);

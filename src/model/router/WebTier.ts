@@ -62,6 +62,9 @@ export class WebTier implements DynoLoad {
   private readonly views: RouterView[] | null = null;
   private readonly policies: RouterPolicy[] = [];
   private readonly pickRouter: Uniform | null = null;
+  /** The routers' draws, a batch at a time (the same sequence as one at a time). */
+  private readonly routerDraws = new Float64Array(256);
+  private routerDrawPos = 256;
   private readonly backlogPerDyno: number;
   /** CPU slowdown: the share of service time on the CPU, and the cores a dyno has (0: none). */
   private readonly cpuBound: number;
@@ -96,8 +99,8 @@ export class WebTier implements DynoLoad {
       track: boolean;
       blocks?: number;
       cpu?: { cores: number; bound: number };
-      /** Several uncoordinated routers: one policy each, and the stream that sends each request to one of them. */
-      routers?: { policies: RouterPolicy[]; pick: Uniform };
+      /** Several uncoordinated routers: one policy each, whether it reads dyno loads, and the stream that sends each request to one of them. */
+      routers?: { policies: RouterPolicy[]; loadAware: boolean; pick: Uniform };
       /** The policy sees the dynos' loads only as refreshed every this many µs (null: live). */
       loadRefreshUs?: number | null;
     },
@@ -123,7 +126,8 @@ export class WebTier implements DynoLoad {
     if (opts.routers !== undefined && opts.routers.policies.length > 1) {
       this.policies = opts.routers.policies;
       this.pickRouter = opts.routers.pick;
-      this.views = this.policies.map(() => new RouterView(this, n));
+      const counts = opts.routers.loadAware && opts.loadRefreshUs == null;
+      this.views = this.policies.map(() => new RouterView(this, n, counts));
     }
     this.load = opts.loadRefreshUs != null ? new LoadBoard(this, opts.loadRefreshUs, n) : this;
     this.grow(n);
@@ -234,7 +238,14 @@ export class WebTier implements DynoLoad {
    * for a retry or a held request) checks its own backlog and chooses on its own view.
    */
   private dispatchRouted(nowUs: number, serviceUs: number, router: number): number {
-    const r = router >= 0 ? router : Math.floor(this.pickRouter!() * this.views!.length);
+    let r = router;
+    if (r < 0) {
+      if (this.routerDrawPos === 256) {
+        for (let i = 0; i < 256; i++) this.routerDraws[i] = this.pickRouter!();
+        this.routerDrawPos = 0;
+      }
+      r = Math.floor(this.routerDraws[this.routerDrawPos++]! * this.views!.length);
+    }
     this.router = r;
     const view = this.views![r]!;
     view.sync(nowUs);

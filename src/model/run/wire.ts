@@ -5,7 +5,7 @@
  */
 import { Engine } from '../../engine/Engine.ts';
 import { Streams } from '../../engine/streams.ts';
-import { createPolicy, STATEFUL } from '../router/policies.ts';
+import { createPolicy, LOAD_AWARE, STATEFUL } from '../router/policies.ts';
 import type { ProcessSpec, Scenario } from '../Scenario.ts';
 import { MinuteSeries, type MinuteRow } from '../flow/MinuteSeries.ts';
 import { WebTier } from '../router/WebTier.ts';
@@ -98,7 +98,7 @@ function tierFor(s: Scenario, p: ProcessSpec, streams: Streams): WebTier {
     // Several routers: those whose policy keeps state get one each; the others share one.
     routers:
       routers > 1
-        ? { policies: Array.from({ length: routers }, (_, r) => (r === 0 || !STATEFUL.includes(name) ? policy : createPolicy(name, routing, s.router.choices))), pick: streams.stream('routers') }
+        ? { policies: Array.from({ length: routers }, (_, r) => (r === 0 || !STATEFUL.includes(name) ? policy : createPolicy(name, routing, s.router.choices))), loadAware: LOAD_AWARE.includes(name), pick: streams.stream('routers') }
         : undefined,
     loadRefreshUs: web ? s.router.loadRefreshUs : null,
   });
