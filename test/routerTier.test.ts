@@ -61,6 +61,8 @@ test('bad router-tier fields: one problem each, with its path', async (t) => {
     [{ router: { policy: 'least-connections', loadRefresh: '0s' } }, 'router.loadRefresh'],
     [{ platform: { profile: 'heroku-2013', limits: { dynosPerApp: 0 } } }, 'platform.limits.dynosPerApp'],
     [{ router: { policy: 'shared-queue' }, platform: { profile: 'heroku-2013', router: { routers: 4 } } }, 'platform.router.routers'],
+    [{ platform: { profile: 'heroku-2013', router: { maxActivePerDyno: 0 } } }, 'platform.router.maxActivePerDyno'],
+    [{ router: { policy: 'shared-queue' }, platform: { profile: 'heroku-2013', router: { maxActivePerDyno: 10 } } }, 'platform.router.maxActivePerDyno'],
   ];
   for (const [over, path] of cases) {
     const problems = await problemsOf({ ...TINY, ...over });
@@ -278,4 +280,64 @@ test('each router finds a dead dyno for itself: refused connections (H21) grow w
   t.true(h21[0]! >= 10 && h21[0]! <= 13, `${h21[0]}`);
   t.true(h21[1]! > 1.6 * h21[0]!, `${h21}`);
   t.true(h21[2]! > 1.6 * h21[1]!, `${h21}`);
+});
+
+// ---- The limit of active requests per dyno, per router ---------------------------------
+
+function atLimit(routers: number): Promise<RunResult> {
+  // Two single-worker dynos, each busy 100 s with any request; each router may have one
+  // request at a time at each dyno and holds up to backlogPerDyno × 2 = 4 of its own.
+  return scenarioFromObject({
+    name: 'active-limit',
+    seed: 9,
+    platform: { profile: 'heroku-2013', router: { routers, maxActivePerDyno: 1, backlogPerDyno: 2 }, dynoManager: { cycling: false } },
+    duration: '60s',
+    formation: { web: { count: 2, size: '1X' } },
+    traffic: { rate: '1/s', service: { distribution: 'constant', value: '100s' } },
+  }).then(simulate);
+}
+
+test('maxActivePerDyno: past the limit at every dyno a router holds requests in its own backlog, H11 past its cap', async (t) => {
+  const one = await atLimit(1);
+  const q = one.summary.requests;
+  t.true(q.arrived > 40);
+  // One request at each dyno, four held by the router (sent on as the first two end), the rest H11.
+  const reached = one.dynos.reduce((a, d) => a + d.requests, 0);
+  t.is(reached, 6);
+  t.is(q.errors['H11'], q.arrived - 6);
+  // Held at the router, not queued at a dyno: no dyno ever had two requests waiting.
+  t.is(q.completed + Object.values(q.errors).reduce((a, b) => a + b, 0), q.arrived);
+  // Two routers: each has its own limit and its own cap, so more requests get through.
+  const two = await atLimit(2);
+  const reached2 = two.dynos.reduce((a, d) => a + d.requests, 0);
+  t.true(reached2 > reached && reached2 <= 2 * 6, `2 routers: ${reached2} reached the dynos`);
+  t.is(two.summary.requests.errors['H11'], two.summary.requests.arrived - reached2);
+});
+
+test('maxActivePerDyno: with a dyno at its limit the router sends the request to another dyno', async (t) => {
+  // Random routing to 2 dynos with a limit of 1: no dyno ever queues a request while the other is free.
+  const r = simulate(
+    await scenarioFromObject({
+      name: 'active-limit-spread',
+      seed: 3,
+      platform: { profile: 'heroku-2013', router: { maxActivePerDyno: 1 }, dynoManager: { cycling: false } },
+      duration: '10m',
+      formation: { web: { count: 2, size: '1X' } },
+      traffic: { rate: '5/s', service: { distribution: 'exponential', mean: '100ms' } },
+    }),
+  );
+  const shared = simulate(
+    await scenarioFromObject({
+      name: 'active-limit-spread',
+      seed: 3,
+      platform: { profile: 'heroku-2013', dynoManager: { cycling: false } },
+      duration: '10m',
+      formation: { web: { count: 2, size: '1X' } },
+      router: { policy: 'shared-queue' },
+      traffic: { rate: '5/s', service: { distribution: 'exponential', mean: '100ms' } },
+    }),
+  );
+  // A limit of one request per single-worker dyno is a shared queue at the router.
+  t.is(r.summary.queue.meanMs, shared.summary.queue.meanMs);
+  t.is(r.summary.latency.p99Ms, shared.summary.latency.p99Ms);
 });

@@ -20,7 +20,8 @@ import { DROPPED, H11, H12, H13, H14, H19, H21, H99, HOLD, SERIES_CODES } from '
 import type { RouterGate } from '../router/RouterGate.ts';
 import type { FlowObserver } from '../scaling/Scaler.ts';
 import { ARRIVAL, CLASS, DISPATCH, END, INDEX, SERVICE, START, TAG, type TrackRing } from '../router/TrackRing.ts';
-import { REJECT_BACKLOG, REJECT_NO_DYNOS, REJECT_QUARANTINED, SILENT, type WebTier } from '../router/WebTier.ts';
+import { REJECT_AT_LIMIT, REJECT_BACKLOG, REJECT_NO_DYNOS, REJECT_QUARANTINED, SILENT, type WebTier } from '../router/WebTier.ts';
+import { RouterBacklog } from './RouterBacklog.ts';
 
 /** Draws made at a time. */
 const BATCH = 256;
@@ -120,6 +121,9 @@ export class RequestFlow implements OrderedSource {
   private readonly holdKind: number;
   /** Several routers: a router's quarantine ended, its held requests may go to dynos again. */
   private readonly quarantineEndKind: number;
+  /** The routers' own backlogs, for requests past the limit of active requests per dyno (made when first needed). */
+  private backlog: RouterBacklog | null = null;
+  private readonly backlogHead = new Float64Array(4);
   // Connection retries waiting out a connect timeout: a pool of records.
   private readonly retryKind: number;
   private retryBuf = new Float64Array(RETRY * 16);
@@ -252,6 +256,11 @@ export class RequestFlow implements OrderedSource {
       const what = this.gate === null ? H14 : this.gate.noDyno();
       if (what & HOLD) this.hold(arrivalUs, nowUs, serviceUs, index, what & ~HOLD, cls, this.tier.router);
       else this.fail(what, arrivalUs, nowUs, index, -1, false, cls);
+    } else if (d === REJECT_AT_LIMIT) {
+      const tier = this.tier;
+      this.backlog ??= new RouterBacklog(this.engine, tier, tier.routers, (r, t) => this.releaseBacklog(r, t));
+      this.waitingAtRouter++;
+      this.backlog.hold(Math.max(0, tier.router), arrivalUs, serviceUs, index, cls, tier.limitFreeUs);
     } else if (d === REJECT_QUARANTINED) {
       // Its router skips every dyno for now: held as when all are quarantined (H99 if it runs out).
       this.hold(arrivalUs, nowUs, serviceUs, index, H99, cls, this.tier.router);
@@ -315,6 +324,25 @@ export class RequestFlow implements OrderedSource {
     this.retryFree.push(r);
     this.waitingAtRouter--;
     this.route(b[o]!, nowUs, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!);
+  }
+
+  /** Router `r`'s requests at the dynos have ended: its backlog goes to them, oldest first, while it has a dyno below the limit. */
+  private releaseBacklog(r: number, nowUs: number): void {
+    const backlog = this.backlog!;
+    const tier = this.tier;
+    const router = tier.routers > 1 ? r : -1;
+    const head = this.backlogHead;
+    tier.releasing = true;
+    while (backlog.size(r) > 0) {
+      if (!tier.hasRoom(router, nowUs)) {
+        backlog.wake(r, tier.limitFreeUs);
+        break;
+      }
+      backlog.shift(r, head);
+      this.waitingAtRouter--;
+      this.route(head[0]!, nowUs, head[1]!, head[2]!, 1, head[3]!, router);
+    }
+    tier.releasing = false;
   }
 
   /** Holds a request until a dyno can take it, at most `holdUs`; then `code`. */

@@ -42,4 +42,5 @@ export const ROUTER_CONNECT = Object.freeze({
   holdUs: 75 * S,
   routeUpdateUs: 1 * S,
   routers: 1,
+  maxActivePerDyno: 50,
 });

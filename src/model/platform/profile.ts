@@ -52,6 +52,11 @@ export interface RouterLimits {
    * not published.
    */
   readonly routers: number;
+  /**
+   * Requests one router sends one dyno at a time at most (50 for Cedar, published in 2014);
+   * past it at every dyno, requests wait in the router's own backlog.
+   */
+  readonly maxActivePerDyno: number;
 }
 
 /** The EC2 instances dynos run on, and how the dyno manager places dynos on them. */

@@ -79,6 +79,12 @@ export class RouterView implements DynoLoad {
     return e.length;
   }
 
+  /** When this router's count at dyno `d` falls to `count` (its (len − count)-th end from the first); `nowUs` if it is there already. */
+  endAtCount(d: number, nowUs: number, count: number): number {
+    const len = this.inSystem(d, nowUs);
+    return len > count ? this.ends[d]!.at(len - count - 1) : nowUs;
+  }
+
   /** Whether this router's own backlog (its requests waiting for a worker) is at `cap` or over. */
   backlogFull(nowUs: number, cap: number): boolean {
     if (this.queuedUpper < cap) return false;

@@ -28,6 +28,7 @@ export const REJECT_BACKLOG = -1; // H11
 export const REJECT_NO_DYNOS = -2; // nothing routable: H10, H14, or held (H20, H99)
 export const REJECT_UNREACHABLE = -3; // the chosen dyno's process is gone and the router does not know yet
 export const REJECT_QUARANTINED = -4; // several routers: the request's router has quarantined every routable dyno (held, then H99)
+export const REJECT_AT_LIMIT = -5; // the request's router has its limit of active requests at every dyno: it waits in that router's backlog
 
 /** How a gone dyno answers a connection attempt. */
 export const REACHABLE = 0;
@@ -48,6 +49,12 @@ export class WebTier implements DynoLoad {
   failedBlock = -1;
   /** Several routers: the router of the request last dispatched (−1: one router). */
   router = -1;
+  /** After REJECT_AT_LIMIT: when the request's router next has a dyno below its limit (Infinity: its backlog is being served in turn). */
+  limitFreeUs = Infinity;
+  /** True while a router's backlog is being served: those requests go before new ones and are not counted against its cap again. */
+  releasing = false;
+  /** Requests waiting in each router's own backlog (index 0 for one router); they count against its cap. */
+  held: Float64Array = new Float64Array(1);
   /** Service-time multiplier per block (swap, noisy neighbours); 1 when nothing slows it. */
   slow: Float64Array;
   /** Per block: REACHABLE, or how its gone process answers connections. */
@@ -66,6 +73,8 @@ export class WebTier implements DynoLoad {
   private readonly routerDraws = new Float64Array(256);
   private routerDrawPos = 256;
   private readonly backlogPerDyno: number;
+  /** Requests one router may have active at one dyno (Infinity: no limit; a shared queue needs none). */
+  private readonly maxActive: number;
   /** CPU slowdown: the share of service time on the CPU, and the cores a dyno has (0: none). */
   private readonly cpuBound: number;
   private readonly cores: number;
@@ -103,6 +112,8 @@ export class WebTier implements DynoLoad {
       routers?: { policies: RouterPolicy[]; loadAware: boolean; pick: Uniform };
       /** The policy sees the dynos' loads only as refreshed every this many µs (null: live). */
       loadRefreshUs?: number | null;
+      /** Requests a router may have active at one dyno; past it, at every dyno, requests wait in the router's backlog. */
+      maxActivePerDyno?: number;
     },
   ) {
     this.concurrency = concurrency;
@@ -111,6 +122,7 @@ export class WebTier implements DynoLoad {
     this.policy = policy;
     this.sharedQueue = policy.sharedQueue;
     this.backlogPerDyno = backlogPerDyno;
+    this.maxActive = policy.sharedQueue ? Infinity : (opts.maxActivePerDyno ?? Infinity);
     this.slotBusyUs = new Float64Array(slots);
     const n = Math.max(1, opts.blocks ?? slots);
     this.blocks = 0;
@@ -126,8 +138,9 @@ export class WebTier implements DynoLoad {
     if (opts.routers !== undefined && opts.routers.policies.length > 1) {
       this.policies = opts.routers.policies;
       this.pickRouter = opts.routers.pick;
-      const counts = opts.routers.loadAware && opts.loadRefreshUs == null;
+      const counts = (opts.routers.loadAware && opts.loadRefreshUs == null) || this.maxActive !== Infinity;
       this.views = this.policies.map(() => new RouterView(this, n, counts));
+      this.held = new Float64Array(this.policies.length);
     }
     this.load = opts.loadRefreshUs != null ? new LoadBoard(this, opts.loadRefreshUs, n) : this;
     this.grow(n);
@@ -224,8 +237,80 @@ export class WebTier implements DynoLoad {
     }
     if (this.sharedQueue) return this.dispatchShared(nowUs, serviceUs);
     if (this.views !== null) return this.dispatchRouted(nowUs, serviceUs, router);
-    if (this.queuedUpper >= this.backlogCap && this.refreshAll(nowUs) >= this.backlogCap) return REJECT_BACKLOG;
-    return this.serve(this.policy.choose(this.load, nowUs), nowUs, serviceUs);
+    const held = this.held[0]!;
+    if (held > 0 && !this.releasing) {
+      // Requests wait in the router's backlog already: this one joins them (or is turned away past the cap).
+      if (this.queuedUpper + held >= this.backlogCap && this.refreshAll(nowUs) + held >= this.backlogCap) return REJECT_BACKLOG;
+      this.limitFreeUs = Infinity;
+      return REJECT_AT_LIMIT;
+    }
+    if (this.queuedUpper >= this.backlogCap && !this.releasing && this.refreshAll(nowUs) >= this.backlogCap) return REJECT_BACKLOG;
+    let d = this.policy.choose(this.load, nowUs);
+    // At most maxActive requests at a dyno: the bound q.length + c ≥ its count is cheap, the count exact.
+    if (this.queues[d]!.length + this.concurrency >= this.maxActive) {
+      d = this.belowLimit(d, nowUs, -1, this.load);
+      if (d < 0) return REJECT_AT_LIMIT;
+    }
+    return this.serve(d, nowUs, serviceUs);
+  }
+
+  /** Requests router `r` (−1: the one router) has active at dyno `d`: queued or in service. */
+  private activeAt(d: number, nowUs: number, r: number): number {
+    return r < 0 ? this.inSystem(d, nowUs) : this.views![r]!.inSystem(d, nowUs);
+  }
+
+  /**
+   * Dyno `d` if router `r` has fewer than its limit there; else the next one in `load`'s
+   * list that has; else −1, with `limitFreeUs` set to when the first of them falls below.
+   */
+  private belowLimit(d: number, nowUs: number, r: number, load: DynoLoad): number {
+    const m = this.maxActive;
+    if (this.activeAt(d, nowUs, r) < m) return d;
+    const list = load.routable;
+    const n = load.routableCount;
+    let i = 0;
+    while (i < n && list[i] !== d) i++;
+    for (let j = 1; j < n; j++) {
+      const e = list[(i + j) % n]!;
+      if (this.activeAt(e, nowUs, r) < m) return e;
+    }
+    let first = Infinity;
+    for (let j = 0; j < n; j++) {
+      const t = this.belowLimitAt(list[j]!, nowUs, r);
+      if (t < first) first = t;
+    }
+    this.limitFreeUs = first;
+    return -1;
+  }
+
+  /** When router `r`'s count at dyno `d` (at its limit or over) falls below the limit. */
+  private belowLimitAt(d: number, nowUs: number, r: number): number {
+    if (r >= 0) return this.views![r]!.endAtCount(d, nowUs, this.maxActive - 1);
+    // One router: its requests at d are all of d's. Each start of a queued request is the end
+    // of the one before it on that worker, so the end times of what d holds are the queued
+    // starts and the busy workers' free times.
+    const ends: number[] = [];
+    const q = this.queues[d]!;
+    if (q.length > 0) this.queuedUpper -= q.dropThrough(nowUs);
+    for (let i = 0; i < q.length; i++) ends.push(q.at(i));
+    const c = this.concurrency;
+    for (let k = d * c; k < d * c + c; k++) {
+      const f = this.freeUs[k]!;
+      if (f > nowUs && f !== Infinity) ends.push(f);
+    }
+    ends.sort((a, b) => a - b);
+    return ends.length >= this.maxActive ? ends[ends.length - this.maxActive]! : nowUs;
+  }
+
+  /** Whether router `r` (−1: the one router) has a dyno below its limit at `nowUs`; if not, `limitFreeUs` says when it will. */
+  hasRoom(r: number, nowUs: number): boolean {
+    const load: DynoLoad = r < 0 ? this : this.views![r]!;
+    if (r >= 0) this.views![r]!.sync(nowUs);
+    if (load.routableCount === 0) {
+      this.limitFreeUs = Infinity;
+      return true; // no dyno at all: the request goes on to be held or answered as any other
+    }
+    return this.belowLimit(load.routable[0]!, nowUs, r, load) >= 0;
   }
 
   /** Routers in front of the dynos: 1, or as many as there are views. */
@@ -250,8 +335,21 @@ export class WebTier implements DynoLoad {
     const view = this.views![r]!;
     view.sync(nowUs);
     if (view.routableCount === 0) return REJECT_QUARANTINED;
-    if (view.backlogFull(nowUs, this.backlogCap)) return REJECT_BACKLOG;
-    const d = this.serve(this.policies[r]!.choose(this.load === this ? view : this.load, nowUs), nowUs, serviceUs);
+    const held = this.held[r]!;
+    if (!this.releasing) {
+      if (view.backlogFull(nowUs, this.backlogCap - held)) return REJECT_BACKLOG;
+      if (held > 0) {
+        this.limitFreeUs = Infinity;
+        return REJECT_AT_LIMIT;
+      }
+    }
+    const load = this.load === this ? view : this.load;
+    let d = this.policies[r]!.choose(load, nowUs);
+    if (this.maxActive !== Infinity) {
+      d = this.belowLimit(d, nowUs, r, view);
+      if (d < 0) return REJECT_AT_LIMIT;
+    }
+    d = this.serve(d, nowUs, serviceUs);
     if (d >= 0) view.sent(d, nowUs, this.startUs, this.endUs);
     return d;
   }

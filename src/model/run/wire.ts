@@ -101,6 +101,7 @@ function tierFor(s: Scenario, p: ProcessSpec, streams: Streams): WebTier {
         ? { policies: Array.from({ length: routers }, (_, r) => (r === 0 || !STATEFUL.includes(name) ? policy : createPolicy(name, routing, s.router.choices))), loadAware: LOAD_AWARE.includes(name), pick: streams.stream('routers') }
         : undefined,
     loadRefreshUs: web ? s.router.loadRefreshUs : null,
+    maxActivePerDyno: web ? s.platform.router.maxActivePerDyno : Infinity,
   });
 }
 

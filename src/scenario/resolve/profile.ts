@@ -65,6 +65,7 @@ export function mergeProfile(s: ScenarioFile, readSamples: SampleReader, problem
       holdUs: o.router?.hold ?? base.router.holdUs,
       routeUpdateUs: o.router?.routeUpdate ?? base.router.routeUpdateUs,
       routers: o.router?.routers ?? base.router.routers,
+      maxActivePerDyno: o.router?.maxActivePerDyno ?? base.router.maxActivePerDyno,
     }),
     billing: Object.freeze({
       pricePer: o.billing?.pricePer ?? base.billing.pricePer,

@@ -14,6 +14,9 @@ export function resolveRouter(s: ScenarioFile, platform: PlatformProfile, proble
   if (loadRefresh !== undefined && !LOAD_AWARE.includes(policy)) {
     problems.push({ path: 'router.loadRefresh', message: `loadRefresh applies to policies that read dyno loads (${LOAD_AWARE.join(', ')}), not ${policy}` });
   }
+  if (policy === 'shared-queue' && typeof s.platform === 'object' && s.platform.router?.maxActivePerDyno !== undefined) {
+    problems.push({ path: 'platform.router.maxActivePerDyno', message: 'a shared queue sends a dyno only what its workers can take: maxActivePerDyno does not apply to policy shared-queue' });
+  }
   if (policy === 'shared-queue' && platform.router.routers > 1) {
     problems.push({ path: 'platform.router.routers', message: `a shared queue is one router's queue: expected 1 router with policy shared-queue, got ${platform.router.routers}` });
   }

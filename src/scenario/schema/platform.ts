@@ -59,6 +59,7 @@ export const platformOverride = z.strictObject({
       hold: duration().optional(),
       routeUpdate: duration().optional(),
       routers: whole(1).optional(),
+      maxActivePerDyno: whole(1).optional(),
     })
     .optional(),
   billing: z
