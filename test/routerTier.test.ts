@@ -50,6 +50,19 @@ test('platform.limits.dynosPerApp raises the limit: 1 000 dynos run', async (t) 
   t.true(r.summary.requests.completed > 0);
 });
 
+test('--set platform.limits.dynosPerApp=1000 works on a scenario that names its platform by profile', async (t) => {
+  // TINY says `platform: heroku-2013`; --set opens it into { profile: heroku-2013, limits: … }.
+  const s = await scenarioFromObject({ ...TINY, formation: { web: { count: 150, size: '1X' } } }, { set: ['platform.limits.dynosPerApp=1000'] });
+  t.is(s.platform.name, 'heroku-2013');
+  t.is(s.platform.limits.dynosPerApp, 1000);
+  t.is(s.web.count, 150);
+  // With no platform at all, the default profile is opened.
+  const { platform: _omitted, ...noPlatform } = TINY;
+  const d = await scenarioFromObject({ ...noPlatform, formation: { web: { count: 2, size: 'standard-1x' } } }, { set: ['platform.router.routers=4'] });
+  t.is(d.platform.name, 'heroku-2025');
+  t.is(d.platform.router.routers, 4);
+});
+
 // ---- Bad input -------------------------------------------------------------------------
 
 test('bad router-tier fields: one problem each, with its path', async (t) => {

@@ -13,6 +13,7 @@ import { calendarOf, resolveScenario, type ExpressionCompiler } from './resolve.
 import { type Scenario } from '../model/Scenario.ts';
 import { rateCompiler } from '../model/traffic/rate/expression.ts';
 import { probeReplay } from '../model/traffic/replay/ReplayReader.ts';
+import { DEFAULT_PROFILE } from '../model/platform/profiles.ts';
 
 export interface LoadOptions {
   /** `path=value` overrides; the value is read as YAML, so numbers stay numbers. */
@@ -163,6 +164,11 @@ export function applySet(obj: Record<string, unknown>, assignment: string, probl
     value = parseYaml(assignment.slice(eq + 1));
   } catch {
     value = assignment.slice(eq + 1);
+  }
+  // A platform named by its profile is opened into the mapping that overrides it
+  // (`--set platform.limits.dynosPerApp=1000` on `platform: heroku-2013`).
+  if (path.length > 1 && path[0] === 'platform' && (obj['platform'] === undefined || typeof obj['platform'] === 'string')) {
+    obj['platform'] = { profile: obj['platform'] ?? DEFAULT_PROFILE };
   }
   // Lists are entered by index (events.0.at).
   let node: Record<string, unknown> = obj;

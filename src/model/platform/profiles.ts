@@ -9,3 +9,6 @@ export const PROFILES: Readonly<Record<string, PlatformProfile>> = Object.freeze
 });
 
 export const PROFILE_NAMES = Object.keys(PROFILES) as readonly string[];
+
+/** The profile of a scenario that names none. */
+export const DEFAULT_PROFILE = 'heroku-2025';

@@ -12,7 +12,7 @@ import { eventSchema } from './events.ts';
 import { scalingSchema } from './scaling.ts';
 import { platformOverride } from './platform.ts';
 import { ROUTER_POLICIES } from '../../model/router/policies.ts';
-import { PROFILE_NAMES } from '../../model/platform/profiles.ts';
+import { DEFAULT_PROFILE, PROFILE_NAMES } from '../../model/platform/profiles.ts';
 import { formatDuration } from '../../engine/units/duration.ts';
 
 // Messages for the cases no field spells out: a field left out, a mapping where a value
@@ -34,7 +34,7 @@ export const scenarioSchema = z
       .string({ error: (iss) => `expected a name, got ${show(iss.input)}` })
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a name of letters, digits, dots, dashes and underscores (it names the results folder)' }),
     description: z.string({ error: (iss) => `expected text, got ${show(iss.input)}` }).default(''),
-    platform: z.union([oneOf(PROFILE_NAMES as [string, ...string[]]), platformOverride]).default('heroku-2025'),
+    platform: z.union([oneOf(PROFILE_NAMES as [string, ...string[]]), platformOverride]).default(DEFAULT_PROFILE),
     seed: whole(0).default(1),
     duration: duration({ positive: true }),
     warmup: duration().prefault('0s'),
