@@ -14,10 +14,10 @@
  * tier's less those it has quarantined.
  */
 import { FloatRing } from '../../engine/FloatRing.ts';
-import type { DynoLoad } from './RouterPolicy.ts';
+import type { RouterCounts } from './activeLimit.ts';
 
-export class RouterView implements DynoLoad {
-  private readonly tier: DynoLoad;
+export class RouterView implements RouterCounts {
+  private readonly tier: RouterCounts;
   /** The dynos this router may choose from now (the tier's, less its quarantined ones). */
   routable: Int32Array = new Int32Array(0);
   routableCount = 0;
@@ -34,7 +34,7 @@ export class RouterView implements DynoLoad {
   /** Whether the router's policy reads its counts (least-connections, power of d); if not, only its backlog is kept. */
   private readonly counts: boolean;
 
-  constructor(tier: DynoLoad, blocks: number, counts: boolean) {
+  constructor(tier: RouterCounts, blocks: number, counts: boolean) {
     this.tier = tier;
     this.counts = counts;
     this.grow(blocks);

@@ -19,6 +19,7 @@
 import { FloatRing } from '../../engine/FloatRing.ts';
 import type { Uniform } from '../../engine/streams.ts';
 import { LoadBoard } from './LoadBoard.ts';
+import { belowLimit, endAtCount, type RouterCounts } from './activeLimit.ts';
 import type { DynoLoad, RouterPolicy } from './RouterPolicy.ts';
 import { RouterView } from './RouterView.ts';
 import { END, START, TrackRing } from './TrackRing.ts';
@@ -35,7 +36,7 @@ export const REACHABLE = 0;
 export const REFUSES = 1; // the host is up, nothing listens: refused at once (H21)
 export const SILENT = 2; // the host is down: the connection times out (H19)
 
-export class WebTier implements DynoLoad {
+export class WebTier implements RouterCounts {
   /** Blocks allocated (grows when restarts overlap). */
   blocks: number;
   readonly concurrency: number;
@@ -50,7 +51,10 @@ export class WebTier implements DynoLoad {
   /** Several routers: the router of the request last dispatched (−1: one router). */
   router = -1;
   /** After REJECT_AT_LIMIT: when the request's router next has a dyno below its limit (Infinity: its backlog is being served in turn). */
-  limitFreeUs = Infinity;
+  get limitFreeUs(): number {
+    return this.limitOut.freeUs;
+  }
+  private readonly limitOut = { freeUs: Infinity };
   /** True while a router's backlog is being served: those requests go before new ones and are not counted against its cap again. */
   releasing = false;
   /** Requests waiting in each router's own backlog (index 0 for one router); they count against its cap. */
@@ -241,54 +245,25 @@ export class WebTier implements DynoLoad {
     if (held > 0 && !this.releasing) {
       // Requests wait in the router's backlog already: this one joins them (or is turned away past the cap).
       if (this.queuedUpper + held >= this.backlogCap && this.refreshAll(nowUs) + held >= this.backlogCap) return REJECT_BACKLOG;
-      this.limitFreeUs = Infinity;
+      this.limitOut.freeUs = Infinity;
       return REJECT_AT_LIMIT;
     }
     if (this.queuedUpper >= this.backlogCap && !this.releasing && this.refreshAll(nowUs) >= this.backlogCap) return REJECT_BACKLOG;
     let d = this.policy.choose(this.load, nowUs);
     // At most maxActive requests at a dyno: the bound q.length + c ≥ its count is cheap, the count exact.
     if (this.queues[d]!.length + this.concurrency >= this.maxActive) {
-      d = this.belowLimit(d, nowUs, -1, this.load);
+      d = this.belowLimit(d, nowUs, -1);
       if (d < 0) return REJECT_AT_LIMIT;
     }
     return this.serve(d, nowUs, serviceUs);
   }
 
-  /** Requests router `r` (−1: the one router) has active at dyno `d`: queued or in service. */
-  private activeAt(d: number, nowUs: number, r: number): number {
-    return r < 0 ? this.inSystem(d, nowUs) : this.views![r]!.inSystem(d, nowUs);
-  }
-
   /**
-   * Dyno `d` if router `r` has fewer than its limit there; else the next one in `load`'s
-   * list that has; else −1, with `limitFreeUs` set to when the first of them falls below.
+   * The one router's counts are the dynos' own. Each start of a queued request is the end
+   * of the one before it on that worker, so the end times of what dyno `d` holds are its
+   * queued starts and its busy workers' free times.
    */
-  private belowLimit(d: number, nowUs: number, r: number, load: DynoLoad): number {
-    const m = this.maxActive;
-    if (this.activeAt(d, nowUs, r) < m) return d;
-    const list = load.routable;
-    const n = load.routableCount;
-    let i = 0;
-    while (i < n && list[i] !== d) i++;
-    for (let j = 1; j < n; j++) {
-      const e = list[(i + j) % n]!;
-      if (this.activeAt(e, nowUs, r) < m) return e;
-    }
-    let first = Infinity;
-    for (let j = 0; j < n; j++) {
-      const t = this.belowLimitAt(list[j]!, nowUs, r);
-      if (t < first) first = t;
-    }
-    this.limitFreeUs = first;
-    return -1;
-  }
-
-  /** When router `r`'s count at dyno `d` (at its limit or over) falls below the limit. */
-  private belowLimitAt(d: number, nowUs: number, r: number): number {
-    if (r >= 0) return this.views![r]!.endAtCount(d, nowUs, this.maxActive - 1);
-    // One router: its requests at d are all of d's. Each start of a queued request is the end
-    // of the one before it on that worker, so the end times of what d holds are the queued
-    // starts and the busy workers' free times.
+  endAtCount(d: number, nowUs: number, count: number): number {
     const ends: number[] = [];
     const q = this.queues[d]!;
     if (q.length > 0) this.queuedUpper -= q.dropThrough(nowUs);
@@ -298,8 +273,12 @@ export class WebTier implements DynoLoad {
       const f = this.freeUs[k]!;
       if (f > nowUs && f !== Infinity) ends.push(f);
     }
-    ends.sort((a, b) => a - b);
-    return ends.length >= this.maxActive ? ends[ends.length - this.maxActive]! : nowUs;
+    return endAtCount(ends, nowUs, count);
+  }
+
+  /** Dyno `d`, or another below router `r`'s limit (−1: the one router), or −1 with `limitFreeUs` set. */
+  private belowLimit(d: number, nowUs: number, r: number): number {
+    return belowLimit(r < 0 ? this : this.views![r]!, d, nowUs, this.maxActive, this.limitOut);
   }
 
   /** Whether router `r` (−1: the one router) has a dyno below its limit at `nowUs`; if not, `limitFreeUs` says when it will. */
@@ -307,10 +286,10 @@ export class WebTier implements DynoLoad {
     const load: DynoLoad = r < 0 ? this : this.views![r]!;
     if (r >= 0) this.views![r]!.sync(nowUs);
     if (load.routableCount === 0) {
-      this.limitFreeUs = Infinity;
+      this.limitOut.freeUs = Infinity;
       return true; // no dyno at all: the request goes on to be held or answered as any other
     }
-    return this.belowLimit(load.routable[0]!, nowUs, r, load) >= 0;
+    return this.belowLimit(load.routable[0]!, nowUs, r) >= 0;
   }
 
   /** Routers in front of the dynos: 1, or as many as there are views. */
@@ -339,14 +318,14 @@ export class WebTier implements DynoLoad {
     if (!this.releasing) {
       if (view.backlogFull(nowUs, this.backlogCap - held)) return REJECT_BACKLOG;
       if (held > 0) {
-        this.limitFreeUs = Infinity;
+        this.limitOut.freeUs = Infinity;
         return REJECT_AT_LIMIT;
       }
     }
     const load = this.load === this ? view : this.load;
     let d = this.policies[r]!.choose(load, nowUs);
     if (this.maxActive !== Infinity) {
-      d = this.belowLimit(d, nowUs, r, view);
+      d = this.belowLimit(d, nowUs, r);
       if (d < 0) return REJECT_AT_LIMIT;
     }
     d = this.serve(d, nowUs, serviceUs);
