@@ -13,10 +13,13 @@ import { scenarioSource } from '../api/report.ts';
 import { wroteText } from '../../output/report/text.ts';
 import { OutputDir } from './outputDir.ts';
 import { checkChartOptions, INTERACTIVE_HELP, shownPath } from './chartOptions.ts';
+import { FORMATION_HELP, withFormation } from './formationOption.ts';
 import { clock, styler } from './terminal.ts';
 
 export interface CostCommandOptions {
   set: string[];
+  /** --formation: counts and sizes as heroku ps:scale takes them. */
+  formation?: string;
   variant?: string;
   process: string;
   sizes?: string;
@@ -44,6 +47,7 @@ export function registerCost(program: Command): void {
     )
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .option('--set <path=value>', 'override a scenario field, e.g. --set formation.web.count=4 (repeatable)', collect, [])
+    .option('--formation <spec>', FORMATION_HELP)
     .option('--variant <name>', "price one of the scenario's variants (results go to results/<scenario name>.<variant>/cost)")
     .option('--process <type>', 'the process type --sizes, --counts and --hours apply to', 'web')
     .option('--sizes <list>', 'also price these sizes, e.g. 2X,PX or standard-2x,performance-m (each in the price books that have it)')
@@ -56,7 +60,7 @@ export function registerCost(program: Command): void {
     .option('--json', 'print cost.json instead of the table', false)
     .option('-q, --quiet', 'print nothing on success', false)
     .action(async (file: string, opts: CostCommandOptions) => {
-      await costCommand(file, opts);
+      await costCommand(file, withFormation(opts));
     });
 }
 

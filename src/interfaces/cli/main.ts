@@ -16,6 +16,7 @@ import { registerSweep } from './sweep.ts';
 import { registerPlan } from './plan.ts';
 import { registerCost } from './cost.ts';
 import { INTERACTIVE_HELP } from './chartOptions.ts';
+import { FORMATION_HELP, withFormation } from './formationOption.ts';
 
 import { InputError } from '../../scenario/InputError.ts';
 import { problemLine } from './terminal.ts';
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .option('--seed <n>', 'override the scenario seed', wholeNumber)
     .option('--set <path=value>', 'override a scenario field, e.g. --set formation.web.count=4 (repeatable)', collect, [])
+    .option('--formation <spec>', FORMATION_HELP)
     .option('--variant <name>', "run one of the scenario's variants (results go to results/<scenario name>.<variant>)")
     .option('--out <dir>', 'folder for the results (default results/<scenario name>)')
     .option('--json', 'print summary.json instead of the readable summary', false)
@@ -66,7 +68,7 @@ export function buildProgram(): Command {
     .option('--progress', 'show a progress bar on stderr even when it is not a terminal (runs longer than a second)')
     .option('--no-progress', 'never show a progress bar')
     .action(async (file: string, opts) => {
-      await runCommand(file, opts);
+      await runCommand(file, withFormation(opts));
     });
 
   program

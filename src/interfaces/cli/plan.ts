@@ -15,6 +15,7 @@ import { wroteText } from '../../output/report/text.ts';
 import { OutputDir } from './outputDir.ts';
 import { UsageError } from './UsageError.ts';
 import { addChartOptions, checkChartOptions, shownPath, type ChartOptions } from './chartOptions.ts';
+import { FORMATION_HELP, withFormation } from './formationOption.ts';
 import { BAR, clock, styler, wantBar } from './terminal.ts';
 
 export interface PlanCommandOptions extends ChartOptions {
@@ -26,6 +27,8 @@ export interface PlanCommandOptions extends ChartOptions {
   replications?: string;
   seed?: string;
   set: string[];
+  /** --formation: counts and sizes as heroku ps:scale takes them. */
+  formation?: string;
   jobs?: string;
   out?: string;
   json: boolean;
@@ -51,6 +54,7 @@ export function registerPlan(program: Command): void {
     .option('--replications <n>', `runs per formation tried, seeds seed, seed+1, … (default ${DEFAULT_REPLICATIONS})`)
     .option('--seed <n>', 'the first replication’s seed (default: the scenario’s)')
     .option('--set <path=value>', 'override a scenario field, e.g. --set duration=30m (repeatable)', collect, [])
+    .option('--formation <spec>', FORMATION_HELP)
     .option('--jobs <n>', 'worker threads for the runs (default: every core); the results do not depend on it')
     .option('--out <dir>', 'folder for the results (default results/<scenario name>/plan)')
     .option('--json', 'print plan.json instead of the readable answer', false)
@@ -58,7 +62,7 @@ export function registerPlan(program: Command): void {
     .option('--progress', 'draw a progress bar on stderr even when it is not a terminal')
     .option('--no-progress', 'draw no progress bar');
   addChartOptions(cmd).action(async (file: string, opts: PlanCommandOptions) => {
-    await planCommand(file, opts);
+    await planCommand(file, withFormation(opts));
   });
 }
 

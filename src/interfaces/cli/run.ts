@@ -15,6 +15,8 @@ import { checkChartOptions } from './chartOptions.ts';
 export interface RunCommandOptions {
   seed?: number;
   set: string[];
+  /** --formation: counts and sizes as heroku ps:scale takes them (laid under --set by the command line). */
+  formation?: string;
   variant?: string;
   out?: string;
   json: boolean;
