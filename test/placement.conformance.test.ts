@@ -46,7 +46,7 @@ class Ledger {
   canTake(h: number, req: PlacementRequest): boolean {
     if (!this.up[h]) return false;
     const here = this.on[h]!;
-    if (req.dedicated) return here.length === 0 && req.memoryMb <= this.spec.memoryMb;
+    if (req.dedicated) return here.length === 0; // on an instance of its own size
     return !here.some((r) => r.dedicated) && here.length < this.spec.slots && this.usedMb(h) + req.memoryMb <= this.spec.memoryMb;
   }
 

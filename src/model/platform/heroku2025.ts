@@ -16,6 +16,13 @@ export const heroku2025: PlatformProfile = Object.freeze({
     'standard-2x': Object.freeze({ name: 'standard-2x', memoryMb: 1024, cpuShare: 2, dedicated: false, priceUsd: 50, freeHoursWeight: 2, boot, r15Multiple: 2, onePerProcessType: false }),
     'performance-m': Object.freeze({ name: 'performance-m', memoryMb: 2560, cpuShare: 2, dedicated: true, priceUsd: 250, freeHoursWeight: 1, boot, r15Multiple: 2, onePerProcessType: false }),
     'performance-l': Object.freeze({ name: 'performance-l', memoryMb: 14336, cpuShare: 8, dedicated: true, priceUsd: 500, freeHoursWeight: 1, boot, r15Multiple: 2, onePerProcessType: false }),
+    // The larger sizes of the dyno-types page (2024): 30, 62 and 126 GB with 24x, 50x and
+    // 100x compute, R15 at 1.2x the quota. Cores (4, 8, 16) are the compute at performance-l's
+    // 6.25x a core; the prices ($500, $750, $1 500 a month) are quoted elsewhere and not
+    // confirmed on a Heroku page. Both are parameters (platform.sizes).
+    'performance-l-ram': Object.freeze({ name: 'performance-l-ram', memoryMb: 30720, cpuShare: 4, dedicated: true, priceUsd: 500, freeHoursWeight: 1, boot, r15Multiple: 1.2, onePerProcessType: false }),
+    'performance-xl': Object.freeze({ name: 'performance-xl', memoryMb: 63488, cpuShare: 8, dedicated: true, priceUsd: 750, freeHoursWeight: 1, boot, r15Multiple: 1.2, onePerProcessType: false }),
+    'performance-2xl': Object.freeze({ name: 'performance-2xl', memoryMb: 129024, cpuShare: 16, dedicated: true, priceUsd: 1500, freeHoursWeight: 1, boot, r15Multiple: 1.2, onePerProcessType: false }),
   }),
   limits: LIMITS,
   router: Object.freeze({ timeoutUs: 30_000_000, backlogPerDyno: 200, ...ROUTER_CONNECT }),

@@ -26,7 +26,8 @@ export interface PlacementRequest {
   readonly memoryMb: number;
   /**
    * True for a Performance (dedicated) dyno: it needs an up host with nothing on it and
-   * then holds the whole host. False for a shared dyno (Eco, Basic, Standard, 1X, 2X):
+   * then holds the whole host, an instance as large as the dyno needs (performance-2xl's
+   * 126 GB is more than a shared host has). False for a shared dyno (Eco, Basic, Standard, 1X, 2X):
    * it needs its memory and one slot on an up host that no dedicated dyno holds.
    */
   readonly dedicated: boolean;
@@ -91,7 +92,7 @@ export class HostFleet {
   /** Whether host `h` can take `req` now (see PlacementRequest). */
   fits(h: number, req: PlacementRequest): boolean {
     if (this.up[h] !== 1) return false;
-    if (req.dedicated) return this.usedSlots[h] === 0 && req.memoryMb <= this.spec.memoryMb;
+    if (req.dedicated) return this.usedSlots[h] === 0;
     return this.dedicatedHeld[h] === 0 && this.usedSlots[h]! < this.spec.slots && this.usedMb[h]! + req.memoryMb <= this.spec.memoryMb;
   }
 
