@@ -95,8 +95,8 @@ test('routers: 1 written out gives the default run, byte for byte', async (t) =>
   }
 });
 
-/** Twenty single-worker dynos at ρ = 0.9 (faults off), on one seed. */
-function at09(policy: string, routers: number): Promise<RunResult> {
+/** Twenty single-worker dynos at ρ = 0.9 (faults off), on one seed, behind `routers` routers. */
+function at09Router(router: Record<string, unknown>, routers = 1): Promise<RunResult> {
   return scenarioFromObject({
     name: 'routers',
     seed: 7,
@@ -104,10 +104,12 @@ function at09(policy: string, routers: number): Promise<RunResult> {
     duration: '1200s',
     warmup: '100s',
     formation: { web: { count: 20, size: 'standard-1x' } },
-    router: { policy },
+    router,
     traffic: { rate: '180/s', service: { distribution: 'exponential', mean: '100ms' } },
   }).then(simulate);
 }
+
+const at09 = (policy: string, routers: number): Promise<RunResult> => at09Router({ policy }, routers);
 
 test('least-connections: one router beats 8 uncoordinated ones, which beat random', async (t) => {
   const one = (await at09('least-connections', 1)).summary.queue.meanMs!;
@@ -227,18 +229,6 @@ test('late load information: least-connections on a stale board herds, and worse
   t.true(stale > random, `${stale} > ${random}`);
 });
 
-function at09Router(router: Record<string, unknown>): Promise<RunResult> {
-  return scenarioFromObject({
-    name: 'routers',
-    seed: 7,
-    platform: { profile: 'heroku-2025', dynoManager: { cycling: false } },
-    duration: '1200s',
-    warmup: '100s',
-    formation: { web: { count: 20, size: 'standard-1x' } },
-    router,
-    traffic: { rate: '180/s', service: { distribution: 'exponential', mean: '100ms' } },
-  }).then(simulate);
-}
 
 // ---- Quarantine per router -------------------------------------------------------------
 

@@ -77,3 +77,13 @@ export class FloatRing {
     this.head = 0;
   }
 }
+
+/** Values above `nowUs` over rings of non-decreasing values (each ring's older ones dropped). */
+export function countAbove(rings: readonly FloatRing[], nowUs: number): number {
+  let total = 0;
+  for (const q of rings) {
+    if (q.length > 0) q.dropThrough(nowUs);
+    total += q.length;
+  }
+  return total;
+}

@@ -13,7 +13,7 @@
  * skipped by it, and only by it, for the quarantine period. Its routable dynos are the
  * tier's less those it has quarantined.
  */
-import { FloatRing } from '../../engine/FloatRing.ts';
+import { countAbove, FloatRing } from '../../engine/FloatRing.ts';
 import type { RouterCounts } from './activeLimit.ts';
 
 export class RouterView implements RouterCounts {
@@ -88,13 +88,8 @@ export class RouterView implements RouterCounts {
   /** Whether this router's own backlog (its requests waiting for a worker) is at `cap` or over. */
   backlogFull(nowUs: number, cap: number): boolean {
     if (this.queuedUpper < cap) return false;
-    let total = 0;
-    for (const q of this.starts) {
-      if (q.length > 0) q.dropThrough(nowUs);
-      total += q.length;
-    }
-    this.queuedUpper = total;
-    return total >= cap;
+    this.queuedUpper = countAbove(this.starts, nowUs);
+    return this.queuedUpper >= cap;
   }
 
   /** The router sent dyno `d` a request at `nowUs` that starts at `startUs` and ends at `endUs`. */

@@ -16,7 +16,7 @@
  * drains, so an old process finishing its requests after SIGTERM never delays the new
  * one. With no restarts, block d is simply web.(d+1).
  */
-import { FloatRing } from '../../engine/FloatRing.ts';
+import { countAbove, FloatRing } from '../../engine/FloatRing.ts';
 import type { Uniform } from '../../engine/streams.ts';
 import { LoadBoard } from './LoadBoard.ts';
 import { belowLimit, endAtCount, type RouterCounts } from './activeLimit.ts';
@@ -242,13 +242,15 @@ export class WebTier implements RouterCounts {
     if (this.sharedQueue) return this.dispatchShared(nowUs, serviceUs);
     if (this.views !== null) return this.dispatchRouted(nowUs, serviceUs, router);
     const held = this.held[0]!;
-    if (held > 0 && !this.releasing) {
-      // Requests wait in the router's backlog already: this one joins them (or is turned away past the cap).
+    if (!this.releasing) {
+      // The backlog is what waits at the dynos and what the router holds: past its cap, H11.
       if (this.queuedUpper + held >= this.backlogCap && this.refreshAll(nowUs) + held >= this.backlogCap) return REJECT_BACKLOG;
-      this.limitOut.freeUs = Infinity;
-      return REJECT_AT_LIMIT;
+      if (held > 0) {
+        // Requests wait in the router's backlog already: this one joins them.
+        this.limitOut.freeUs = Infinity;
+        return REJECT_AT_LIMIT;
+      }
     }
-    if (this.queuedUpper >= this.backlogCap && !this.releasing && this.refreshAll(nowUs) >= this.backlogCap) return REJECT_BACKLOG;
     let d = this.policy.choose(this.load, nowUs);
     // At most maxActive requests at a dyno: the bound q.length + c ≥ its count is cheap, the count exact.
     if (this.queues[d]!.length + this.concurrency >= this.maxActive) {
@@ -510,13 +512,8 @@ export class WebTier implements RouterCounts {
 
   /** Brings every queue count up to `nowUs`; returns the exact number of queued requests. */
   refreshAll(nowUs: number): number {
-    let total = 0;
-    for (const q of this.queues) {
-      if (q.length > 0) q.dropThrough(nowUs);
-      total += q.length;
-    }
-    this.queuedUpper = total;
-    return total;
+    this.queuedUpper = countAbove(this.queues, nowUs);
+    return this.queuedUpper;
   }
 
   /** Requests queued or in service at block `d` at `nowUs` (per-dyno queues). */
