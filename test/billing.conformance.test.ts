@@ -15,6 +15,7 @@ import { monthly } from '../src/model/billing/monthly.ts';
 import type { MonthPiece, PriceRule } from '../src/model/billing/priceRule.ts';
 import { Streams } from '../src/engine/streams.ts';
 import { heroku2013 } from '../src/model/platform/heroku2013.ts';
+import { heroku2025 } from '../src/model/platform/heroku2025.ts';
 import type { BillingRules, DynoSize, PlatformProfile } from '../src/model/platform/profile.ts';
 import { PROFILES } from '../src/model/platform/profiles.ts';
 
@@ -74,7 +75,8 @@ for (const [profileName, profile] of Object.entries(PROFILES)) {
   const monthUs = profile.billing.monthUs;
   const monthHours = monthUs / H;
   const noFree = withBilling(profile, { freeHoursPerMonth: 0 });
-  const sizes = Object.keys(profile.sizes);
+  // Eco is a flat subscription, not priced by the rule (its own test is below).
+  const sizes = Object.keys(profile.sizes).filter((z) => z !== profile.eco?.size);
   const title = `${profileName} (per ${profile.billing.pricePer})`;
 
   test(`${title}: a zero-length usage costs nothing, and so does a reversed one`, (t) => {
@@ -227,4 +229,20 @@ test('heroku-2013, the published example at the rule: two 1X dynos for a 30-day 
   const size = heroku2013.sizes['1X']!;
   const costs = hourly([piece('web.1', size, 720), piece('web.2', size, 720)], heroku2013.billing);
   t.true(Math.abs(costs.reduce((a, c) => a + c.usd, 0) - 34.5) < 1e-9);
+});
+
+test('heroku-2025, Eco: a month in which any Eco dyno ran costs the flat price once, whatever the hours and the dynos', (t) => {
+  const p = heroku2025;
+  const month = p.billing.monthUs;
+  const price = p.sizes['eco']!.priceUsd;
+  t.is(bill([usage('web.1', 'eco', 0, S)], p, month).totalUsd, price);
+  t.is(bill([usage('web.1', 'eco', 0, month)], p, month).totalUsd, price);
+  // Web and worker on Eco, and stopped and started again: one subscription, shared by their hours.
+  const two = bill([usage('web.1', 'eco', 0, 100 * H), usage('worker.1', 'eco', 0, 300 * H), usage('web.1', 'eco', 200 * H, 300 * H)], p, month);
+  t.is(two.totalUsd, price);
+  t.deepEqual(two.lines.map((l) => [l.processType, l.totalUsd]), [['web', 2], ['worker', 3]]);
+  // Each month its own subscription; no usage, no charge; other sizes as before.
+  t.is(bill([usage('web.1', 'eco', 0, 2 * month)], p, 2 * month).totalUsd, 2 * price);
+  t.is(bill([usage('web.1', 'eco', 0, 0)], p, month).totalUsd, 0);
+  t.is(bill([usage('web.1', 'eco', 0, month), usage('worker.1', 'standard-1x', 0, month)], p, month).totalUsd, price + p.sizes['standard-1x']!.priceUsd);
 });

@@ -93,7 +93,7 @@ test('a bin\'s percentiles come from its minutes\' histograms merged, not from t
   const b = new Histogram(7);
   for (let i = 0; i < 90; i++) a.record(10_000);
   for (let i = 0; i < 10; i++) b.record(1_000_000);
-  const row = (minute: number) => ({ minute, arrivals: 50, completed: 50, errors: { H10: 0, H11: 0, H12: minute, H13: 0, H14: 0, H19: 0, H20: 0, H21: 0, H99: 0 }, latencyP50Ms: 0, latencyP95Ms: 0, latencyP99Ms: 0, queueMean: 0.5, busyDynos: 1, dynosUp: 2 });
+  const row = (minute: number) => ({ minute, arrivals: 50, completed: 50, errors: { H10: 0, H11: 0, H12: minute, H13: 0, H14: 0, H19: 0, H20: 0, H21: 0, H99: 0, H82: 0 }, latencyP50Ms: 0, latencyP95Ms: 0, latencyP99Ms: 0, queueMean: 0.5, busyDynos: 1, dynosUp: 2 });
   s.minuteLatency(0, a);
   s.minute(row(0));
   s.minuteLatency(1, b);

@@ -20,7 +20,7 @@ const BASE = {
   traffic: { rate: '1/s', service: { distribution: 'exponential', mean: '100ms' } },
 };
 
-const EVENT_KINDS = 'failHost, zoneDown, release, restart, crash, scale, traffic, run';
+const EVENT_KINDS = 'failHost, zoneDown, release, restart, crash, scale, resize, traffic, run';
 
 async function problemsOf(over: Record<string, unknown>): Promise<readonly Problem[]> {
   try {

@@ -14,7 +14,10 @@ export type { JobSpec, RateSpec, ReplaySpec, RequestClass, TrafficSpec };
 export interface ProcessSpec {
   readonly type: string;
   readonly count: number;
+  /** The size the type starts at. */
   readonly size: DynoSize;
+  /** Every size the type runs at in the run (resize events, sized schedule entries), the starting one first. */
+  readonly sizes: readonly DynoSize[];
   /** Requests (or jobs) one dyno serves at once: Unicorn workers, Puma threads, Sidekiq concurrency. */
   readonly concurrency: number;
   /** The Procfile command, for the logs. */
@@ -28,6 +31,8 @@ export interface ProcessSpec {
   readonly cpuBound: number;
   /** The most dynos of this type the run ever has (scripted scale events included). */
   readonly maxCount: number;
+  /** Preboot: a release, restart or daily cycle starts the new processes before the old ones stop (web only). */
+  readonly preboot: boolean;
 }
 
 /** What a dyno's processes hold in memory: total = base + leak × time up + perRequest × requests in service. */
@@ -50,7 +55,10 @@ export type PlatformEvent =
   /** process: index into Scenario.processes; dyno: its index (web.1 is 0), or null for every dyno of the type. */
   | { readonly kind: 'restart'; readonly atUs: number; readonly process: number; readonly dyno: number | null }
   | { readonly kind: 'crash'; readonly atUs: number; readonly process: number; readonly dyno: number }
-  | { readonly kind: 'scale'; readonly atUs: number; readonly process: number; readonly count: number }
+  /** `heroku ps:scale web=N` (`web=N:size`, with a size: the type is resized as well). */
+  | { readonly kind: 'scale'; readonly atUs: number; readonly process: number; readonly count: number; readonly size: DynoSize | null }
+  /** `heroku ps:resize web=size`: every dyno of the type is replaced by one of the new size. */
+  | { readonly kind: 'resize'; readonly atUs: number; readonly process: number; readonly size: DynoSize }
   /** A one-off dyno (Scenario.oneOffs[index]). */
   | { readonly kind: 'run'; readonly atUs: number; readonly index: number };
 
@@ -132,7 +140,15 @@ export interface Scenario {
 /** A process type's scaling strategy, resolved: times in µs, presets filled in. */
 
 export type ScalingPlan =
-  | { readonly strategy: 'schedule'; readonly process: number; readonly initial: number; readonly changes: readonly { readonly atUs: number; readonly count: number }[] }
+  | {
+      readonly strategy: 'schedule';
+      readonly process: number;
+      readonly initial: number;
+      /** The size the entry in force at time zero names, if it names one. */
+      readonly initialSize: DynoSize | null;
+      /** Each change of count, and of size where the entry names one. */
+      readonly changes: readonly { readonly atUs: number; readonly count: number; readonly size: DynoSize | null }[];
+    }
   | {
       readonly strategy: 'heroku-autoscale';
       readonly process: number;

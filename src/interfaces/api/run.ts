@@ -10,7 +10,8 @@ import { simulate, type SimulateOptions } from '../../model/run/simulate.ts';
 import type { RunResult, Summary } from '../../model/run/results.ts';
 import type { RunLogOptions } from '../../model/flow/RunLog.ts';
 import type { Clock, RunProgress } from '../../studies/parallel/progress.ts';
-import { METRICS_HEADER, QUEUES_HEADER, TIMESERIES_HEADER, costCsv, dynosCsv, eventsCsv, metricsRecord, queueRecord, scalingCsv, timeseriesRecord } from '../../output/report/csv.ts';
+import { seriesCodes } from '../../model/run/seriesCodes.ts';
+import { METRICS_HEADER, QUEUES_HEADER, costCsv, dynosCsv, eventsCsv, metricsRecord, queueRecord, scalingCsv, timeseriesHeader, timeseriesRecord } from '../../output/report/csv.ts';
 import { summaryText } from '../../output/report/text.ts';
 import { PLAIN, type Styler } from '../../output/report/style.ts';
 import { RunSeries } from '../../output/charts/run/RunSeries.ts';
@@ -106,14 +107,15 @@ const SERIES_BATCH = 1024;
  * scaling.csv), and the charts and report.html unless the request says no charts.
  */
 export async function runFiles(s: Scenario, sink: StreamSink, opts: RunFilesOptions): Promise<RunFiles> {
-  const series = batched(sink.open('timeseries.csv'), TIMESERIES_HEADER);
+  const codes = seriesCodes(s);
+  const series = batched(sink.open('timeseries.csv'), timeseriesHeader(codes));
   const metrics = batched(sink.open('metrics.csv'), METRICS_HEADER);
   const queues = s.queues.length > 0 ? batched(sink.open('queues.csv'), QUEUES_HEADER) : null;
   const progress = opts.progress;
   const t0 = opts.now?.();
   const { result, series: chartSeries } = simulateCharted(s, opts.charts !== false, {
     onProgress: progress === undefined ? undefined : (nowUs, endUs, requests) => progress.update(nowUs, endUs, requests),
-    onMinute: (row) => series.add(timeseriesRecord(row)),
+    onMinute: (row) => series.add(timeseriesRecord(row, codes)),
     onMetrics: (m) => metrics.add(metricsRecord(m)),
     onQueueMinute: (row) => queues?.add(queueRecord(row)),
     log: opts.log,

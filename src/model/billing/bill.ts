@@ -11,6 +11,9 @@
  *   monthly.ts (today, per month, prorated, capped per dyno at the monthly price).
  * - `monthlyUsd` projects the run to one billing month: every usage's billed hours are scaled
  *   by monthUs / runUs and priced as a single month (free hours and caps included).
+ * - Eco (the profile's `eco.size`) is a flat subscription: a month in which any Eco dyno
+ *   ran costs the size's price once, whatever the hours (its pool and sleeping are the
+ *   model's, not the bill's), shared among the month's Eco pieces by their hours.
  * - Money is rounded to cents only in the report fields, hours to 1e-6 h; totals are rounded
  *   from unrounded sums, so the lines may differ from the totals by a cent.
  */
@@ -31,6 +34,8 @@ export interface DynoUsage {
   readonly startUs: number;
   /** When it stopped being billed, in µs. */
   readonly endUs: number;
+  /** An old process serving on beside its slot's new one (preboot): a dyno of its own for the monthly cap. */
+  readonly overlap?: boolean;
 }
 
 /** The bill of one process type on one size. Fields as in `CostReport`. */
@@ -105,22 +110,23 @@ export function bill(usages: readonly DynoUsage[], profile: PlatformProfile, run
     acc.dynos.add(u.dyno);
     const billedS = billedSeconds(u.startUs, u.endUs);
     if (billedS === 0) continue;
+    const dyno = u.overlap === true ? `${u.dyno} (preboot)` : u.dyno;
     acc.dynoHours += billedS / S_PER_H;
     for (const [month, hours] of splitByMonth(u.startUs, u.endUs, billedS, billing.monthUs)) {
       let list = months.get(month);
       if (list === undefined) months.set(month, (list = []));
-      list.push({ key, piece: { processType: u.processType, dyno: u.dyno, size, hours } });
+      list.push({ key, piece: { processType: u.processType, dyno, size, hours } });
     }
     if (scale > 0) {
       const hours = (billedS / S_PER_H) * scale;
-      projected.push({ key, piece: { processType: u.processType, dyno: u.dyno, size, hours } });
+      projected.push({ key, piece: { processType: u.processType, dyno, size, hours } });
     }
   }
 
   // Months in time order, so the float sums are always added in the same order.
   for (const month of [...months.keys()].sort((a, b) => a - b)) {
     const tagged = months.get(month) ?? [];
-    price(rule, tagged, billing).forEach((c, i) => {
+    price(rule, tagged, profile).forEach((c, i) => {
       const acc = lines.get(tagged[i].key);
       if (acc === undefined) return;
       acc.freeHours += c.freeHours;
@@ -128,7 +134,7 @@ export function bill(usages: readonly DynoUsage[], profile: PlatformProfile, run
       acc.totalUsd += c.usd;
     });
   }
-  price(rule, projected, billing).forEach((c, i) => {
+  price(rule, projected, profile).forEach((c, i) => {
     const acc = lines.get(projected[i].key);
     if (acc !== undefined) acc.monthlyUsd += c.usd;
   });
@@ -176,8 +182,20 @@ function newAccumulator(processType: string, size: string): Accumulator {
   return { processType, size, dynos: new Set(), dynoHours: 0, freeHours: 0, billableHours: 0, totalUsd: 0, monthlyUsd: 0 };
 }
 
-function price(rule: PriceRule, tagged: readonly Tagged[], billing: PlatformProfile['billing']): PieceCost[] {
-  return tagged.length === 0 ? [] : rule(tagged.map((t) => t.piece), billing);
+/** One month's pieces priced: Eco's as one flat subscription, the others by the profile's rule. */
+function price(rule: PriceRule, tagged: readonly Tagged[], profile: PlatformProfile): PieceCost[] {
+  if (tagged.length === 0) return [];
+  const flat = profile.eco?.size;
+  const pieces = tagged.map((t) => t.piece);
+  if (flat === undefined || !pieces.some((p) => p.size.name === flat)) return rule(pieces, profile.billing);
+  const ruled = pieces.filter((p) => p.size.name !== flat);
+  const costs = ruled.length === 0 ? [] : rule(ruled, profile.billing);
+  const ecoHours = pieces.reduce((h, p) => (p.size.name === flat ? h + p.hours : h), 0);
+  let k = 0;
+  return pieces.map((p) => {
+    if (p.size.name !== flat) return costs[k++]!;
+    return { freeHours: 0, billableHours: p.hours, usd: ecoHours > 0 ? (p.size.priceUsd * p.hours) / ecoHours : 0 };
+  });
 }
 
 function sizeOf(profile: PlatformProfile, name: string): DynoSize {

@@ -9,6 +9,7 @@
  * are logged.
  */
 import type { Engine } from '../../engine/Engine.ts';
+import type { DynoSize } from '../platform/profile.ts';
 import type { ProcessSpec, Scenario } from '../Scenario.ts';
 import type { WebTier } from '../router/WebTier.ts';
 import { LoadAverage } from './loadAverage.ts';
@@ -47,6 +48,8 @@ export interface MemoryHost {
   memoryKill(slot: number): void;
   dynoName(slot: number): string;
   refreshSlow(b: number): void;
+  /** The type's size now: its quota and R15 limit. */
+  size(): DynoSize;
 }
 
 export class DynoMemory {
@@ -140,7 +143,8 @@ export class DynoMemory {
     this.lastBusyUs[slot] = busyUs;
     this.engine.at(now + SAMPLE_US, this.tickKind, pack(slot, this.host.epoch[slot]!));
 
-    const quotaMb = this.proc.size.memoryMb;
+    const size = this.host.size();
+    const quotaMb = size.memoryMb;
     const m = this.proc.memory;
     const name = this.host.dynoName(slot);
     const dynoId = `heroku.${this.app}.${dynoUuid(this.s.seed, this.host.incarnation[slot]!)}`;
@@ -183,7 +187,7 @@ export class DynoMemory {
     }
     if (mem !== null && mem.totalMb > quotaMb) {
       const out = this.log;
-      if (mem.totalMb >= this.proc.size.r15Multiple * quotaMb) {
+      if (mem.totalMb >= size.r15Multiple * quotaMb) {
         out?.dyno(now, name, say.processRunningMem(mem.totalMb, (100 * mem.totalMb) / quotaMb));
         out?.dyno(now, name, say.r15());
         out?.dyno(now, name, say.stoppingProcessSigkill());

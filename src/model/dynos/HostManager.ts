@@ -51,7 +51,7 @@ export class HostManager {
     this.u = { placement: streams.stream('placement'), hosts: streams.stream('hosts') };
     this.hostEpoch = new Float64Array(this.fleet.count);
     // Only shared sizes feel their neighbours; a formation of dedicated dynos has none.
-    const shared = s.processes.some((p) => !p.size.dedicated);
+    const shared = s.processes.some((p) => p.sizes.some((z) => !z.dedicated));
     this.neighbours =
       p.noisyNeighbours !== null && shared
         ? new NoisyNeighbours(engine, this.fleet.count, p.noisyNeighbours, streams.stream('neighbours'), () => {

@@ -96,6 +96,8 @@ export class RequestFlow implements OrderedSource {
   readonly perDynoQueueUs: Float64Array;
   /** When the last client got its answer. */
   lastResponseUs = 0;
+  /** When the latest request reached the router (Eco sleeps after a while without one). */
+  lastArrivalUs = -Infinity;
   /** Requests waiting at the router for a dyno (H20/H99 holds, connection retries). */
   waitingAtRouter = 0;
 
@@ -167,6 +169,7 @@ export class RequestFlow implements OrderedSource {
 
   fire(): void {
     const t = this.nextUs;
+    this.lastArrivalUs = t;
     const serviceUs = this.serviceBuf[this.pos]!;
     const cls = this.classBuf[this.pos++]!;
     const index = this.requests++;

@@ -5,7 +5,7 @@
  */
 
 /** Router codes dynosim emits, in Heroku's numbering order. */
-export const ROUTER_CODES = ['H10', 'H11', 'H12', 'H13', 'H14', 'H18', 'H19', 'H20', 'H21', 'H99'] as const;
+export const ROUTER_CODES = ['H10', 'H11', 'H12', 'H13', 'H14', 'H18', 'H19', 'H20', 'H21', 'H82', 'H99'] as const;
 export type RouterCode = (typeof ROUTER_CODES)[number];
 
 /** Runtime (dyno manager) codes dynosim emits. */
@@ -24,6 +24,7 @@ const TITLES: { readonly [C in ErrorCode]: string } = {
   H19: 'Backend connection timeout',
   H20: 'App boot timeout',
   H21: 'Backend connection refused',
+  H82: "You've used up your dyno hour pool",
   H99: 'Platform error',
   R10: 'Boot timeout',
   R12: 'Exit timeout',
@@ -52,7 +53,7 @@ export function routerDesc(code: RouterCode, era: 'heroku-2013' | 'heroku-2025')
  * `dyno= connect= service=` and `bytes=` (H19 and H21 also do when every attempt failed
  * before a connection; Heroku's own H19/H21 examples show the last dyno tried instead).
  */
-export const CODES_BEFORE_DYNO: readonly RouterCode[] = ['H10', 'H11', 'H14', 'H20', 'H99'];
+export const CODES_BEFORE_DYNO: readonly RouterCode[] = ['H10', 'H11', 'H14', 'H20', 'H82', 'H99'];
 
 /** Whether `text` is one of the router codes dynosim emits. */
 export function isRouterCode(text: string): text is RouterCode {

@@ -206,6 +206,16 @@ export function cycling(): string {
   return 'Cycling';
 }
 
+/** An Eco dyno going to sleep; followed by `State changed from up to down` and SIGTERM. */
+export function idling(): string {
+  return 'Idling';
+}
+
+/** A sleeping Eco dyno woken by a request; followed by `State changed from down to starting`. */
+export function unidling(): string {
+  return 'Unidling';
+}
+
 /** A restart by `heroku restart`, a release or a config change. */
 export function restarting(): string {
   return 'Restarting';

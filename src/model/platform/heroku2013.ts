@@ -28,7 +28,9 @@ export const heroku2013: PlatformProfile = Object.freeze({
     cycling: true,
     cycleEveryUs: DAY_US,
     cycleJitterUs: 216 * MINUTE_US,
+    prebootSwitchUs: 2 * MINUTE_US,
   }),
   noisyNeighbours: null,
+  eco: null,
   epochMs: Date.UTC(2013, 2, 1),
 });

@@ -38,7 +38,9 @@ export const heroku2025: PlatformProfile = Object.freeze({
     cycling: true,
     cycleEveryUs: DAY_US,
     cycleJitterUs: 216 * MINUTE_US,
+    prebootSwitchUs: 2 * MINUTE_US,
   }),
   noisyNeighbours: null,
+  eco: Object.freeze({ size: 'eco', poolHours: 1000, poolUsedHours: 0, sleepAfterUs: 30 * MINUTE_US }),
   epochMs: Date.UTC(2025, 5, 2),
 });

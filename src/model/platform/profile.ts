@@ -91,6 +91,8 @@ export interface DynoManagerRules {
   readonly cycling: boolean;
   readonly cycleEveryUs: number;
   readonly cycleJitterUs: number;
+  /** Preboot's switch to the new processes comes this long after the boot timeout (2 min: "approximately 3 minutes" with the 1 min timeout). */
+  readonly prebootSwitchUs: number;
 }
 
 /** Other apps' dynos on shared hosts, slowing ours when they are busy. Off unless a scenario sets it. */
@@ -118,6 +120,22 @@ export interface BillingRules {
   readonly billCrashed: boolean;
 }
 
+/**
+ * Eco (today): the account's pool of dyno hours for the month, shared by all its Eco apps,
+ * and web dynos that sleep without traffic. The pool's subscription is the size's price, a
+ * flat sum per month whatever the hours.
+ */
+export interface EcoRules {
+  /** The size that is Eco. */
+  readonly size: string;
+  /** Dyno hours a month (1000 as published). */
+  readonly poolHours: number;
+  /** Hours the account's other apps have used of this month's pool when the run starts. */
+  readonly poolUsedHours: number;
+  /** An Eco web dyno sleeps after this long without web traffic (30 min as published). */
+  readonly sleepAfterUs: number;
+}
+
 /** Limits on an app's formation. */
 export interface AppLimits {
   /** Dynos in all, over every process type (100 as published; Heroku raises it on request). */
@@ -134,6 +152,8 @@ export interface PlatformProfile {
   readonly hosts: HostRules;
   readonly dynoManager: DynoManagerRules;
   readonly noisyNeighbours: NoisyNeighbours | null;
+  /** Eco's pool and sleeping; null where the profile has no Eco dynos. */
+  readonly eco: EcoRules | null;
   /** When simulated time zero is, for log timestamps (ms since the epoch). */
   readonly epochMs: number;
 }

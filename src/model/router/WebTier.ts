@@ -82,6 +82,8 @@ export class WebTier implements RouterCounts {
   /** CPU slowdown: the share of service time on the CPU, and the cores a dyno has (0: none). */
   private readonly cpuBound: number;
   private readonly cores: number;
+  /** The cores of each block's dyno: the tier's, unless its type was resized (setCores). */
+  private coresOf = new Float64Array(0);
   private backlogCap = 0;
   /** When each worker (block b's workers are b·c … b·c+c−1) next falls free. */
   private freeUs: Float64Array;
@@ -150,6 +152,11 @@ export class WebTier implements RouterCounts {
     this.grow(n);
   }
 
+  /** Block `b`'s dyno has `cores` cores (a type resized during the run); from its next request on. */
+  setCores(b: number, cores: number): void {
+    this.coresOf[b] = cores;
+  }
+
   /** Takes a free block for web dyno `slot`, its workers idle from `nowUs`. Not routable until `startRouting`. */
   acquire(slot: number, nowUs: number): number {
     if (this.freeBlocks.length === 0) this.grow(this.blocks * 2);
@@ -157,6 +164,7 @@ export class WebTier implements RouterCounts {
     const c = this.concurrency;
     for (let k = b * c; k < b * c + c; k++) this.freeUs[k] = nowUs;
     this.slow[b] = 1;
+    this.coresOf[b] = this.cores;
     this.gone[b] = REACHABLE;
     this.ownerOf[b] = slot;
     if (this.windowOpen) this.checkpointUs[b] = this.busyIntegralUs(b, nowUs);
@@ -409,7 +417,8 @@ export class WebTier implements RouterCounts {
       const f = this.freeUs[j]!;
       if (j !== k && f > startUs && f !== Infinity) running++;
     }
-    const stretch = running > this.cores ? 1 - this.cpuBound + (this.cpuBound * running) / this.cores : 1;
+    const cores = this.coresOf[b]!;
+    const stretch = running > cores ? 1 - this.cpuBound + (this.cpuBound * running) / cores : 1;
     return serviceUs * stretch * this.slow[b]!;
   }
 
@@ -582,6 +591,7 @@ export class WebTier implements RouterCounts {
     this.freeUs = widen(this.freeUs, (l) => new Float64Array(l), n * c);
     this.assignedUs = widen(this.assignedUs, (l) => new Float64Array(l), n * c);
     this.slow = widen(this.slow, (l) => new Float64Array(l).fill(1), n);
+    this.coresOf = widen(this.coresOf, (l) => new Float64Array(l).fill(this.cores), n);
     this.gone = widen(this.gone, (l) => new Uint8Array(l), n);
     this.ownerOf = widen(this.ownerOf, (l) => new Int32Array(l).fill(-1), n);
     this.routable = widen(this.routable, (l) => new Int32Array(l), n);

@@ -6,7 +6,7 @@
  */
 
 /** Router error codes dynosim produces, each with a column in the time series, in column order. */
-export const SERIES_CODES = ['H10', 'H11', 'H12', 'H13', 'H14', 'H19', 'H20', 'H21', 'H99'] as const;
+export const SERIES_CODES = ['H10', 'H11', 'H12', 'H13', 'H14', 'H19', 'H20', 'H21', 'H99', 'H82'] as const;
 export type SeriesCode = (typeof SERIES_CODES)[number];
 
 export const H10 = SERIES_CODES.indexOf('H10');
@@ -18,6 +18,9 @@ export const H19 = SERIES_CODES.indexOf('H19');
 export const H20 = SERIES_CODES.indexOf('H20');
 export const H21 = SERIES_CODES.indexOf('H21');
 export const H99 = SERIES_CODES.indexOf('H99');
+export const H82 = SERIES_CODES.indexOf('H82');
+/** Codes with a column in timeseries.csv only when the run can produce them (H82: Eco dynos). */
+export const ECO_ONLY_CODES: readonly SeriesCode[] = ['H82'];
 /** `RequestLogSink.amend` code for a record superseded by a new one. */
 export const DROPPED = -2;
 /** Marks a `RouterGate.noDyno` answer that holds the request (the code is what it gets if the hold runs out). */

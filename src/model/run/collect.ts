@@ -55,7 +55,10 @@ export function collect(p: RunParts): RunResult {
   const dynosSummary: Summary['dynos'] = {};
   s.processes.forEach((p, k) => {
     const t = k === 0 ? tier : workerTiers.get(k);
-    dynosSummary[p.type] = { count: p.count, size: p.size.name, concurrency: p.concurrency, busyFraction: t === undefined ? 0 : busyFraction(p, t) };
+    const m = managers[k]!;
+    dynosSummary[p.type] = { count: p.count, size: m.size.name, concurrency: p.concurrency, busyFraction: t === undefined ? 0 : busyFraction(p, t) };
+    if (m.resizes > 0) Object.assign(dynosSummary[p.type]!, { sizes: m.sizesRun, resizes: m.resizes });
+    if (p.preboot) Object.assign(dynosSummary[p.type]!, { preboots: m.preboots });
   });
   const summary: Summary = {
     dynosim: { version: VERSION },
@@ -139,6 +142,15 @@ export function collect(p: RunParts): RunResult {
     );
   }
   if (oneOffs !== null) summary.oneOffs = { ...oneOffs.counts };
+  if (p.eco !== null) {
+    const w = p.manager.wakeUps;
+    summary.eco = {
+      ...p.eco.counts,
+      meanWakeMs: w.count === 0 ? null : round3(w.totalUs / w.count / 1000),
+      appPoolHours: round6(p.eco.appHoursUs / 3.6e9),
+      poolUsedHours: round6(p.eco.poolUsedHours),
+    };
+  }
   if (scalers.length > 0) {
     summary.scaling = Object.fromEntries(
       scalers.map((sc) => {
@@ -162,7 +174,7 @@ export function collect(p: RunParts): RunResult {
       dynos.push({
         dyno: name,
         processType: p.type,
-        size: p.size.name,
+        size: managers[k]!.size.name,
         concurrency: p.concurrency,
         requests: n,
         timeouts: jobs === null ? flow.perDynoTimeouts[d]! : 0,

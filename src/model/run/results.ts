@@ -30,7 +30,15 @@ export interface Summary {
   latency: { meanMs: number | null; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null; p999Ms: number | null; maxMs: number | null };
   /** From arrival at the router to the start of service, over requests that started service. */
   queue: { meanMs: number | null; p95Ms: number | null; p99Ms: number | null; fractionQueued: number | null };
-  dynos: Record<string, { count: number; size: string; concurrency: number; busyFraction: number }>;
+  /** By process type: its starting count, its size (at the end of the run), concurrency and busy share; `sizes` in the order run, for a type resized during the run. */
+  /**
+   * Eco (when the app runs Eco dynos): sleeps for want of traffic, wakes by a request, the
+   * mean time from a wake to the web dyno up (what the waking request waits, at least), pools
+   * used up, the pool hours the app used over the run, and the pool's hours used by the end
+   * of the run's last month (the account's other apps' included).
+   */
+  eco?: { sleeps: number; wakes: number; poolsUsedUp: number; meanWakeMs: number | null; appPoolHours: number; poolUsedHours: number };
+  dynos: Record<string, { count: number; size: string; concurrency: number; busyFraction: number; sizes?: string[]; resizes?: number; preboots?: number }>;
   /** What the platform did: host failures, crashes (R10 included), relocations, restarts of any cause, daily cycles, runtime errors logged, time waiting for a host. */
   platform: { hostFailures: number } & Omit<PlatformCounts, 'placementWaitUs'> & { placementWaitS: number };
   cost: {

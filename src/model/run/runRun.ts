@@ -30,7 +30,9 @@ export function runRun(p: RunParts): void {
       case 'crash':
         return managers[e.process]!.crash(e.dyno);
       case 'scale':
-        return managers[e.process]!.scale(e.count);
+        return managers[e.process]!.scale(e.count, e.size);
+      case 'resize':
+        return managers[e.process]!.resize(e.size);
       case 'run':
         return oneOffs!.runScripted(s.oneOffs[e.index]!);
     }
@@ -40,6 +42,7 @@ export function runRun(p: RunParts): void {
   for (const sc of scalers) sc.start();
   dispatcher?.start();
   oneOffs?.start();
+  p.eco?.start();
 
   // Busy and queue time are read off the tier at instants no earlier than the last
   // arrival (scheduled events run before arrivals at the same time): at each minute's
@@ -75,6 +78,7 @@ export function runRun(p: RunParts): void {
   engine.run(flow);
   for (const m of managers) m.finish();
   oneOffs?.finish();
+  p.eco?.finish();
   log?.finish();
   replay?.close();
 }

@@ -16,6 +16,7 @@ import { newPlatformCounts, type LifecycleEvent, type PlatformCounts } from '../
 import type { MetricsSample } from '../dynos/DynoMemory.ts';
 import { HostManager } from '../dynos/HostManager.ts';
 import { OneOffRunner } from '../dynos/OneOffRunner.ts';
+import { EcoAccount, runsEco } from '../dynos/EcoAccount.ts';
 import { JobFlow, type QueueMinute } from '../flow/JobFlow.ts';
 import { JobDispatcher } from '../flow/JobDispatcher.ts';
 import { SyntheticSource } from '../traffic/SyntheticSource.ts';
@@ -73,6 +74,8 @@ export interface RunParts {
   readonly scalers: Scaler[];
   readonly dispatcher: JobDispatcher | null;
   readonly oneOffs: OneOffRunner | null;
+  /** The Eco account, when the app runs Eco dynos. */
+  readonly eco: EcoAccount | null;
 }
 
 function requestSource(s: Scenario, streams: Streams): { source: RequestSource; replay: ReplaySource | null } {
@@ -103,6 +106,17 @@ function tierFor(s: Scenario, p: ProcessSpec, streams: Streams): WebTier {
     loadRefreshUs: web ? s.router.loadRefreshUs : null,
     maxActivePerDyno: web ? s.platform.router.maxActivePerDyno : Infinity,
   });
+}
+
+/** The Eco account of an app of Eco dynos, told to each Eco type's manager; null for any other app. */
+function ecoAccount(engine: Engine, s: Scenario, managers: readonly DynoManager[], flow: RequestFlow): EcoAccount | null {
+  if (!runsEco(s)) return null;
+  const size = s.platform.eco!.size;
+  const tenants = managers.filter((m) => m.proc.size.name === size);
+  const webSleeps = s.web.size.name === size && s.web.maxCount > 0;
+  const eco = new EcoAccount(engine, s, tenants, webSleeps, () => flow.lastArrivalUs);
+  for (const m of tenants) m.eco = eco;
+  return eco;
 }
 
 /** Builds every part of the run from the scenario, in the order the engine registers them. */
@@ -171,6 +185,7 @@ export function wire(s: Scenario, options: SimulateOptions): RunParts {
   const dispatcher = queues.length > 0 ? new JobDispatcher(engine, s, queues, streams) : null;
   const oneOffs = s.oneOffs.length > 0 || s.scheduler.length > 0 ? new OneOffRunner(engine, s, hosts, streams, { onEvent, log }) : null;
   flow.attach(manager, log, dispatcher !== null && dispatcher.fromRequests ? dispatcher : null);
+  const eco = ecoAccount(engine, s, managers, flow);
 
-  return { s, options, engine, streams, hosts, tier, replay, series, timeseries, onMinute, queueSeries, onQueueMinute, metrics, lifecycle, onEvent, flow, log, counts, manager, workerTiers, queues, managers, scalingRows, scalers, dispatcher, oneOffs };
+  return { s, options, engine, streams, hosts, tier, replay, series, timeseries, onMinute, queueSeries, onQueueMinute, metrics, lifecycle, onEvent, flow, log, counts, manager, workerTiers, queues, managers, scalingRows, scalers, dispatcher, oneOffs, eco };
 }

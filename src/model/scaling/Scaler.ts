@@ -7,6 +7,7 @@
  */
 import type { Engine } from '../../engine/Engine.ts';
 import type { DynoManager } from '../dynos/manager/DynoManager.ts';
+import type { DynoSize } from '../platform/profile.ts';
 import type { ScalingPlan } from '../Scenario.ts';
 import { HerokuAutoscaleRule, QueueTimeRule, type DecisionRule } from './strategies.ts';
 import { TimeBins } from './TimeBins.ts';
@@ -103,13 +104,14 @@ export class Scaler implements FlowObserver {
   private scheduled(i: number): void {
     const plan = this.plan as Extract<ScalingPlan, { strategy: 'schedule' }>;
     const from = this.manager.formation;
-    const to = plan.changes[i]!.count;
-    if (to !== from) this.change(from, to, 'schedule', null, 'scheduled');
+    const { count: to, size } = plan.changes[i]!;
+    if (size !== null && size !== this.manager.size) this.change(from, to, 'schedule', null, `scheduled, as ${size.name}`, size);
+    else if (to !== from) this.change(from, to, 'schedule', null, 'scheduled');
   }
 
-  private change(from: number, to: number, metric: string, valueUs: number | null, reason: string): void {
+  private change(from: number, to: number, metric: string, valueUs: number | null, reason: string, size: DynoSize | null = null): void {
     this.changes++;
     this.onRow({ timeUs: this.engine.nowUs, process: this.manager.proc.type, strategy: this.plan.strategy, from, to, up: this.manager.upCount, metric, valueUs, reason });
-    this.manager.scale(to);
+    this.manager.scale(to, size);
   }
 }

@@ -2,21 +2,24 @@
 import { stringify } from 'csv-stringify/sync';
 import type { CostReport } from '../../model/billing/bill.ts';
 import type { MinuteRow } from '../../model/flow/MinuteSeries.ts';
-import { SERIES_CODES } from '../../model/router/codes.ts';
+import type { SeriesCode } from '../../model/router/codes.ts';
 import type { DynoRow } from '../../model/run/results.ts';
 import type { LifecycleEvent } from '../../model/dynos/contracts.ts';
 import type { MetricsSample } from '../../model/dynos/DynoMemory.ts';
 import type { QueueMinute } from '../../model/flow/JobFlow.ts';
 import type { ScalingRow } from '../../model/scaling/Scaler.ts';
 
-export const TIMESERIES_HEADER = [
-  'minute', 't_start_s', 'arrivals', 'completed', ...SERIES_CODES.map((c) => `errors_${c}`),
-  'latency_p50_ms', 'latency_p95_ms', 'latency_p99_ms', 'queue_mean', 'busy_dynos', 'dynos_up',
-];
-
-export function timeseriesRecord(r: MinuteRow): Array<string | number> {
+/** timeseries.csv's columns, with an error column for each of `codes` (seriesCodes of the scenario). */
+export function timeseriesHeader(codes: readonly SeriesCode[]): string[] {
   return [
-    r.minute, r.minute * 60, r.arrivals, r.completed, ...SERIES_CODES.map((c) => r.errors[c]),
+    'minute', 't_start_s', 'arrivals', 'completed', ...codes.map((c) => `errors_${c}`),
+    'latency_p50_ms', 'latency_p95_ms', 'latency_p99_ms', 'queue_mean', 'busy_dynos', 'dynos_up',
+  ];
+}
+
+export function timeseriesRecord(r: MinuteRow, codes: readonly SeriesCode[]): Array<string | number> {
+  return [
+    r.minute, r.minute * 60, r.arrivals, r.completed, ...codes.map((c) => r.errors[c]),
     r.latencyP50Ms ?? '', r.latencyP95Ms ?? '', r.latencyP99Ms ?? '', r.queueMean, r.busyDynos, r.dynosUp,
   ];
 }

@@ -198,6 +198,12 @@ export function summaryText(s: Summary, st: Styler = PLAIN): string {
     if (o.running > 0) parts.push(`${fmtInt(o.running)} still running at the end`);
     bottom.push({ label: 'one-offs', parts });
   }
+  if (s.eco !== undefined) {
+    const e = s.eco;
+    const parts = [count(e.sleeps, 'sleep'), count(e.wakes, 'wake') + (e.meanWakeMs === null ? '' : ` (${fmtMs(e.meanWakeMs)} to up)`), `${e.appPoolHours.toFixed(1)} pool hours used by the app`];
+    parts.push(e.poolsUsedUp > 0 ? st.yellow(`pool used up ${e.poolsUsedUp === 1 ? 'once' : `${e.poolsUsedUp} times`}`) : `${e.poolUsedHours.toFixed(1)} h of the month's pool used`);
+    bottom.push({ label: 'eco', parts });
+  }
   const platform = platformParts(s.platform);
   const troubled = s.platform.hostFailures + s.platform.dynoCrashes + s.platform.r14 + s.platform.r15 + s.platform.r10 > 0;
   bottom.push({ label: 'platform', parts: troubled ? platform.map((p) => st.yellow(p)) : platform });

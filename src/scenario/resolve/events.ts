@@ -37,7 +37,7 @@ export function resolveEvents(specs: readonly EventSpec[], cx: EventContext, pro
   const out: PlatformEvent[] = [];
   const multipliers: Multiplier[] = [];
   const oneOffs: OneOffSpec[] = [];
-  const { platform, types } = cx;
+  const { platform } = cx;
   const hostCount = platform.hosts.zones.length * platform.hosts.hostsPerZone;
   specs.forEach((e, i) => {
     const path = `events.${i}`;
@@ -63,10 +63,16 @@ export function resolveEvents(specs: readonly EventSpec[], cx: EventContext, pro
       const d = dynoRef(e.crash, `${path}.crash`, false, cx, problems);
       if (d !== undefined && d.dyno !== null) out.push({ kind: 'crash', atUs, process: d.process, dyno: d.dyno });
     } else if (e.scale !== undefined) {
-      for (const [type, count] of Object.entries(e.scale)) {
-        const process = types.indexOf(type);
-        if (process < 0) problems.push({ path: `${path}.scale.${type}`, message: `expected a process type of the formation (${types.join(', ')}), got ${JSON.stringify(type)}` });
-        else out.push({ kind: 'scale', atUs, process, count });
+      for (const [type, { count, size: sizeName }] of Object.entries(e.scale)) {
+        const process = typeOf(type, `${path}.scale.${type}`, cx, problems);
+        const size = sizeName === undefined ? null : (cx.sizeOf(sizeName, `${path}.scale.${type}`) ?? null);
+        if (process >= 0 && (sizeName === undefined || size !== null)) out.push({ kind: 'scale', atUs, process, count, size });
+      }
+    } else if (e.resize !== undefined) {
+      for (const [type, sizeName] of Object.entries(e.resize)) {
+        const process = typeOf(type, `${path}.resize.${type}`, cx, problems);
+        const size = cx.sizeOf(sizeName, `${path}.resize.${type}`);
+        if (process >= 0 && size !== undefined) out.push({ kind: 'resize', atUs, process, size });
       }
     } else if (e.traffic !== undefined) {
       multipliers.push({ atUs, forUs, factor: e.traffic.multiply, daily: e.daily === true });
@@ -82,6 +88,13 @@ export function resolveEvents(specs: readonly EventSpec[], cx: EventContext, pro
   // Stable: events at one time keep the order they were written in.
   const events = out.map((e, i) => [e, i] as const).sort((a, b) => a[0].atUs - b[0].atUs || a[1] - b[1]).map(([e]) => Object.freeze(e));
   return { events, multipliers, oneOffs };
+}
+
+/** The index of a process type of the formation, or −1 (a problem at `path`). */
+function typeOf(type: string, path: string, cx: EventContext, problems: Problem[]): number {
+  const process = cx.types.indexOf(type);
+  if (process < 0) problems.push({ path, message: `expected a process type of the formation (${cx.types.join(', ')}), got ${JSON.stringify(type)}` });
+  return process;
 }
 
 /** A zone by its whole name or, if only one zone ends so, by the end of it (e.g. 1a); −1 if none. */

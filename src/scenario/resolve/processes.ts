@@ -3,7 +3,8 @@
  * count and the most dynos it may run, its command, memory model and queue; Heroku's
  * limits on sizes, counts and autoscaling checked.
  */
-import type { MemoryModel, ProcessSpec, RequestClass, ScalingPlan } from '../../model/Scenario.ts';
+import type { DynoSize } from '../../model/platform/profile.ts';
+import type { MemoryModel, PlatformEvent, ProcessSpec, RequestClass, ScalingPlan } from '../../model/Scenario.ts';
 import type { ScenarioFile } from '../schema/scenario.ts';
 import type { Problem } from '../schema/problems.ts';
 import type { SizeOf } from './profile.ts';
@@ -21,17 +22,21 @@ export function processOrder(s: ScenarioFile): string[] {
 
 /** The most dynos each process type may run: its count, the counts scale events give it, and what its scaling plan may reach (`planned`). */
 export function maxCounts(s: ScenarioFile, types: readonly string[], planned: ReadonlyMap<string, number>): Map<string, number> {
-  return new Map(types.map((t) => [t, Math.max(s.formation[t]!.count, ...s.events.map((e) => e.scale?.[t] ?? 0), planned.get(t) ?? 0)]));
+  return new Map(types.map((t) => [t, Math.max(s.formation[t]!.count, ...s.events.map((e) => e.scale?.[t]?.count ?? 0), planned.get(t) ?? 0)]));
 }
 
 export interface FormationContext {
   sizeOf: SizeOf;
   maxCount: ReadonlyMap<string, number>;
   scaling: readonly ScalingPlan[];
+  /** The scripted events, for the sizes resize events give a type. */
+  events: readonly PlatformEvent[];
   classes: readonly RequestClass[];
   queues: QueueNames;
   /** The platform's limit of dynos per app. */
   dynosPerApp: number;
+  /** The profile's Eco size, if it has one. */
+  ecoSize: string | null;
 }
 
 /** Every process type of the formation, in `types` order; at most `dynosPerApp` dynos in all. */
@@ -45,25 +50,39 @@ export function resolveProcesses(s: ScenarioFile, types: readonly string[], cx: 
       message: `expected at most ${limit} dynos in all (Heroku's limit per app, raised on request: platform.limits.dynosPerApp), got ${totalDynos}`,
     });
   }
+  const eco = cx.ecoSize;
+  const ecoType = processes.find((p) => p.sizes.some((z) => z.name === eco));
+  const other = processes.flatMap((p) => p.sizes.filter((z) => z.name !== eco).map((z) => [p.type, z.name] as const))[0];
+  if (ecoType !== undefined && other !== undefined) {
+    problems.push({ path: `formation.${other[0]}`, message: `an app's Eco dynos cannot run beside other sizes (${ecoType.type} is eco, ${other[0]} runs ${other[1]}): Eco draws on the account's pool and sleeps as one app` });
+  }
   return processes;
 }
 
 function resolveProcess(s: ScenarioFile, type: string, k: number, cx: FormationContext, problems: Problem[]): ProcessSpec {
   const p = s.formation[type]!;
   const path = `formation.${type}`;
-  const size = cx.sizeOf(p.size, `${path}.size`);
+  const start = scheduleStart(cx.scaling, k);
+  const size = start?.size ?? cx.sizeOf(p.size, `${path}.size`);
   const max = cx.maxCount.get(type)!;
+  const sizes = size === undefined ? [] : sizesRun(size, k, cx);
   const autoscale = s.scaling[type];
-  if (autoscale?.strategy === 'heroku-autoscale' && !autoscale.anySize && size !== undefined && !size.dedicated) {
-    problems.push({ path: `scaling.${type}.strategy`, message: `Heroku autoscales Performance, Private and Shield dynos only, not ${size.name} (anySize: true to model it anyway)` });
+  const shared = sizes.find((z) => !z.dedicated);
+  if (autoscale?.strategy === 'heroku-autoscale' && !autoscale.anySize && shared !== undefined) {
+    problems.push({ path: `scaling.${type}.strategy`, message: `Heroku autoscales Performance, Private and Shield dynos only, not ${shared.name} (anySize: true to model it anyway)` });
   }
-  if (size?.onePerProcessType === true && max > 1) {
-    problems.push({ path: `${path}.count`, message: `expected at most 1: ${size.name} dynos run one per process type, got ${max}` });
+  const onePer = sizes.find((z) => z.onePerProcessType);
+  if (p.preboot === true && onePer !== undefined) {
+    problems.push({ path: `${path}.preboot`, message: `preboot is for Standard and Performance dynos only, not ${onePer.name}` });
+  }
+  if (onePer !== undefined && max > 1) {
+    problems.push({ path: `${path}.count`, message: `expected at most 1: ${onePer.name} dynos run one per process type, got ${max}` });
   }
   return Object.freeze({
     type,
-    count: scheduleStart(cx.scaling, k) ?? p.count,
+    count: start?.count ?? p.count,
     size: size!,
+    sizes: Object.freeze(sizes),
     concurrency: p.concurrency,
     command: p.command ?? DEFAULT_COMMANDS[type] ?? `bin/${type}`,
     memory: memoryModelOf(type, p.memory, cx.classes),
@@ -71,7 +90,17 @@ function resolveProcess(s: ScenarioFile, type: string, k: number, cx: FormationC
     queue: type === 'web' ? -1 : cx.queues.index(p.queue ?? 'default'),
     cpuBound: p.cpuBound ?? 0,
     maxCount: max,
+    preboot: p.preboot === true,
   });
+}
+
+/** Every size type `k` runs at: the one it starts at, then those its resize events and sized schedule entries name, in the order named. */
+function sizesRun(start: DynoSize, k: number, cx: FormationContext): DynoSize[] {
+  const sizes = [start];
+  const add = (z: DynoSize | null): void => void (z !== null && !sizes.includes(z) && sizes.push(z));
+  for (const e of cx.events) if ((e.kind === 'resize' || e.kind === 'scale') && e.process === k) add(e.size);
+  for (const plan of cx.scaling) if (plan.process === k && plan.strategy === 'schedule') plan.changes.forEach((c) => add(c.size));
+  return sizes;
 }
 
 /** A type's memory model, if it has one; on web, request classes with memory of their own set the memory per request. */

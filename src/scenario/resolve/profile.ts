@@ -2,7 +2,7 @@
  * The platform a scenario runs on: its profile by name, or the profile with the
  * scenario's overrides laid over it (router, billing, hosts, dyno manager, sizes).
  */
-import type { DynoSize, PlatformProfile } from '../../model/platform/profile.ts';
+import type { DynoSize, EcoRules, PlatformProfile } from '../../model/platform/profile.ts';
 import { PROFILES } from '../../model/platform/profiles.ts';
 import type { Calendar } from '../../model/traffic/calendar.ts';
 import type { ScenarioFile } from '../schema/scenario.ts';
@@ -19,8 +19,12 @@ export type SizeOf = (name: string | undefined, path: string) => DynoSize | unde
 
 export function sizeLookup(platform: PlatformProfile, problems: Problem[]): SizeOf {
   return (name, path) => {
-    const size = name === undefined ? platform.sizes[platform.name === 'heroku-2013' ? '1X' : 'standard-1x'] : platform.sizes[name];
-    if (size === undefined) problems.push({ path, message: `expected a size of ${platform.name} (${Object.keys(platform.sizes).join(', ')}), got ${JSON.stringify(name)}` });
+    const size = name === undefined ? platform.sizes[platform.name === 'heroku-2013' ? '1X' : 'standard-1x'] : Object.hasOwn(platform.sizes, name) ? platform.sizes[name] : undefined;
+    if (size === undefined) {
+      const other = Object.values(PROFILES).find((p) => p.name !== platform.name && name !== undefined && Object.hasOwn(p.sizes, name));
+      const elsewhere = other === undefined ? '' : ` (a size of ${other.name})`;
+      problems.push({ path, message: `expected a size of ${platform.name} (${Object.keys(platform.sizes).join(', ')}), got ${JSON.stringify(name)}${elsewhere}` });
+    }
     return size;
   };
 }
@@ -88,14 +92,31 @@ export function mergeProfile(s: ScenarioFile, readSamples: SampleReader, problem
       stableAfterUs: o.dynoManager?.stableAfter ?? base.dynoManager.stableAfterUs,
       bootTimeoutUs: o.dynoManager?.bootTimeout ?? base.dynoManager.bootTimeoutUs,
       shutdownGraceUs: o.dynoManager?.shutdownGrace ?? base.dynoManager.shutdownGraceUs,
+      prebootSwitchUs: o.dynoManager?.prebootSwitch ?? base.dynoManager.prebootSwitchUs,
       cycling: o.dynoManager?.cycling ?? base.dynoManager.cycling,
       cycleEveryUs: o.dynoManager?.cycleEvery ?? base.dynoManager.cycleEveryUs,
       cycleJitterUs: o.dynoManager?.cycleJitter ?? base.dynoManager.cycleJitterUs,
     }),
+    eco: ecoOf(o, base, problems),
     noisyNeighbours:
       o.noisyNeighbours === undefined
         ? base.noisyNeighbours
         : Object.freeze({ slowdown: o.noisyNeighbours.slowdown, busyShare: o.noisyNeighbours.busyShare, busyPeriodUs: o.noisyNeighbours.busyPeriod }),
     epochMs: o.start ?? base.epochMs,
+  });
+}
+
+/** Eco's pool and sleeping with the scenario's figures laid over the profile's; a problem where the profile has no Eco. */
+function ecoOf(o: Exclude<ScenarioFile['platform'], string>, base: PlatformProfile, problems: Problem[]): EcoRules | null {
+  if (o.eco === undefined) return base.eco;
+  if (base.eco === null) {
+    problems.push({ path: 'platform.eco', message: `${base.name} has no Eco dynos` });
+    return null;
+  }
+  return Object.freeze({
+    size: base.eco.size,
+    poolHours: o.eco.poolHours ?? base.eco.poolHours,
+    poolUsedHours: o.eco.poolUsedHours ?? base.eco.poolUsedHours,
+    sleepAfterUs: o.eco.sleepAfter ?? base.eco.sleepAfterUs,
   });
 }

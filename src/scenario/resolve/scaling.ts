@@ -2,17 +2,19 @@
  * `scaling.<type>` resolved into a plan: a schedule's changes laid out on the calendar,
  * an autoscaler's bounds and settings checked and its preset's defaults filled in.
  */
+import type { DynoSize } from '../../model/platform/profile.ts';
 import type { ScalingPlan } from '../../model/Scenario.ts';
 import type { Calendar } from '../../model/traffic/calendar.ts';
 import { formatDuration } from '../../engine/units/duration.ts';
 import { WEEKDAYS, type ScalingSpec } from '../schema/scaling.ts';
 import type { ScenarioFile } from '../schema/scenario.ts';
 import type { Problem } from '../schema/problems.ts';
+import type { SizeOf } from './profile.ts';
 
-/** The count a schedule has in force at time zero, if the type has a schedule. */
-export function scheduleStart(scaling: readonly ScalingPlan[], process: number): number | undefined {
+/** The count a schedule has in force at time zero, and the size it names, if the type has a schedule. */
+export function scheduleStart(scaling: readonly ScalingPlan[], process: number): { count: number; size: DynoSize | null } | undefined {
   const plan = scaling.find((p) => p.process === process);
-  return plan?.strategy === 'schedule' ? plan.initial : undefined;
+  return plan?.strategy === 'schedule' ? { count: plan.initial, size: plan.initialSize } : undefined;
 }
 
 /** Queue-time autoscalers' defaults (Judoscale's published behaviour; HireFire's are not published beyond its 60 s samples). */
@@ -22,7 +24,7 @@ export const QUEUE_TIME_PRESETS = {
 } as const;
 
 /** Every `scaling.<type>` resolved: the plans (a fixed type has none), and the most dynos each planned type may run. */
-export function resolveScalingPlans(s: ScenarioFile, types: readonly string[], calendar: Calendar, problems: Problem[]): { plans: ScalingPlan[]; most: Map<string, number> } {
+export function resolveScalingPlans(s: ScenarioFile, types: readonly string[], calendar: Calendar, sizeOf: SizeOf, problems: Problem[]): { plans: ScalingPlan[]; most: Map<string, number> } {
   const plans: ScalingPlan[] = [];
   const most = new Map<string, number>();
   for (const [type, spec] of Object.entries(s.scaling)) {
@@ -31,7 +33,7 @@ export function resolveScalingPlans(s: ScenarioFile, types: readonly string[], c
       problems.push({ path: `scaling.${type}`, message: `no process type ${type} in the formation (it has ${types.join(', ')})` });
       continue;
     }
-    const { plan, max } = resolveScaling(type, spec, k, s.formation[type]!.count, calendar, s.duration, problems);
+    const { plan, max } = resolveScaling(type, spec, k, s.formation[type]!.count, { calendar, durationUs: s.duration, sizeOf }, problems);
     if (plan === null) continue;
     if (plan.strategy === 'heroku-autoscale' && type !== 'web') problems.push({ path: `scaling.${type}.strategy`, message: 'Heroku autoscales web dynos only' });
     plans.push(plan);
@@ -41,28 +43,40 @@ export function resolveScalingPlans(s: ScenarioFile, types: readonly string[], c
 }
 
 /** Resolves `scaling.<type>`; returns the plan (or null for fixed) and the most dynos it can run. */
-function resolveScaling(type: string, spec: ScalingSpec, process: number, count: number, calendar: Calendar, durationUs: number, problems: Problem[]): { plan: ScalingPlan | null; max: number } {
+function resolveScaling(
+  type: string,
+  spec: ScalingSpec,
+  process: number,
+  count: number,
+  cx: { calendar: Calendar; durationUs: number; sizeOf: SizeOf },
+  problems: Problem[],
+): { plan: ScalingPlan | null; max: number } {
+  const { calendar, durationUs } = cx;
   const path = `scaling.${type}`;
   if (spec.strategy === 'fixed') return { plan: null, max: count };
   if (spec.strategy === 'schedule') {
-    const at: { tS: number; count: number; order: number }[] = [];
+    const at: { tS: number; count: number; size: DynoSize | null; order: number }[] = [];
     spec.schedule.forEach((e, i) => {
+      const size = e.size === undefined ? null : (cx.sizeOf(e.size, `${path}.schedule.${i}.size`) ?? null);
       const [hh, mm] = e.at.trim().split(':').map(Number) as [number, number];
       const days = e.days === undefined ? null : e.days.map((d) => WEEKDAYS.indexOf(d));
       // From a week before the start (the count in force at time zero) to the end.
       for (let tS = calendar.nextClock(hh, mm, -7 * 86_400); tS * 1e6 < durationUs; tS = calendar.nextClock(hh, mm, tS + 1)) {
-        if (days === null || days.includes(calendar.dayOfWeek(tS))) at.push({ tS, count: e.count, order: i });
+        if (days === null || days.includes(calendar.dayOfWeek(tS))) at.push({ tS, count: e.count, size, order: i });
       }
     });
     at.sort((a, b) => a.tS - b.tS || a.order - b.order);
     let initial = count;
-    const changes: { atUs: number; count: number }[] = [];
+    let initialSize: DynoSize | null = null;
+    const changes: { atUs: number; count: number; size: DynoSize | null }[] = [];
     for (const a of at) {
-      if (a.tS <= 0) initial = a.count;
-      else changes.push(Object.freeze({ atUs: Math.round(a.tS * 1e6), count: a.count }));
+      if (a.tS <= 0) {
+        initial = a.count;
+        initialSize = a.size ?? initialSize;
+      } else changes.push(Object.freeze({ atUs: Math.round(a.tS * 1e6), count: a.count, size: a.size }));
     }
     const max = Math.max(initial, ...spec.schedule.map((e) => e.count));
-    return { plan: Object.freeze({ strategy: 'schedule', process, initial, changes: Object.freeze(changes) }), max };
+    return { plan: Object.freeze({ strategy: 'schedule', process, initial, initialSize, changes: Object.freeze(changes) }), max };
   }
   const min = spec.min ?? 1;
   const max = spec.max;

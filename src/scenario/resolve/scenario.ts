@@ -24,12 +24,12 @@ export function resolveScenario(s: ScenarioFile, source: unknown, io: ResolveIo,
   const platform = platformOf(s, readSamples, calendar, problems);
   const sizeOf = sizeLookup(platform, problems);
   const types = processOrder(s);
-  const { plans: scaling, most } = resolveScalingPlans(s, types, calendar, problems);
+  const { plans: scaling, most } = resolveScalingPlans(s, types, calendar, sizeOf, problems);
   const maxCount = maxCounts(s, types, most);
   const queues = queueNames(s, types);
   const { events, multipliers, oneOffs } = resolveEvents(s.events, { platform, calendar, durationUs: s.duration, types, maxCount, sizeOf, readSamples }, problems);
   const traffic = resolveTraffic(s, io, queues, multipliers, problems);
-  const processes = resolveProcesses(s, types, { sizeOf, maxCount, scaling, classes: traffic.classes, queues, dynosPerApp: platform.limits.dynosPerApp }, problems);
+  const processes = resolveProcesses(s, types, { sizeOf, maxCount, scaling, events, classes: traffic.classes, queues, dynosPerApp: platform.limits.dynosPerApp, ecoSize: platform.eco?.size ?? null }, problems);
   const jobSources = resolveJobSources(s.jobs, queues, readSamples, problems);
   const queueSpecs = resolveQueues(s, queues, processes, problems);
   const scheduler = resolveScheduler(s.scheduler, sizeOf, calendar, readSamples, problems);

@@ -6,9 +6,10 @@ import * as z from 'zod';
 import { duration, missingOr, positive, probability, show, text, whole } from './fields.ts';
 import { serviceSchema } from './service.ts';
 import { parseDurationUs } from '../../engine/units/duration.ts';
+import { parseResize, parseScale } from '../formationSpec.ts';
 
 /** The kinds of scripted event, each named by its one key besides `at` (and `for`). */
-export const EVENT_KINDS = ['failHost', 'zoneDown', 'release', 'restart', 'crash', 'scale', 'traffic', 'run'] as const;
+export const EVENT_KINDS = ['failHost', 'zoneDown', 'release', 'restart', 'crash', 'scale', 'resize', 'traffic', 'run'] as const;
 const LASTING = ['failHost', 'zoneDown', 'traffic'];
 
 /** A time in the run: a duration from the start (2h), a local time of day (18:00, the first one from the start) or an instant. */
@@ -42,7 +43,10 @@ export const eventSchema = z
     release: z.strictObject({ crashOnBoot: probability().default(0) }).optional(),
     restart: text('a process type or dyno such as web or worker.2').optional(),
     crash: text('a dyno such as web.1').optional(),
-    scale: z.record(z.string(), whole(0)).optional(),
+    /** `{ web: 10 }`, or as `heroku ps:scale` takes it: 'web=10:performance-m worker=2'. */
+    scale: z.union([z.record(z.string(), whole(0)).transform(countsOnly), cliString(parseScale, byType)], { error: (iss) => formOf(iss.input, 'a mapping such as { web: 10 }, or a string such as web=10:performance-m') }).optional(),
+    /** `{ web: performance-m }`, or as `heroku ps:resize` takes it: 'web=performance-m'. */
+    resize: z.union([z.record(z.string(), text('a dyno size')), cliString(parseResize, (es) => Object.fromEntries(es.map((e) => [e.type, e.size])))], { error: (iss) => formOf(iss.input, 'a mapping such as { web: performance-m }, or a string such as web=performance-m') }).optional(),
     /** The traffic rate multiplied by `multiply` (for a while, when `for` is given). */
     traffic: z.strictObject({ multiply: positive({ allowZero: true }) }).optional(),
     /** A one-off dyno (run.N) running a task, e.g. a migration: never restarted. */
@@ -65,3 +69,30 @@ export const eventSchema = z
     }
   });
 export type EventSpec = z.output<typeof eventSchema>;
+
+/** A scale event's counts by type, with the size an entry names. */
+export type ScaleCounts = Record<string, { count: number; size?: string }>;
+
+function countsOnly(r: Record<string, number>): ScaleCounts {
+  return Object.fromEntries(Object.entries(r).map(([type, count]) => [type, { count }]));
+}
+
+function byType(es: readonly { type: string; count: number; size?: string }[]): ScaleCounts {
+  return Object.fromEntries(es.map(({ type, ...rest }) => [type, rest]));
+}
+
+/** A Heroku CLI string (ps:scale, ps:resize) parsed into the event's mapping; what does not parse is one issue. */
+function cliString<E, T>(parse: (spec: string) => E[] | string, shape: (entries: E[]) => T) {
+  return z.string().transform((v, ctx): T => {
+    const entries = parse(v);
+    if (typeof entries === 'string') {
+      ctx.issues.push({ code: 'custom', message: entries, input: v });
+      return z.NEVER;
+    }
+    return shape(entries);
+  });
+}
+
+function formOf(input: unknown, expected: string): string {
+  return missingOr(input, `expected ${expected}, got ${show(input)}`);
+}

@@ -3,7 +3,7 @@
  * its concurrency, memory and crash rate, and for workers the queue they work.
  */
 import * as z from 'zod';
-import { memory, memoryRate, positive, probability, rate, text, whole } from './fields.ts';
+import { memory, memoryRate, positive, probability, rate, show, text, whole } from './fields.ts';
 
 /** The app's memory: what a dyno holds at rest, per request in service, and what it leaks. */
 const memoryModel = z.strictObject({
@@ -28,6 +28,8 @@ const processSchema = z.strictObject({
   queue: text('a queue name').optional(),
   /** The share of service time spent on the CPU: with more requests running than the size has cores, that part slows down. */
   cpuBound: probability().optional(),
+  /** Web only, Standard and Performance sizes: releases, restarts and daily cycles start the new dynos before the old ones stop (heroku features:enable preboot). */
+  preboot: z.boolean({ error: (iss) => `expected true or false, got ${show(iss.input)}` }).optional(),
 });
 
 /** Heroku's process type names. */
@@ -39,6 +41,7 @@ export const formationSchema = z.record(z.string(), processSchema).superRefine((
   for (const [name, p] of Object.entries(f)) {
     if (!PROCESS_TYPE.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'expected a process type name of letters, digits, dashes and underscores' });
     else if (RESERVED_TYPES.includes(name)) ctx.addIssue({ code: 'custom', path: [name], message: `${name} names one-off dynos (run.N, scheduler.N); give this process type another name` });
+    if (name !== 'web' && p.preboot !== undefined) ctx.addIssue({ code: 'custom', path: [name, 'preboot'], message: 'preboot changes how web dynos start: it is for web only' });
     if (name === 'web' && p.queue !== undefined) ctx.addIssue({ code: 'custom', path: [name, 'queue'], message: 'web dynos take HTTP requests, not jobs: queue is for the other process types' });
   }
 });

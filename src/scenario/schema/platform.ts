@@ -38,6 +38,7 @@ const dynoManagerOverride = z.strictObject({
   cycling: z.boolean({ error: (iss) => `expected true or false, got ${show(iss.input)}` }).optional(),
   cycleEvery: duration({ positive: true }).optional(),
   cycleJitter: duration().optional(),
+  prebootSwitch: duration().optional(),
 });
 
 const noisyNeighbours = z.strictObject({
@@ -73,6 +74,13 @@ export const platformOverride = z.strictObject({
   hosts: hostsOverride.optional(),
   dynoManager: dynoManagerOverride.optional(),
   noisyNeighbours: noisyNeighbours.optional(),
+  eco: z
+    .strictObject({
+      poolHours: positive({ allowZero: true }).optional(),
+      poolUsedHours: positive({ allowZero: true }).optional(),
+      sleepAfter: duration({ positive: true }).optional(),
+    })
+    .optional(),
   start: instant().optional(),
   sizes: z.record(z.string(), sizeOverride).optional(),
 });

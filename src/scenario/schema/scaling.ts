@@ -15,6 +15,8 @@ const scheduleEntry = z.strictObject({
   }),
   days: z.array(oneOf(WEEKDAYS)).min(1, { error: 'expected at least one day' }).optional(),
   count: whole(0),
+  /** From then on the type runs at this size (`heroku ps:resize`): every dyno is replaced by one of it. */
+  size: text('a dyno size').optional(),
 });
 
 const bounds = { min: whole(0).optional(), max: whole(1).optional() };

@@ -22,6 +22,8 @@ export class BlockRoutes {
   private readonly lost: (ring: TrackRing, o: number, b: number) => void;
   private readonly k: { routeUpdate: number; quarantineEnd: number };
   private host = new Int32Array(0);
+  /** Whether each block's process is of a dedicated size (it has no neighbours). */
+  private dedicated = new Uint8Array(0);
   epoch = new Float64Array(0);
   route = new Uint8Array(0);
 
@@ -47,10 +49,14 @@ export class BlockRoutes {
         return next;
       };
       this.host = grow(this.host, (l) => new Int32Array(l).fill(-1));
+      this.dedicated = grow(this.dedicated, (l) => new Uint8Array(l));
       this.epoch = grow(this.epoch, (l) => new Float64Array(l));
       this.route = grow(this.route, (l) => new Uint8Array(l));
     }
     this.host[b] = h;
+    const { size } = this.env.sizing;
+    this.dedicated[b] = size.dedicated ? 1 : 0;
+    if (size !== this.env.proc.size) this.env.tier.setCores(b, size.cpuShare);
     this.epoch[b]!++;
     this.route[b] = NOT_ROUTED;
     this.refreshSlow(b);
@@ -117,7 +123,7 @@ export class BlockRoutes {
 
   /** Service-time multiplier of block `b` from its host's neighbours and its own swapping. */
   refreshSlow(b: number): void {
-    const neighbours = this.env.proc.size.dedicated ? 1 : this.env.hosts.neighbourFactor(this.host[b]!);
+    const neighbours = this.dedicated[b] === 1 ? 1 : this.env.hosts.neighbourFactor(this.host[b]!);
     this.env.tier.slow[b] = neighbours * (this.memory?.swapFactor(b) ?? 1);
   }
 

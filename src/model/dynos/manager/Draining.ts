@@ -11,6 +11,7 @@ import { epochOf, indexOf, pack } from '../eventArg.ts';
 import type { BlockRoutes } from './BlockRoutes.ts';
 import type { DynoSlots } from './DynoSlots.ts';
 import type { DynoVoice } from './DynoVoice.ts';
+import type { PlacementRequest } from '../hosts/HostFleet.ts';
 import type { ManagerEnv } from './ManagerEnv.ts';
 
 export class Draining {
@@ -21,7 +22,7 @@ export class Draining {
   private readonly voice: DynoVoice;
   private readonly stoppedKind: number;
   /** Old processes draining after SIGTERM, by block: their slot and host. */
-  private readonly stopping = new Map<number, { slot: number; host: number }>();
+  private readonly stopping = new Map<number, { slot: number; host: number; req: PlacementRequest }>();
 
   constructor(env: ManagerEnv, memory: DynoMemory | null, parts: { slots: DynoSlots; routes: BlockRoutes; voice: DynoVoice }) {
     this.env = env;
@@ -34,22 +35,29 @@ export class Draining {
 
   /** SIGTERM to the slot's process, if it has one; the slot is left without a block or host. */
   sigterm(slot: number): void {
-    const now = this.env.engine.nowUs;
-    const { slots, routes } = this;
+    const { slots } = this;
     const b = slots.block[slot]!;
     const st = slots.state[slot]!;
-    slots.block[slot] = -1;
     const h = slots.host[slot]!;
+    const req = slots.req[slot]!;
+    slots.block[slot] = -1;
     slots.host[slot] = -1;
     if (b < 0) return; // crashed, or waiting for a host: no process to stop
+    this.stop(b, slot, h, req, st === STARTING);
+  }
+
+  /** SIGTERM to block `b`'s process (slot `slot`'s, on host `h`): one still booting stops at once, one serving drains. */
+  stop(b: number, slot: number, h: number, req: PlacementRequest, booting: boolean): void {
+    const now = this.env.engine.nowUs;
+    const { routes } = this;
     this.voice.say(slot, say.stoppingAll());
     this.memory?.stopped(b);
     routes.stopRouting(b, now);
-    if (st === STARTING) {
+    if (booting) {
       // Not serving yet: it stops at once.
       routes.cut(b, now);
       routes.free(b, now);
-      this.env.hosts.fleet.release(h, this.env.req);
+      this.env.hosts.fleet.release(h, req);
       this.voice.say(slot, say.processExited(143));
       return;
     }
@@ -57,7 +65,7 @@ export class Draining {
     const drainedUs = this.env.tier.drainEndUs(b, now);
     const killed = drainedUs > graceEndUs;
     this.env.engine.at(killed ? graceEndUs : drainedUs, this.stoppedKind, pack(b, routes.epoch[b]! * 2 + (killed ? 1 : 0)));
-    this.stopping.set(b, { slot, host: h });
+    this.stopping.set(b, { slot, host: h, req });
   }
 
   /** Host `h` failed: processes draining on it die with it. */
@@ -68,7 +76,7 @@ export class Draining {
       this.stopping.delete(b);
       this.routes.cut(b, now);
       this.routes.free(b, now);
-      this.env.hosts.fleet.release(h, this.env.req);
+      this.env.hosts.fleet.release(h, stop.req);
     }
   }
 
@@ -76,7 +84,7 @@ export class Draining {
   private onStopped(b: number, packed: number): void {
     const e = Math.floor(packed / 2);
     if (e !== this.routes.epoch[b]) return;
-    const { slot, host } = this.stopping.get(b)!;
+    const { slot, host, req } = this.stopping.get(b)!;
     this.stopping.delete(b);
     const now = this.env.engine.nowUs;
     if (packed % 2 === 1) {
@@ -89,7 +97,7 @@ export class Draining {
       this.voice.say(slot, say.processExited(143));
     }
     this.routes.free(b, now);
-    this.env.hosts.fleet.release(host, this.env.req);
+    this.env.hosts.fleet.release(host, req);
     this.env.hosts.placeWaiting();
   }
 }

@@ -23,9 +23,9 @@ import type { RouterGate } from '../../router/RouterGate.ts';
 import { H10, H14, H20, H99, HOLD } from '../../router/codes.ts';
 import type { WebTier } from '../../router/WebTier.ts';
 import type { DynoUsage } from '../../billing/bill.ts';
+import type { DynoSize } from '../../platform/profile.ts';
 import * as say from '../../logs/format.ts';
 import type { HostManager, HostTenant } from '../HostManager.ts';
-import type { PlacementRequest } from '../hosts/HostFleet.ts';
 import { DynoMemory, type MemoryHost, type MetricsSample } from '../DynoMemory.ts';
 import { CRASHED, STARTING, UP, type DynoLog, type LifecycleEvent, type PlatformCounts, type WorkFlow } from '../contracts.ts';
 import { BlockRoutes, QUARANTINED } from './BlockRoutes.ts';
@@ -34,15 +34,22 @@ import { DynoSlots } from './DynoSlots.ts';
 import { DynoVoice } from './DynoVoice.ts';
 import { FormationBook } from './FormationBook.ts';
 import { Lifecycle } from './Lifecycle.ts';
-import type { ManagerEnv } from './ManagerEnv.ts';
+import { sizingOf, type ManagerEnv, type Sizing } from './ManagerEnv.ts';
+import { runsEco, type EcoAccount, type EcoTenant } from '../EcoAccount.ts';
+import { Preboot } from './Preboot.ts';
 import { Relocation } from './Relocation.ts';
 import { UsageLedger } from './UsageLedger.ts';
 
-export class DynoManager implements RouterGate, HostTenant {
+export class DynoManager implements RouterGate, HostTenant, EcoTenant {
   readonly counts: PlatformCounts;
   readonly proc: ProcessSpec;
   readonly tier: WebTier;
   readonly memory: DynoMemory | null;
+  /** The Eco account, when the type is Eco. */
+  eco: EcoAccount | null = null;
+  /** Resizes of the type during the run, and the sizes it ran at, in order. */
+  resizes = 0;
+  readonly sizesRun: string[];
 
   private readonly engine: Engine;
   private readonly s: Scenario;
@@ -54,6 +61,8 @@ export class DynoManager implements RouterGate, HostTenant {
   private readonly lifecycle: Lifecycle;
   private readonly relocation: Relocation;
   private readonly hosts: HostManager;
+  private readonly sizing: Sizing;
+  private readonly preboot: Preboot;
 
   constructor(
     engine: Engine,
@@ -76,21 +85,34 @@ export class DynoManager implements RouterGate, HostTenant {
     this.counts = counts;
     const slots = new DynoSlots(proc.maxCount);
     this.slots = slots;
-    const req: PlacementRequest = { memoryMb: proc.size.memoryMb, dedicated: proc.size.dedicated };
+    const sizing = sizingOf(proc.size);
+    this.sizing = sizing;
+    this.sizesRun = [proc.size.name];
     const voice = new DynoVoice(engine, proc.type, hosts.fleet, slots, out.onEvent, out.log);
     this.voice = voice;
-    this.ledger = new UsageLedger(proc, s.durationUs, (slot) => voice.name(slot));
+    this.ledger = new UsageLedger(proc, s.durationUs, (slot) => voice.name(slot), () => sizing.size);
     this.memory =
       proc.memory !== null || s.runtimeMetrics
         ? new DynoMemory(engine, this.memoryHost(), tier, s, proc, { log: out.log, onMetrics: out.onMetrics })
         : null;
-    const env: ManagerEnv = { engine, s, proc, hosts, tier, flow, counts, req };
+    const env: ManagerEnv = { engine, s, proc, hosts, tier, flow, counts, sizing };
     const routes = new BlockRoutes(env, this.memory);
     this.routes = routes;
     const draining = new Draining(env, this.memory, { slots, routes, voice });
-    this.lifecycle = new Lifecycle(env, streams, ids, { slots, routes, draining, ledger: this.ledger, voice, memory: this.memory });
-    this.relocation = new Relocation(env, { slots, routes, draining, voice, book: this.book, lifecycle: this.lifecycle });
+    this.preboot = new Preboot(env, { slots, routes, draining, ledger: this.ledger });
+    this.lifecycle = new Lifecycle(env, streams, ids, { slots, routes, draining, ledger: this.ledger, voice, memory: this.memory, preboot: this.preboot });
+    this.relocation = new Relocation(env, { slots, routes, draining, preboot: this.preboot, voice, book: this.book, lifecycle: this.lifecycle });
     hosts.add(this);
+  }
+
+  /** The type's size now. */
+  get size(): DynoSize {
+    return this.sizing.size;
+  }
+
+  /** Preboot switches done. */
+  get preboots(): number {
+    return this.preboot.count;
   }
 
   /** Dynos of the type in the formation now. */
@@ -130,6 +152,7 @@ export class DynoManager implements RouterGate, HostTenant {
 
   /** Closes the books at the end of the run. */
   finish(): void {
+    this.preboot.finish();
     this.ledger.finish(this.engine.nowUs);
     this.lifecycle.finish();
   }
@@ -143,6 +166,7 @@ export class DynoManager implements RouterGate, HostTenant {
       p.crashRatePerUs > 0 ||
       p.memory !== null ||
       Number.isFinite(s.platform.hosts.mtbfUs) ||
+      runsEco(s) ||
       (m.cycling && (s.dynoAges === 'random' || m.cycleEveryUs < s.durationUs))
     );
   }
@@ -150,6 +174,8 @@ export class DynoManager implements RouterGate, HostTenant {
   // ---- RouterGate ----
 
   noDyno(): number {
+    const asleep = this.eco?.noDyno() ?? -1;
+    if (asleep >= 0) return asleep;
     let crashed = false;
     let quarantined = false;
     for (let slot = 0; slot < this.book.count; slot++) {
@@ -209,8 +235,37 @@ export class DynoManager implements RouterGate, HostTenant {
     if (dyno < this.book.count && state[dyno] === UP && lostOnHost[dyno]! < 0) this.lifecycle.die(dyno, 'crash', say.processExited(1));
   }
 
-  /** `heroku ps:scale type=count`. */
-  scale(count: number): void {
+  /**
+   * `heroku ps:scale type=count`, or `type=count:size`: with a new size, the dynos that
+   * stay are resized and those that join start at the new size.
+   */
+  scale(count: number, size: DynoSize | null = null): void {
+    if (size === null || size === this.sizing.size) return this.scaleTo(count);
+    if (count < this.book.count) this.scaleTo(count);
+    this.resize(size);
+    if (count > this.book.count) this.scaleTo(count);
+  }
+
+  /**
+   * `heroku ps:resize type=size`: from now on the type's dynos are of `size` (memory, CPU,
+   * R15 limit, boot, price), and every dyno of the type is restarted as one of it. The
+   * bill charges each size for its own seconds, split at this instant.
+   */
+  resize(size: DynoSize): void {
+    if (size === this.sizing.size) return;
+    const next = sizingOf(size);
+    this.sizing.size = next.size;
+    this.sizing.req = next.req;
+    this.resizes++;
+    if (!this.sizesRun.includes(size.name)) this.sizesRun.push(size.name);
+    this.ledger.resized(Math.min(this.engine.nowUs, this.s.durationUs));
+    this.lifecycle.resized();
+    for (let slot = 0; slot < this.book.count; slot++) this.lifecycle.restart(slot, 'resize');
+    this.hosts.placeWaiting();
+  }
+
+  private scaleTo(count: number): void {
+    this.eco?.changing();
     const n = Math.min(count, this.slots.length);
     this.book.note(n, Math.min(this.engine.nowUs, this.s.durationUs));
     for (let slot = this.book.count - 1; slot >= n; slot--) this.lifecycle.leave(slot);
@@ -218,6 +273,23 @@ export class DynoManager implements RouterGate, HostTenant {
     this.book.count = n;
     for (let slot = from; slot < n; slot++) this.lifecycle.enter(slot, false);
     this.hosts.placeWaiting();
+    this.eco?.changed();
+  }
+
+  // ---- Eco ----
+
+  sleep(reason: string): void {
+    for (let slot = 0; slot < this.book.count; slot++) this.lifecycle.sleep(slot, reason);
+    this.hosts.placeWaiting();
+  }
+
+  wake(): void {
+    for (let slot = 0; slot < this.book.count; slot++) this.lifecycle.wake(slot);
+  }
+
+  /** Wakes that came up, and the time they took from the wake to up, summed (µs). */
+  get wakeUps(): { readonly count: number; readonly totalUs: number } {
+    return this.lifecycle.wakeUps;
   }
 
   // ---- The memory model ----
@@ -232,6 +304,7 @@ export class DynoManager implements RouterGate, HostTenant {
       incarnation: slots.incarnation,
       counts: this.counts,
       dynoName: (slot) => this.voice.name(slot),
+      size: () => this.sizing.size,
       refreshSlow: (b) => this.routes.refreshSlow(b),
       memoryKill: (slot) => {
         if (slots.state[slot] === UP || slots.state[slot] === STARTING) this.lifecycle.die(slot, 'R15', say.processExited(137));

@@ -6,6 +6,8 @@
  * for a slot carries the epoch it was scheduled in, so that events of a process that has
  * since died are ignored instead of cancelled.
  */
+import type { PlacementRequest } from '../hosts/HostFleet.ts';
+
 export class DynoSlots {
   /** Slots up (serving) now. */
   up = 0;
@@ -24,6 +26,8 @@ export class DynoSlots {
   readonly lostOnHost: Int32Array;
   /** Where a crashed dyno ran, so that its restart can go back there. */
   readonly lastHost: Int32Array;
+  /** What the slot's process holds on its host (its size's, as of its start). */
+  readonly req: PlacementRequest[];
 
   constructor(slots: number) {
     this.state = new Uint8Array(slots);
@@ -34,6 +38,7 @@ export class DynoSlots {
     this.incarnation = new Float64Array(slots);
     this.lostOnHost = new Int32Array(slots).fill(-1);
     this.lastHost = new Int32Array(slots).fill(-1);
+    this.req = new Array<PlacementRequest>(slots);
   }
 
   get length(): number {

@@ -18,6 +18,7 @@ import type { Draining } from './Draining.ts';
 import type { DynoSlots } from './DynoSlots.ts';
 import type { DynoVoice } from './DynoVoice.ts';
 import type { ManagerEnv } from './ManagerEnv.ts';
+import type { Preboot } from './Preboot.ts';
 import type { UsageLedger } from './UsageLedger.ts';
 
 /** The parts of the manager the lifecycle drives. */
@@ -28,6 +29,7 @@ export interface LifecycleParts {
   readonly ledger: UsageLedger;
   readonly voice: DynoVoice;
   readonly memory: DynoMemory | null;
+  readonly preboot: Preboot;
 }
 
 export class Lifecycle {
@@ -41,13 +43,18 @@ export class Lifecycle {
   private readonly ledger: UsageLedger;
   private readonly voice: DynoVoice;
   private readonly memory: DynoMemory | null;
+  private readonly preboot: Preboot;
   private readonly series: CrashSeries[];
   private readonly u: { boot: Uniform; crashes: Uniform; cycling: Uniform };
   private readonly bootBuf = new Float64Array(1);
-  private readonly fillBoot: (out: Float64Array) => void;
+  private fillBoot: (out: Float64Array) => void;
   /** Slots waiting for a host with room, oldest first, and since when. */
   private readonly waiting: number[] = [];
   private readonly waitingSinceUs: Float64Array;
+  /** When each slot was woken (Eco), until it is up; −1 otherwise. */
+  private readonly wokeAtUs: Float64Array;
+  /** Wakes that came up, and the time they took, summed. */
+  readonly wakeUps = { count: 0, totalUs: 0 };
   private readonly k: Record<'up' | 'bootFailed' | 'crash' | 'restart' | 'cycle', number>;
 
   constructor(env: ManagerEnv, streams: Streams, ids: { incarnations: number }, parts: LifecycleParts) {
@@ -60,6 +67,7 @@ export class Lifecycle {
     this.ledger = parts.ledger;
     this.voice = parts.voice;
     this.memory = parts.memory;
+    this.preboot = parts.preboot;
     const m = s.platform.dynoManager;
     const restartPolicy = createRestartPolicy(m.restartPolicy as RestartPolicyName, { stableAfterUs: m.stableAfterUs });
     this.series = Array.from({ length: proc.maxCount }, () => new CrashSeries(restartPolicy));
@@ -68,6 +76,7 @@ export class Lifecycle {
     this.u = { boot: named('boot'), crashes: named('crashes'), cycling: named('cycling') };
     this.fillBoot = proc.size.boot.filler(this.u.boot);
     this.waitingSinceUs = new Float64Array(proc.maxCount);
+    this.wokeAtUs = new Float64Array(proc.maxCount).fill(-1);
     this.k = {
       up: engine.register((a) => this.onUp(indexOf(a), epochOf(a))),
       bootFailed: engine.register((a) => this.onBootFailed(indexOf(a), epochOf(a))),
@@ -86,15 +95,17 @@ export class Lifecycle {
       this.startProcess(slot, 'scale');
       return;
     }
-    const h = this.env.hosts.place(this.env.req);
+    const { req } = this.env.sizing;
+    const h = this.env.hosts.place(req);
     if (h < 0) {
       slots.state[slot] = STARTING;
       this.voice.record(slot, DOWN, STARTING, 'scale', -1);
       this.waitForHost(slot);
       return;
     }
-    this.env.hosts.fleet.allocate(h, this.env.req);
+    this.env.hosts.fleet.allocate(h, req);
     slots.host[slot] = h;
+    slots.req[slot] = req;
     const b = this.routes.open(slot, h);
     slots.block[slot] = b;
     slots.epoch[slot]!++;
@@ -115,8 +126,31 @@ export class Lifecycle {
 
   /** Takes a slot out of the formation (scale down). */
   leave(slot: number): void {
+    this.stop(slot, 'scale', false);
+  }
+
+  /** An Eco dyno sleeps (`reason`: idling, or the pool used up): its process stops, it stays in the formation, and its usage ends until it wakes. */
+  sleep(slot: number, reason: string): void {
+    if (this.slots.state[slot] === DOWN) return;
+    this.voice.say(slot, say.idling());
+    this.stop(slot, reason, true);
+  }
+
+  /** A sleeping Eco dyno wakes: a new process starts (the request that woke it waits for the boot). */
+  wake(slot: number): void {
+    if (this.slots.state[slot] !== DOWN) return;
+    this.voice.say(slot, say.unidling());
+    this.wokeAtUs[slot] = this.env.engine.nowUs;
+    this.ledger.open(slot, this.env.engine.nowUs);
+    this.series[slot]!.reset();
+    this.startProcess(slot, 'unidling');
+  }
+
+  /** The slot's process stops and the slot goes down; Heroku logs the state change after SIGTERM on a scale down, before it when a dyno sleeps. */
+  private stop(slot: number, reason: string, stateFirst: boolean): void {
     const { slots } = this;
     const from = slots.state[slot]!;
+    if (stateFirst) this.voice.say(slot, say.stateChanged(STATE_NAMES[from]!, 'down'));
     if (slots.lostOnHost[slot]! >= 0) {
       slots.lostOnHost[slot] = -1;
       const b = slots.block[slot]!;
@@ -129,8 +163,8 @@ export class Lifecycle {
     }
     slots.epoch[slot]!++;
     slots.state[slot] = DOWN;
-    this.voice.say(slot, say.stateChanged(STATE_NAMES[from]!, 'down'));
-    this.voice.record(slot, from, DOWN, 'scale');
+    if (!stateFirst) this.voice.say(slot, say.stateChanged(STATE_NAMES[from]!, 'down'));
+    this.voice.record(slot, from, DOWN, reason);
     this.ledger.close(slot, this.env.engine.nowUs);
   }
 
@@ -140,7 +174,7 @@ export class Lifecycle {
     const from = slots.state[slot]!;
     if (from === UP) slots.up--;
     slots.epoch[slot]!++;
-    if (from === CRASHED || reason === 'restart' || reason === 'relocation' || reason === 'cycle' || reason === 'release') {
+    if (from === CRASHED || reason === 'restart' || reason === 'relocation' || reason === 'cycle' || reason === 'release' || reason === 'resize') {
       this.env.counts.restarts++;
     }
     if (from === CRASHED && !this.env.s.platform.billing.billCrashed) this.ledger.open(slot, this.env.engine.nowUs);
@@ -148,7 +182,8 @@ export class Lifecycle {
     if (!announced) this.voice.say(slot, say.stateChanged(STATE_NAMES[from]!, 'starting'));
     // A crashed dyno restarts where it was, when its host still has room; others are placed anew.
     const last = slots.lastHost[slot]!;
-    const h = from === CRASHED && last >= 0 && this.env.hosts.fleet.fits(last, this.env.req) ? last : this.env.hosts.place(this.env.req);
+    const { req } = this.env.sizing;
+    const h = from === CRASHED && last >= 0 && this.env.hosts.fleet.fits(last, req) ? last : this.env.hosts.place(req);
     if (h < 0) {
       slots.host[slot] = -1;
       this.voice.record(slot, from, STARTING, `${reason}; no host has room`, -1);
@@ -166,7 +201,7 @@ export class Lifecycle {
         this.waiting.shift();
         continue;
       }
-      const h = this.env.hosts.place(this.env.req);
+      const h = this.env.hosts.place(this.env.sizing.req);
       if (h < 0) return;
       this.waiting.shift();
       this.env.counts.placementWaitUs += this.env.engine.nowUs - this.waitingSinceUs[slot]!;
@@ -188,7 +223,7 @@ export class Lifecycle {
     else this.env.counts.dynoCrashes++;
     this.voice.say(slot, exitLine);
     this.routes.end(b, REFUSES);
-    this.env.hosts.fleet.release(slots.host[slot]!, this.env.req);
+    this.env.hosts.fleet.release(slots.host[slot]!, slots.req[slot]!);
     if (from === UP) slots.up--;
     slots.state[slot] = CRASHED;
     slots.epoch[slot]!++;
@@ -210,6 +245,11 @@ export class Lifecycle {
     this.replace(slot, reason);
   }
 
+  /** The type is resized: new processes boot as the new size does (ps:resize then restarts every dyno). */
+  resized(): void {
+    this.fillBoot = this.env.sizing.size.boot.filler(this.u.boot);
+  }
+
   /** Closes the books at the end of the run: the time dynos still waiting for a host have waited. */
   finish(): void {
     for (const slot of this.waiting) {
@@ -227,8 +267,10 @@ export class Lifecycle {
   private boot(slot: number, h: number, from: number, reason: string): void {
     const { slots } = this;
     const now = this.env.engine.nowUs;
-    this.env.hosts.fleet.allocate(h, this.env.req);
+    const { req } = this.env.sizing;
+    this.env.hosts.fleet.allocate(h, req);
     slots.host[slot] = h;
+    slots.req[slot] = req;
     const b = this.routes.open(slot, h);
     slots.block[slot] = b;
     slots.incarnation[slot] = ++this.ids.incarnations;
@@ -280,7 +322,13 @@ export class Lifecycle {
     slots.up++;
     this.voice.say(slot, say.stateChanged('starting', 'up'));
     this.voice.record(slot, STARTING, UP, 'booted');
-    this.routes.startRouting(b, this.env.engine.nowUs);
+    if (this.wokeAtUs[slot]! >= 0) {
+      this.wakeUps.count++;
+      this.wakeUps.totalUs += this.env.engine.nowUs - this.wokeAtUs[slot]!;
+      this.wokeAtUs[slot] = -1;
+    }
+    // A prebooted process waits for its switch to take traffic.
+    if (this.preboot.routeFromUs[slot]! <= this.env.engine.nowUs) this.routes.startRouting(b, this.env.engine.nowUs);
     // Cycling counts from the process's start, boot included.
     const m = this.env.s.platform.dynoManager;
     const sinceStartUs = this.env.engine.nowUs - slots.startedUs[slot]!;
@@ -308,11 +356,15 @@ export class Lifecycle {
     this.replace(slot, 'cycle');
   }
 
-  /** Stops the slot's process (if any) and starts a new one at once; the crash back-off starts over. */
+  /**
+   * Stops the slot's process (if any) and starts a new one at once; the crash back-off
+   * starts over. With preboot (not for a resize), the old process serves on until the switch.
+   */
   private replace(slot: number, reason: string): void {
     // Heroku logs the state change, then SIGTERM, then the new process's start.
     this.voice.say(slot, say.stateChanged(STATE_NAMES[this.slots.state[slot]!]!, 'starting'));
-    this.draining.sigterm(slot);
+    if (reason !== 'resize' && this.preboot.applies(slot)) this.preboot.keepUntilSwitch(slot);
+    else this.draining.sigterm(slot);
     this.series[slot]!.reset();
     this.startProcess(slot, reason, true);
   }

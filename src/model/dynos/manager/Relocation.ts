@@ -13,12 +13,14 @@ import type { DynoVoice } from './DynoVoice.ts';
 import type { FormationBook } from './FormationBook.ts';
 import type { Lifecycle } from './Lifecycle.ts';
 import type { ManagerEnv } from './ManagerEnv.ts';
+import type { Preboot } from './Preboot.ts';
 
 /** The parts of the manager a relocation moves. */
 export interface RelocationParts {
   readonly slots: DynoSlots;
   readonly routes: BlockRoutes;
   readonly draining: Draining;
+  readonly preboot: Preboot;
   readonly voice: DynoVoice;
   readonly book: FormationBook;
   readonly lifecycle: Lifecycle;
@@ -41,7 +43,7 @@ export class Relocation {
       const b = slots.block[slot]!;
       const from = slots.state[slot]!;
       if (b >= 0 && routes.end(b, SILENT)) slots.block[slot] = -1;
-      this.env.hosts.fleet.release(h, this.env.req);
+      this.env.hosts.fleet.release(h, slots.req[slot]!);
       if (from === UP) slots.up--;
       slots.epoch[slot]!++;
       slots.lostOnHost[slot] = h;
@@ -49,6 +51,7 @@ export class Relocation {
     }
     // Old processes still draining after SIGTERM die with the host.
     this.p.draining.hostFailed(h);
+    this.p.preboot.hostFailed(h);
   }
 
   /** The manager notices the failed host: its dynos are withdrawn from the router and started elsewhere. */
