@@ -91,6 +91,8 @@ export interface DynoManagerRules {
   readonly cycling: boolean;
   readonly cycleEveryUs: number;
   readonly cycleJitterUs: number;
+  /** A one-off dyno (`run.N`, `scheduler.N`) still running this long after its start, boot included, is stopped. */
+  readonly oneOffLimitUs: number;
 }
 
 /** Other apps' dynos on shared hosts, slowing ours when they are busy. Off unless a scenario sets it. */

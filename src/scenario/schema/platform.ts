@@ -38,6 +38,7 @@ const dynoManagerOverride = z.strictObject({
   cycling: z.boolean({ error: (iss) => `expected true or false, got ${show(iss.input)}` }).optional(),
   cycleEvery: duration({ positive: true }).optional(),
   cycleJitter: duration().optional(),
+  oneOffLimit: duration({ positive: true }).optional(),
 });
 
 const noisyNeighbours = z.strictObject({
