@@ -10,6 +10,8 @@ import { ScenarioError } from '../src/scenario/problems.ts';
 import { simulate } from '../src/model/run/simulate.ts';
 import type { RunResult } from '../src/model/run/results.ts';
 import type { Scenario } from '../src/model/Scenario.ts';
+import { costSetup } from '../src/studies/cost/formations.ts';
+import { costTable } from '../src/studies/cost/costTable.ts';
 
 const BOOT = { boot: { distribution: 'constant', value: '30s' } };
 
@@ -112,6 +114,14 @@ test('a task that ends at the limit itself completes', async (t) => {
   );
   t.deepEqual(rows(r, 'run.1'), ['0 down>starting heroku run', '30 starting>up booted', '7200 up>complete task done']);
   t.is(r.summary.oneOffs!.stoppedAtLimit, 0);
+});
+
+test('dynosim cost bills a one-off at most the limit', async (t) => {
+  const s = await scenario({ profile: 'heroku-2025', sizes: { 'standard-1x': BOOT } }, { events: [{ at: '0s', run: { command: 'rake reindex', for: '30h' } }] });
+  const setup = costSetup(s, { process: 'web', sizes: null, counts: null, hours: null });
+  const row = costTable(setup.books, setup.alternatives).rows.find((x) => x.book === 'heroku-2025' && x.kind === 'as-written')!;
+  t.is(row.lines.find((l) => l.processType === 'run')!.dynoHours, 27.6);
+  t.true(setup.notes.some((n) => n.includes('at most the one-off limit')));
 });
 
 const BAD: ReadonlyArray<[string, string]> = [
