@@ -23,7 +23,7 @@ test('a scripted one-off at 01:00 boots, runs its 20 minutes, exits and is bille
       events: [{ at: '01:00', run: { command: 'rake db:migrate', size: 'standard-2x', for: '20m' } }],
     }),
   );
-  t.deepEqual(r.summary.oneOffs, { started: 1, completed: 1, interrupted: 0, missed: 0, running: 0 });
+  t.deepEqual(r.summary.oneOffs, { started: 1, completed: 1, interrupted: 0, missed: 0, stoppedAtLimit: 0, running: 0 });
   const rows = r.lifecycle.filter((e) => e.dyno === 'run.1').map((e) => [e.timeUs / 1e6, e.from, e.to]);
   t.deepEqual(rows, [[3600, 'down', 'starting'], [3630, 'starting', 'up'], [4830, 'up', 'complete']]);
   const line = r.cost.lines.find((l) => l.processType === 'run')!;
@@ -46,7 +46,7 @@ test('the scheduler runs every 10 minutes from :00, hourly at :15 and daily at 0
     }),
   );
   t.is(r.lifecycle.filter((e) => e.from === 'down' && e.to === 'starting').length, 12 + 2 + 1);
-  t.deepEqual(r.summary.oneOffs, { started: 15, completed: 15, interrupted: 0, missed: 2, running: 0 });
+  t.deepEqual(r.summary.oneOffs, { started: 15, completed: 15, interrupted: 0, missed: 2, stoppedAtLimit: 0, running: 0 });
   const firsts = r.lifecycle.filter((e) => e.to === 'starting').slice(0, 4).map((e) => [e.dyno, e.timeUs / 1e6]);
   t.deepEqual(firsts, [['scheduler.1', 0], ['scheduler.2', 600], ['scheduler.3', 900], ['scheduler.4', 1200]]);
   t.true(r.lifecycle.some((e) => e.to === 'starting' && e.timeUs === 5400e6));
@@ -63,7 +63,7 @@ test('a one-off whose host fails is lost with its task and not restarted', async
       ],
     }),
   );
-  t.deepEqual(r.summary.oneOffs, { started: 1, completed: 0, interrupted: 1, missed: 0, running: 0 });
+  t.deepEqual(r.summary.oneOffs, { started: 1, completed: 0, interrupted: 1, missed: 0, stoppedAtLimit: 0, running: 0 });
   const usage = r.cost.lines.find((l) => l.processType === 'run')!;
   t.is(usage.dynoHours, Math.round((20 / 60) * 1e6) / 1e6);
   t.false(r.lifecycle.some((e) => e.dyno === 'run.1' && e.to === 'up' && e.timeUs > 1800e6));

@@ -3,7 +3,8 @@
  * runs (`scheduler.N`, every 10 minutes, hour or day; best effort, so a run can be
  * missed). Each is placed on a host, boots, runs its task and exits; it is billed from
  * its start to its exit like any dyno, and never restarted: a one-off on a host that
- * fails is lost with its task.
+ * fails is lost with its task. One still running at the platform's one-off limit after
+ * its start (boot included) is cycled: SIGTERM, and its task ends there.
  */
 import type { Engine } from '../../engine/Engine.ts';
 import type { Streams, Uniform } from '../../engine/streams.ts';
@@ -25,6 +26,8 @@ export interface OneOffCounts {
   interrupted: number;
   /** Scheduler runs skipped (best effort). */
   missed: number;
+  /** Stopped at the one-off limit before their task was done. */
+  stoppedAtLimit: number;
   /** Still running at the end of the run. */
   running: number;
 }
@@ -36,11 +39,13 @@ interface Run {
   host: number;
   state: 'waiting' | 'starting' | 'up' | 'complete' | 'crashed';
   usageFromUs: number;
+  /** When the one-off limit stops it: its start plus the limit. */
+  readonly limitUs: number;
   epoch: number;
 }
 
 export class OneOffRunner implements HostTenant {
-  readonly counts: OneOffCounts = { started: 0, completed: 0, interrupted: 0, missed: 0, running: 0 };
+  readonly counts: OneOffCounts = { started: 0, completed: 0, interrupted: 0, missed: 0, stoppedAtLimit: 0, running: 0 };
   readonly usages: DynoUsage[] = [];
   private readonly engine: Engine;
   private readonly s: Scenario;
@@ -56,7 +61,7 @@ export class OneOffRunner implements HostTenant {
   private readonly streams: Streams;
   private scripted = 0;
   private scheduled = 0;
-  private readonly k: { up: number; exit: number; scheduler: number };
+  private readonly k: { up: number; exit: number; limit: number; scheduler: number };
 
   constructor(engine: Engine, s: Scenario, hosts: HostManager, streams: Streams, out: { onEvent: (e: LifecycleEvent) => void; log: DynoLog | null }) {
     this.engine = engine;
@@ -69,6 +74,7 @@ export class OneOffRunner implements HostTenant {
     this.k = {
       up: engine.register((a) => this.onUp(indexOf(a), epochOf(a))),
       exit: engine.register((a) => this.onExit(indexOf(a), epochOf(a))),
+      limit: engine.register((a) => this.onLimit(indexOf(a), epochOf(a))),
       scheduler: engine.register((i) => this.onSchedule(i)),
     };
     hosts.add(this);
@@ -98,10 +104,13 @@ export class OneOffRunner implements HostTenant {
   }
 
   private launch(name: string, spec: OneOffSpec, reason: string): void {
-    const r: Run = { name, spec, req: { memoryMb: spec.size.memoryMb, dedicated: spec.size.dedicated }, host: -1, state: 'waiting', usageFromUs: this.engine.nowUs, epoch: 0 };
+    const now = this.engine.nowUs;
+    const limitUs = now + this.s.platform.dynoManager.oneOffLimitUs;
+    const r: Run = { name, spec, req: { memoryMb: spec.size.memoryMb, dedicated: spec.size.dedicated }, host: -1, state: 'waiting', usageFromUs: now, limitUs, epoch: 0 };
     const i = this.runs.push(r) - 1;
     this.counts.started++;
     this.counts.running++;
+    if (limitUs < this.s.durationUs) this.engine.at(limitUs, this.k.limit, pack(i, r.epoch));
     const h = this.hosts.place(r.req);
     if (h < 0) {
       this.record(r, 'down', 'starting', `${reason}; no host has room`);
@@ -132,7 +141,9 @@ export class OneOffRunner implements HostTenant {
     this.record(r, 'starting', 'up', 'booted');
     let run = this.runTimes.get(r.spec);
     if (run === undefined) this.runTimes.set(r.spec, (run = new Draws(r.spec.run.filler(this.streams.stream(`one-off/${this.runTimes.size}`)), 1)));
-    this.engine.at(this.engine.nowUs + run.next(), this.k.exit, pack(i, r.epoch));
+    // A task done by the limit voids the limit's event; one that is not is stopped by it.
+    const exitUs = this.engine.nowUs + run.next();
+    if (exitUs <= r.limitUs) this.engine.at(exitUs, this.k.exit, pack(i, ++r.epoch));
   }
 
   private onExit(i: number, e: number): void {
@@ -142,6 +153,24 @@ export class OneOffRunner implements HostTenant {
     this.say(r, say.stateChanged('up', 'complete'));
     this.record(r, 'up', 'complete', 'task done');
     this.counts.completed++;
+    this.end(r, 'complete');
+    this.hosts.placeWaiting();
+  }
+
+  /** The one-off limit: cycled like any dyno, it gets SIGTERM and its process exits (143). */
+  private onLimit(i: number, e: number): void {
+    const r = this.runs[i]!;
+    if (e !== r.epoch) return;
+    this.say(r, say.cycling());
+    if (r.state === 'waiting') this.waiting.splice(this.waiting.indexOf(i), 1);
+    else {
+      this.say(r, say.stoppingAll());
+      this.say(r, say.processExited(143));
+    }
+    const from = r.state === 'up' ? 'up' : 'starting';
+    this.say(r, say.stateChanged(from, 'complete'));
+    this.record(r, from, 'complete', 'one-off limit');
+    this.counts.stoppedAtLimit++;
     this.end(r, 'complete');
     this.hosts.placeWaiting();
   }

@@ -19,7 +19,9 @@ export const heroku2013: PlatformProfile = Object.freeze({
   billing: Object.freeze({ pricePer: 'hour', freeHoursPerMonth: 750, monthUs: 30 * DAY_US, billCrashed: true }),
   hosts: HOSTS,
   // R15 at 3x the quota and SIGKILL 10 s after SIGTERM were the 2013 rules; the back-off
-  // of October 2013 (doubling cool-offs for crashes within 10 min of start).
+  // of October 2013 (doubling cool-offs for crashes within 10 min of start). One-offs:
+  // "like all dynos, one-off dynos are cycled every 24 hours. As a result, a one-off dyno
+  // will run for a maximum of 24 hours" (Dev Center "One-Off Dynos", 2013-2014).
   dynoManager: Object.freeze({
     restartPolicy: 'heroku-2013',
     stableAfterUs: 10 * MINUTE_US,
@@ -29,6 +31,7 @@ export const heroku2013: PlatformProfile = Object.freeze({
     cycleEveryUs: DAY_US,
     cycleJitterUs: 216 * MINUTE_US,
     prebootSwitchUs: 2 * MINUTE_US,
+    oneOffLimitUs: DAY_US,
   }),
   noisyNeighbours: null,
   eco: null,

@@ -29,7 +29,9 @@ export const heroku2025: PlatformProfile = Object.freeze({
   billing: Object.freeze({ pricePer: 'month', freeHoursPerMonth: 0, monthUs: 30 * DAY_US, billCrashed: true }),
   hosts: HOSTS,
   // R15 at 2x the quota on standard and performance-M/L (2024); SIGKILL 30 s after
-  // SIGTERM; the 2019 back-off (20, 40, 60, 180, 320 min, then every 320 min).
+  // SIGTERM; the 2019 back-off (20, 40, 60, 180, 320 min, then every 320 min). One-offs are
+  // cycled like every dyno, "so dynos run for a maximum of 24 hours + 216 minutes" (Dev
+  // Center "Dyno Restarts", 2024-2025): the limit is that maximum, not a draw.
   dynoManager: Object.freeze({
     restartPolicy: 'heroku-2019',
     stableAfterUs: 10 * MINUTE_US,
@@ -39,6 +41,7 @@ export const heroku2025: PlatformProfile = Object.freeze({
     cycleEveryUs: DAY_US,
     cycleJitterUs: 216 * MINUTE_US,
     prebootSwitchUs: 2 * MINUTE_US,
+    oneOffLimitUs: DAY_US + 216 * MINUTE_US,
   }),
   noisyNeighbours: null,
   eco: Object.freeze({ size: 'eco', poolHours: 1000, poolUsedHours: 0, sleepAfterUs: 30 * MINUTE_US }),

@@ -93,6 +93,8 @@ export interface DynoManagerRules {
   readonly cycleJitterUs: number;
   /** Preboot's switch to the new processes comes this long after the boot timeout (2 min: "approximately 3 minutes" with the 1 min timeout). */
   readonly prebootSwitchUs: number;
+  /** A one-off dyno (`run.N`, `scheduler.N`) still running this long after its start, boot included, is stopped. */
+  readonly oneOffLimitUs: number;
 }
 
 /** Other apps' dynos on shared hosts, slowing ours when they are busy. Off unless a scenario sets it. */

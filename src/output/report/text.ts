@@ -195,6 +195,7 @@ export function summaryText(s: Summary, st: Styler = PLAIN): string {
     const parts = [`${fmtInt(o.started)} started`, `${fmtInt(o.completed)} completed`];
     if (o.interrupted > 0) parts.push(st.yellow(`${fmtInt(o.interrupted)} lost with their host`));
     if (o.missed > 0) parts.push(st.yellow(`${fmtInt(o.missed)} scheduler runs missed`));
+    if (o.stoppedAtLimit > 0) parts.push(st.yellow(`${fmtInt(o.stoppedAtLimit)} stopped at the one-off limit`));
     if (o.running > 0) parts.push(`${fmtInt(o.running)} still running at the end`);
     bottom.push({ label: 'one-offs', parts });
   }

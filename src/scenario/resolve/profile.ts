@@ -96,6 +96,7 @@ export function mergeProfile(s: ScenarioFile, readSamples: SampleReader, problem
       cycling: o.dynoManager?.cycling ?? base.dynoManager.cycling,
       cycleEveryUs: o.dynoManager?.cycleEvery ?? base.dynoManager.cycleEveryUs,
       cycleJitterUs: o.dynoManager?.cycleJitter ?? base.dynoManager.cycleJitterUs,
+      oneOffLimitUs: o.dynoManager?.oneOffLimit ?? base.dynoManager.oneOffLimitUs,
     }),
     eco: ecoOf(o, base, problems),
     noisyNeighbours:

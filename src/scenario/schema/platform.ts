@@ -39,6 +39,7 @@ const dynoManagerOverride = z.strictObject({
   cycleEvery: duration({ positive: true }).optional(),
   cycleJitter: duration().optional(),
   prebootSwitch: duration().optional(),
+  oneOffLimit: duration({ positive: true }).optional(),
 });
 
 const noisyNeighbours = z.strictObject({

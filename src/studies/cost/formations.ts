@@ -7,7 +7,7 @@
  */
 import type { DynoSize, PlatformProfile } from '../../model/platform/profile.ts';
 import { PROFILES, PROFILE_NAMES } from '../../model/platform/profiles.ts';
-import type { ProcessSpec, Scenario, ScalingPlan } from '../../model/Scenario.ts';
+import type { OneOffSpec, ProcessSpec, Scenario, ScalingPlan } from '../../model/Scenario.ts';
 import { scenarioSchema, WEEKDAYS } from '../../scenario/schema.ts';
 import { formatDuration } from '../../engine/units/duration.ts';
 import type { Alternative, ProcessLine } from './costTable.ts';
@@ -187,15 +187,19 @@ function alternativeKey(a: Alternative): string {
   return JSON.stringify(a.lines.map((l) => [l.processType, l.book, l.size.name, l.mapSize, l.occupancy]));
 }
 
+/** A one-off run's expected billed length: mean boot plus mean run plus the half second of rounding up, at most the one-off limit. */
+function runLengthUs(s: Scenario, o: OneOffSpec): number {
+  return Math.min(o.size.boot.meanUs + o.run.meanUs + ROUND_UP_US, s.platform.dynoManager.oneOffLimitUs);
+}
+
 /**
  * Heroku Scheduler's runs in the month (at their times, each with its expected billed
- * length: mean boot plus mean run plus the half second of rounding up, less the share of
- * runs missed) and each scripted one-off dyno once.
+ * length less the share of runs missed) and each scripted one-off dyno once.
  */
 function oneOffLines(s: Scenario, untilUs: number): ProcessLine[] {
   const lines: ProcessLine[] = [];
   for (const task of s.scheduler) {
-    const lengthUs = (1 - task.miss) * (task.size.boot.meanUs + task.run.meanUs + ROUND_UP_US);
+    const lengthUs = (1 - task.miss) * runLengthUs(s, task);
     const runs: OneOffRun[] = [];
     for (let t = task.firstUs; t < untilUs; t += task.everyUs) runs.push({ atUs: t, lengthUs });
     lines.push({ processType: 'scheduler', size: task.size, book: s.platform.name, mapSize: true, occupancy: { kind: 'one-off', runs }, estimate: true });
@@ -203,7 +207,7 @@ function oneOffLines(s: Scenario, untilUs: number): ProcessLine[] {
   for (const e of s.events) {
     if (e.kind !== 'run') continue;
     const spec = s.oneOffs[e.index]!;
-    const lengthUs = spec.size.boot.meanUs + spec.run.meanUs + ROUND_UP_US;
+    const lengthUs = runLengthUs(s, spec);
     const runs = [{ atUs: e.atUs % untilUs, lengthUs }];
     lines.push({ processType: 'run', size: spec.size, book: s.platform.name, mapSize: true, occupancy: { kind: 'one-off', runs }, estimate: true });
   }
@@ -253,7 +257,8 @@ function notesOf(s: Scenario, books: readonly PlatformProfile[], oneOffs: readon
   }
   if (s.scheduler.length > 0 || oneOffs.some((l) => l.processType === 'run')) {
     const missed = s.scheduler.some((t) => t.miss > 0) ? ', less the share of runs the scheduler misses' : '';
-    notes.push(`One-off dynos (≈) are expected figures: each run billed for its size's mean boot time plus its task's mean run time${missed}; scripted one-offs (run.N) are counted once in the month.`);
+    const capped = [...s.scheduler, ...s.oneOffs].some((o) => runLengthUs(s, o) === s.platform.dynoManager.oneOffLimitUs) ? ', at most the one-off limit' : '';
+    notes.push(`One-off dynos (≈) are expected figures: each run billed for its size's mean boot time plus its task's mean run time${capped}${missed}; scripted one-offs (run.N) are counted once in the month.`);
   }
   return notes;
 }
