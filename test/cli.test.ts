@@ -193,7 +193,7 @@ const BAD: Array<[string, string, string[]]> = [
     'broken.yaml: platform: expected one of heroku-2013, heroku-2025, got "heroku-2099"',
   ]],
   ['a size of the other era', 'name: b\nduration: 1h\nplatform: heroku-2025\nformation: { web: { count: 1, size: 1X } }\ntraffic: { rate: 1/s, service: { distribution: exponential, mean: 1s } }', [
-    'broken.yaml: formation.web.size: expected a size of heroku-2025 (eco, basic, standard-1x, standard-2x, performance-m, performance-l, performance-l-ram, performance-xl, performance-2xl), got "1X"',
+    'broken.yaml: formation.web.size: expected a size of heroku-2025 (eco, basic, standard-1x, standard-2x, performance-m, performance-l, performance-l-ram, performance-xl, performance-2xl), got "1X" (a size of heroku-2013)',
   ]],
   ['an unknown distribution', 'name: b\nduration: 1h\nformation: { web: { count: 1, size: basic } }\ntraffic: { rate: 1/s, service: { distribution: gaussian, mean: 1s } }', [
     'broken.yaml: traffic.service.distribution: expected distribution to be one of constant, exponential, lognormal, weibull, empirical, got "gaussian"',
@@ -266,7 +266,7 @@ test('schema exports a JSON Schema that knows the fields', (t) => {
   const schema = JSON.parse(r.stdout);
   t.is(schema.type, 'object');
   t.false(schema.additionalProperties);
-  t.deepEqual(Object.keys(schema.properties.formation.additionalProperties.properties).sort(), ['command', 'concurrency', 'count', 'cpuBound', 'crashRate', 'memory', 'queue', 'size']);
+  t.deepEqual(Object.keys(schema.properties.formation.additionalProperties.properties).sort(), ['command', 'concurrency', 'count', 'cpuBound', 'crashRate', 'memory', 'preboot', 'queue', 'size']);
   t.truthy(schema.properties.duration.pattern);
 });
 

@@ -238,6 +238,10 @@ test('bad input: one line each, naming the field', async (t) => {
       base({ formation: { web: { count: 1, size: 'eco' }, worker: { count: 1, size: 'standard-1x' } } }),
       { path: 'formation.worker', message: "an app's Eco dynos cannot run beside other sizes (web is eco, worker runs standard-1x): Eco draws on the account's pool and sleeps as one app" },
     ],
+    [
+      base({ formation: ECO, events: [{ at: '10m', resize: { web: 'basic' } }] }),
+      { path: 'formation.web.size', message: "a resize into or out of eco is not modelled (web runs eco and basic): Eco's pool and sleeping hold for a whole run, so run each part as a scenario of its own" },
+    ],
   ];
   for (const [obj, problem] of cases) {
     const problems = await problemsOf(obj);
@@ -245,4 +249,23 @@ test('bad input: one line each, naming the field', async (t) => {
   }
   const huge = await problemsOf(base({ events: [{ at: '10m', scale: 'web=2:huge' }] }));
   t.is(huge[0]!.path, 'events.0.scale.web');
+});
+
+test('R10 is for web processes only: a worker that takes longer than the boot timeout to start still comes up', async (t) => {
+  const slow = { boot: { distribution: 'constant', value: '90s' } };
+  const r = await run(
+    base({
+      formation: { web: { count: 1, size: 'standard-1x' }, worker: { count: 1, size: 'standard-2x' } },
+      platform: { profile: 'heroku-2025', sizes: { ...SIZES, 'standard-1x': slow, 'standard-2x': slow }, dynoManager: { cycling: false }, start: START },
+      duration: '1h',
+      events: [{ at: '600s', restart: 'worker' }, { at: '600s', restart: 'web' }],
+    }),
+  );
+  // The worker is up 90 s after its restart; the web process is killed at 60 s, each time.
+  t.deepEqual(
+    trace(r).filter((l) => l.includes('worker.1')),
+    ['600 worker.1 up>starting restart', '690 worker.1 starting>up booted'],
+  );
+  t.deepEqual(trace(r).slice(0, 4), ['600 worker.1 up>starting restart', '600 web.1 up>starting restart', '660 web.1 starting>crashed R10 boot timeout', '660 web.1 crashed>starting restart']);
+  t.true(r.summary.platform.r10 >= 2);
 });

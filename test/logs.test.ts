@@ -26,12 +26,13 @@ const FORMATS: readonly LogFormat[] = ['plain', 'drain'];
 // codes
 
 test('router and runtime codes carry Heroku names', (t) => {
-  t.deepEqual([...ROUTER_CODES], ['H10', 'H11', 'H12', 'H13', 'H14', 'H18', 'H19', 'H20', 'H21', 'H99']);
+  t.deepEqual([...ROUTER_CODES], ['H10', 'H11', 'H12', 'H13', 'H14', 'H18', 'H19', 'H20', 'H21', 'H82', 'H99']);
   t.deepEqual([...RUNTIME_CODES], ['R10', 'R12', 'R14', 'R15']);
   t.is(describe('H10'), 'App crashed');
   t.is(describe('H12'), 'Request timeout');
   t.is(describe('H14'), 'No web dynos running');
   t.is(describe('H18'), 'Server Request Interrupted');
+  t.is(describe('H82'), "You've used up your dyno hour pool");
   t.is(describe('H99'), 'Platform error');
   t.is(describe('R10'), 'Boot timeout');
   t.is(describe('R15'), 'Memory quota vastly exceeded');
@@ -293,7 +294,7 @@ test('router lines round-trip for every code, both eras and both formats', (t) =
       }
     }
   }
-  t.is(n, 2 * 2 * 11 * 4);
+  t.is(n, 2 * 2 * (1 + ROUTER_CODES.length) * 4);
 });
 
 test('2013 lines write neither request_id nor protocol, and parse them back empty', (t) => {

@@ -53,7 +53,9 @@ export function resolveProcesses(s: ScenarioFile, types: readonly string[], cx: 
   const eco = cx.ecoSize;
   const ecoType = processes.find((p) => p.sizes.some((z) => z.name === eco));
   const other = processes.flatMap((p) => p.sizes.filter((z) => z.name !== eco).map((z) => [p.type, z.name] as const))[0];
-  if (ecoType !== undefined && other !== undefined) {
+  if (ecoType !== undefined && ecoType.sizes.length > 1) {
+    problems.push({ path: `formation.${ecoType.type}.size`, message: `a resize into or out of eco is not modelled (${ecoType.type} runs ${ecoType.sizes.map((z) => z.name).join(' and ')}): Eco's pool and sleeping hold for a whole run, so run each part as a scenario of its own` });
+  } else if (ecoType !== undefined && other !== undefined) {
     problems.push({ path: `formation.${other[0]}`, message: `an app's Eco dynos cannot run beside other sizes (${ecoType.type} is eco, ${other[0]} runs ${other[1]}): Eco draws on the account's pool and sleeps as one app` });
   }
   return processes;

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { duration, missingOr, positive, probability, show, text, whole } from './fields.ts';
 import { serviceSchema } from './service.ts';
 import { parseDurationUs } from '../../engine/units/duration.ts';
-import { parseResize, parseScale } from '../formationSpec.ts';
+import { parseResize, parseScale } from './cliFormation.ts';
 
 /** The kinds of scripted event, each named by its one key besides `at` (and `for`). */
 export const EVENT_KINDS = ['failHost', 'zoneDown', 'release', 'restart', 'crash', 'scale', 'resize', 'traffic', 'run'] as const;

@@ -285,7 +285,8 @@ export class Lifecycle {
     if (crashes) {
       // A release that cannot boot: the process exits when it would have bound its port.
       this.env.engine.at(now + Math.min(bootUs, m.bootTimeoutUs), this.k.bootFailed, pack(slot, e * 2 + 1));
-    } else if (bootUs > m.bootTimeoutUs) {
+    } else if (bootUs > m.bootTimeoutUs && this.env.proc.type === 'web') {
+      // R10 is a web process not binding $PORT in time; other types bind no port.
       this.env.engine.at(now + m.bootTimeoutUs, this.k.bootFailed, pack(slot, e * 2));
     } else {
       this.env.engine.at(now + bootUs, this.k.up, pack(slot, e));
