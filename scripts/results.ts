@@ -31,7 +31,7 @@ export function shippedScenarios(dir = 'scenarios'): string[] {
 export const LARGE_FILE_BYTES = 200_000;
 
 /** What the committed results/ may weigh in all, bytes: a repository carries it in every clone. */
-export const RESULTS_BUDGET_BYTES = 5_000_000;
+export const RESULTS_BUDGET_BYTES = 6_500_000;
 
 /**
  * Why a file of results/ is not committed, or null when it is (.gitignore says the same;
@@ -49,7 +49,7 @@ export function notCommitted(path: string, bytes: number): string | null {
 }
 
 /** Scenarios whose variants are compared in results/<name>/compare (10 replications each). */
-export const COMPARED = ['scenarios/black-friday.yaml', 'scenarios/workers-vs-dynos.yaml', 'scenarios/rap-genius.yaml'];
+export const COMPARED = ['scenarios/black-friday.yaml', 'scenarios/workers-vs-dynos.yaml', 'scenarios/rap-genius.yaml', 'scenarios/release-with-preboot.yaml'];
 
 export function resultJobs(): string[][] {
   const jobs: string[][] = [];
