@@ -302,3 +302,17 @@ test('bad input exits 2 with one line and writes nothing', (t) => {
   t.false(existsSync(join(cwd, 'results')));
   t.deepEqual(readdirSync(cwd), []);
 });
+
+test('plan searches up to the app limit by default: a scenario that raises platform.limits.dynosPerApp raises the ceiling', async (t) => {
+  const { runPlan } = await import('../src/studies/plan/runPlan.ts');
+  const fields = {
+    name: 'plan-limit',
+    seed: 1,
+    duration: '2m',
+    platform: { profile: 'heroku-2013', limits: { dynosPerApp: 300 }, dynoManager: { cycling: false } },
+    formation: { web: { count: 1, size: '1X' } },
+    traffic: { rate: '1/s', service: { distribution: 'constant', value: '10ms' } },
+  };
+  const out = await runPlan({ file: 'plan-limit.yaml', fields, baseDir: '.' }, { slo: ['p95<1s'], replications: 2 });
+  t.is(out.setup.maxCount, 300);
+});

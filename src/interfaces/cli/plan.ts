@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { planFiles, planJob } from '../api/plan.ts';
 import { scenarioSource } from '../api/report.ts';
 import { progressBar } from '../../studies/parallel/progress.ts';
-import { DEFAULT_MAX_COUNT, DEFAULT_REPLICATIONS } from '../../studies/plan/runPlan.ts';
+import { DEFAULT_REPLICATIONS } from '../../studies/plan/runPlan.ts';
 import { VERSION } from '../../engine/version.ts';
 import { wroteText } from '../../output/report/text.ts';
 import { OutputDir } from './outputDir.ts';
@@ -50,7 +50,7 @@ export function registerPlan(program: Command): void {
     .option('--sizes <list>', 'dyno sizes to try, e.g. standard-1x,standard-2x,performance-m (default: the scenario’s web size)')
     .option('--concurrency <list>', 'web concurrencies to try, e.g. 1..8 or 1,2,4 (default: the scenario’s)')
     .option('--strategies <list>', 'scaling strategies to try: variant names of the scenario, and base for the scenario as written (default: base)')
-    .option('--max-count <n>', `the most web dynos (or an autoscaler’s ceiling) to consider (default ${DEFAULT_MAX_COUNT}, Heroku’s limit)`)
+    .option('--max-count <n>', 'the most web dynos (or an autoscaler’s ceiling) to consider (default: the app’s limit, platform.limits.dynosPerApp: 100 unless the scenario raises it)')
     .option('--replications <n>', `runs per formation tried, seeds seed, seed+1, … (default ${DEFAULT_REPLICATIONS})`)
     .option('--seed <n>', 'the first replication’s seed (default: the scenario’s)')
     .option('--set <path=value>', 'override a scenario field, e.g. --set duration=30m (repeatable)', collect, [])
@@ -77,7 +77,7 @@ export async function planCommand(file: string, opts: PlanCommandOptions): Promi
   checkChartOptions(opts);
   const t0 = clock();
   if (opts.slo.length === 0) throw new UsageError("plan needs at least one --slo, such as --slo 'p95<500ms'");
-  const maxCount = opts.maxCount === undefined ? DEFAULT_MAX_COUNT : whole('--max-count', opts.maxCount, 1, 10_000);
+  const maxCount = opts.maxCount === undefined ? undefined : whole('--max-count', opts.maxCount, 1, 10_000);
   const replications = opts.replications === undefined ? DEFAULT_REPLICATIONS : whole('--replications', opts.replications, 2, 10_000);
   const jobs = opts.jobs === undefined ? undefined : whole('--jobs', opts.jobs, 1, 1024);
   const seed = opts.seed === undefined ? undefined : whole('--seed', opts.seed, 0);

@@ -43,7 +43,6 @@ export interface PlanSetup {
   readonly confidence: number;
 }
 
-export const DEFAULT_MAX_COUNT = 100;
 export const DEFAULT_REPLICATIONS = 10;
 export const CONFIDENCE = 0.95;
 
@@ -56,7 +55,7 @@ export interface PlanRequest {
   readonly concurrency?: readonly number[] | null;
   /** Variant names of the scenario, and base for the scenario as written (default: base). */
   readonly strategies?: readonly string[];
-  /** The most web dynos (or an autoscaler's ceiling) to consider (default 100). */
+  /** The most web dynos (or an autoscaler's ceiling) to consider (default: the scenario's platform.limits.dynosPerApp). */
   readonly maxCount?: number;
   /** Runs per formation tried (default 10), with seeds seed, seed+1, … */
   readonly replications?: number;
@@ -95,16 +94,17 @@ export async function runPlan(ref: ScenarioRef, req: PlanRequest): Promise<PlanO
   const name = req.optionName ?? ((f: string) => f);
   if (req.slo.length === 0) throw new PlanInputError("plan needs at least one SLO, such as 'p95<500ms'");
   const slos: Slo[] = req.slo.map(parseSlo);
-  const maxCount = req.maxCount ?? DEFAULT_MAX_COUNT;
   const replications = req.replications ?? DEFAULT_REPLICATIONS;
   if (!(Number.isInteger(replications) && replications >= 2)) throw new PlanInputError(`replications: expected a whole number of at least 2, got ${replications}`);
-  if (!(Number.isInteger(maxCount) && maxCount >= 1)) throw new PlanInputError(`maxCount: expected a whole number of at least 1, got ${maxCount}`);
   const userSet = req.set ?? [];
   const progress = req.progress ?? (() => NO_PROGRESS);
 
   // The scenario as written must load: its problems are the user's to fix.
   const base = await loadRef(ref, { set: userSet, seed: req.seed });
   const seed = req.seed ?? base.seed;
+  // By default, as many dynos as the app may run (Heroku's 100, or the scenario's raised limit).
+  const maxCount = req.maxCount ?? base.platform.limits.dynosPerApp;
+  if (!(Number.isInteger(maxCount) && maxCount >= 1)) throw new PlanInputError(`maxCount: expected a whole number of at least 1, got ${maxCount}`);
   const label = basename(ref.file);
 
   const variants = variantNames(refFields(ref));
