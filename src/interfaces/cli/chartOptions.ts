@@ -1,5 +1,6 @@
 /** The chart options every command that writes a report shares, and how its report names the files it read. */
-import { relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from './UsageError.ts';
 
@@ -28,7 +29,15 @@ export function checkChartOptions(opts: ChartOptions): void {
 }
 
 
-/** A file as the user would type it from here, for the report's "regenerate with" line. */
+/**
+ * A file as the report's "regenerate with" line names it: from the root of its project (the
+ * nearest folder above it with a package.json or .git), else by its name alone. Never from
+ * the folder the command ran in, so the same scenario gives the same report from anywhere.
+ */
 export function shownPath(file: string): string {
-  return relative(process.cwd(), resolve(file)) || file;
+  const path = resolve(file);
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) || existsSync(join(dir, '.git'))) return relative(dir, path);
+    if (dirname(dir) === dir) return basename(path);
+  }
 }

@@ -67,6 +67,7 @@ export function buildProgram(): Command {
     .option('--interactive-report', INTERACTIVE_HELP)
     .option('--progress', 'show a progress bar on stderr even when it is not a terminal (runs longer than a second)')
     .option('--no-progress', 'never show a progress bar')
+    .option('--force', 'run even a scenario whose estimate (requests, memory, series) is far past what a run takes: more than 10 minutes, 8 GB or 1 GB of series')
     .action(async (file: string, opts) => {
       await runCommand(file, withFormation(opts));
     });
@@ -124,6 +125,10 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const err = e as Error;
+    if (err instanceof RangeError && /allocation failed|Invalid (typed )?array length/.test(err.message)) {
+      process.stderr.write(`${problemLine(`dynosim: out of memory: the run's tables do not fit (${err.message}); lower the dyno counts, concurrency or duration`)}\n`);
+      return 2;
+    }
     if ((err as NodeJS.ErrnoException).code === 'EACCES' || (err as NodeJS.ErrnoException).code === 'ENOSPC') {
       process.stderr.write(`${problemLine(`dynosim: cannot write results: ${err.message}`)}\n`);
       return 2;

@@ -1,6 +1,9 @@
 /** `dynosim run`: one scenario, a readable summary on stdout, the result files in a folder. */
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { totalmem } from 'node:os';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { estimateRun, runawayReasons } from '../../model/run/estimate.ts';
+import type { Scenario } from '../../model/Scenario.ts';
 import { scenario } from '../api/scenario.ts';
 import { runFiles } from '../api/run.ts';
 import { scenarioSource } from '../api/report.ts';
@@ -10,7 +13,7 @@ import { wroteText } from '../../output/report/text.ts';
 import { AtomicFile, OutputDir } from './outputDir.ts';
 import { UsageError } from './UsageError.ts';
 import { BAR, clock, styler, wantBar } from './terminal.ts';
-import { checkChartOptions } from './chartOptions.ts';
+import { checkChartOptions, shownPath } from './chartOptions.ts';
 
 export interface RunCommandOptions {
   seed?: number;
@@ -32,11 +35,25 @@ export interface RunCommandOptions {
   interactiveReport?: boolean;
   /** --progress / --no-progress; by default a bar on a terminal only. */
   progress?: boolean;
+  /** --force: run even a runaway scenario (see checkRunaway). */
+  force?: boolean;
+}
+
+/**
+ * A scenario whose estimate is far past what a run takes (a thousand years, a billion
+ * workers) is refused before time zero with the estimate, unless --force: never an
+ * allocation failure half an hour in.
+ */
+export function checkRunaway(file: string, s: Scenario, force: boolean | undefined): void {
+  if (force === true) return;
+  const reasons = runawayReasons(estimateRun(s), totalmem() / 2);
+  if (reasons.length > 0) throw new UsageError(`${basename(file)}: this run would take ${reasons.join('; ')}: check duration, the rate and the counts, or pass --force to run it anyway`);
 }
 
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<void> {
   checkChartOptions(opts);
   const s = await scenario(file, { set: opts.set, seed: opts.seed, variant: opts.variant });
+  checkRunaway(file, s, opts.force);
   if (opts.logs !== undefined) {
     const parent = dirname(resolve(opts.logs));
     if (!existsSync(parent) || !statSync(parent).isDirectory()) throw new UsageError(`--logs ${opts.logs}: the folder ${relative(process.cwd(), parent) || '.'} does not exist`);
@@ -81,7 +98,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
           wroteText(
             relative(process.cwd(), outDir.target) || '.',
             [...r.files, 'run.json', ...r.report],
-            `${logFile === null ? '' : `logs in ${relative(process.cwd(), logFile.target)}; `}${(r.result.requests / 1e6).toFixed(2)} M requests in ${wallS.toFixed(2)} s, ${(run.requestsPerS / 1e6).toFixed(1)} M requests/s`,
+            `${logFile === null ? '' : `logs in ${relative(process.cwd(), logFile.target)}; `}${speedText(r.result.requests, r.result.events, wallS)}`,
             st,
           ),
       );
@@ -94,11 +111,17 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
 
 /** The command that makes these results again, for the report's last line. */
 function runCommandLine(file: string, opts: RunCommandOptions): string {
-  const parts = ['dynosim run', relative(process.cwd(), resolve(file)) || file];
+  const parts = ['dynosim run', shownPath(file)];
   if (opts.variant !== undefined) parts.push(`--variant ${opts.variant}`);
   if (opts.seed !== undefined) parts.push(`--seed ${opts.seed}`);
   for (const s of opts.set) parts.push(`--set ${s}`);
   return parts.join(' ');
+}
+
+/** What the run took: requests and their rate, or the events of a run without requests (workers and jobs only). */
+function speedText(requests: number, events: number, wallS: number): string {
+  if (requests === 0) return `no requests; ${events.toLocaleString('en-US')} events in ${wallS.toFixed(2)} s`;
+  return `${(requests / 1e6).toFixed(2)} M requests in ${wallS.toFixed(2)} s, ${(requests / wallS / 1e6).toFixed(1)} M requests/s`;
 }
 
 function round(x: number, digits: number): number {

@@ -180,13 +180,16 @@ export function collect(p: RunParts): RunResult {
         timeouts: jobs === null ? flow.perDynoTimeouts[d]! : 0,
         queueMeanMs: jobs !== null || n === 0 ? null : round3(flow.perDynoQueueUs[d]! / n / 1000),
         busyFraction: t === undefined || upUs === 0 ? 0 : round6(t.slotBusyUs[d]! / (upUs * p.concurrency)),
-        billedHours: round6((billedUs.get(name) ?? 0) / 3.6e9),
+        billedHours: 0, // below, once every row is known
       });
     }
   });
   for (const u of oneOffs?.usages ?? []) {
-    dynos.push({ dyno: u.dyno, processType: u.processType, size: u.size, concurrency: 1, requests: 0, timeouts: 0, queueMeanMs: null, busyFraction: 0, billedHours: round6((billedUs.get(u.dyno) ?? 0) / 3.6e9) });
+    dynos.push({ dyno: u.dyno, processType: u.processType, size: u.size, concurrency: 1, requests: 0, timeouts: 0, queueMeanMs: null, busyFraction: 0, billedHours: 0 });
   }
+  // Each row's hours to the 1e-6 h, rounded so that the rows add up to the bill's dyno-hours.
+  const rounded = roundToSum(dynos.map((d) => (billedUs.get(d.dyno) ?? 0) / 3.6e9), 1e6);
+  dynos.forEach((d, i) => (d.billedHours = rounded[i]!));
   return {
     summary,
     dynos,
@@ -217,6 +220,24 @@ function latencyOf(h: Histogram): Summary['latency'] {
     p999Ms: ms(h.quantile(0.999)),
     maxMs: h.count === 0 ? null : ms(h.max),
   };
+}
+
+/**
+ * `values` rounded to 1/`per` each so that they add up to their sum rounded the same way:
+ * each is rounded down, and the units left over go to the largest remainders (the first
+ * of equal ones), as in a largest-remainder apportionment.
+ */
+export function roundToSum(values: readonly number[], per: number): number[] {
+  const units = values.map((v) => v * per);
+  const floors = units.map((u) => Math.floor(u + 1e-9));
+  let left = Math.round(units.reduce((a, u) => a + u, 0)) - floors.reduce((a, f) => a + f, 0);
+  const order = units.map((u, i) => [u - floors[i]!, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (const [, i] of order) {
+    if (left <= 0) break;
+    floors[i]!++;
+    left--;
+  }
+  return floors.map((f) => f / per);
 }
 
 /** web.12 → 12. */

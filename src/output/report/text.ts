@@ -149,7 +149,9 @@ export function summaryText(s: Summary, st: Styler = PLAIN): string {
   const served = s.requests.servedAfterTimeout;
   top.push({ label: 'requests', parts: requestParts(s, st) });
   if (served > 0) top.push({ label: '', parts: [st.yellow(`${fmtInt(served)} timed out (H12) and were still served by their dyno`)] });
-  top.push({ label: 'availability', parts: [`${fmtPct(s.availability, 3)} of requests answered by a dyno within the timeout`] });
+  // No request: nothing to be available to (a scenario of workers and jobs only).
+  if (s.requests.arrived > 0) top.push({ label: 'availability', parts: [`${fmtPct(s.availability, 3)} of requests answered by a dyno within the timeout`] });
+  else top.push({ label: 'availability', parts: ['no requests arrived, so none to answer'] });
 
   const bottom: Block[] = [];
   /** A block whose lines are a table without a header. */
