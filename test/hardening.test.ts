@@ -5,7 +5,7 @@
  * without requests says so instead of "100% available".
  */
 import test from 'ava';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dynosim, ROOT } from './helpers/cli.ts';
@@ -151,4 +151,14 @@ test('the shipped scenarios are all within reason (none needs --force)', async (
     const s = await loadScenario(join(ROOT, f));
     t.deepEqual(runawayReasons(estimateRun(s)), [], f);
   }
+});
+
+test('compare checks every alternative as run does, before any replication starts', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'dynosim-runaway-compare-'));
+  writeFileSync(join(dir, 'a.yaml'), SMALL);
+  writeFileSync(join(dir, 'b.yaml'), SMALL.replace('duration: 10m', 'duration: 100000d'));
+  const r = dynosim(['compare', join(dir, 'a.yaml'), join(dir, 'b.yaml'), '--replications', '2', '--out', join(dir, 'out'), '-q']);
+  t.is(r.status, 2);
+  t.regex(r.stderr, /^dynosim: b\.yaml: this run would take about 1\.7e10 requests/);
+  t.deepEqual(readdirSync(dir).sort(), ['a.yaml', 'b.yaml']);
 });

@@ -14,6 +14,8 @@ import { NO_PROGRESS, progressBar } from '../../studies/parallel/progress.ts';
 import { VERSION } from '../../engine/version.ts';
 import { wroteText } from '../../output/report/text.ts';
 import { OutputDir } from './outputDir.ts';
+import { checkRunaway } from './run.ts';
+import { loadRef } from '../../scenario/load.ts';
 import { addChartOptions, checkChartOptions, shownPath, type ChartOptions } from './chartOptions.ts';
 import { BAR, clock, styler, wantBar } from './terminal.ts';
 
@@ -29,6 +31,8 @@ export interface CompareOptions extends ChartOptions {
   quiet: boolean;
   /** --progress / --no-progress (undefined: a bar only on a terminal, and not with -q or --json). */
   progress?: boolean;
+  /** --force: run even runaway alternatives. */
+  force?: boolean;
 }
 
 function wholeNumber(min: number) {
@@ -64,7 +68,8 @@ export function registerCompare(program: Command): void {
     .option('--json', 'print compare.json instead of the table', false)
     .addOption(new Option('-q, --quiet', 'print nothing on success (and no progress bar, unless --progress)').default(false))
     .option('--progress', 'draw a progress bar on stderr even when it is not a terminal')
-    .option('--no-progress', 'draw no progress bar');
+    .option('--no-progress', 'draw no progress bar')
+    .option('--force', 'run even alternatives whose estimate is far past what a run takes (as dynosim run)');
   addChartOptions(cmd).action(async (files: string[], opts: CompareOptions) => {
       await compareCommand(files, opts);
     });
@@ -74,6 +79,8 @@ export async function compareCommand(files: readonly string[], opts: CompareOpti
   checkChartOptions(opts);
   const { planned, variants } = fileAlternatives(files, opts.variants, opts.base, { variants: '--variants', base: '--base' });
   const R = opts.replications;
+  // Each alternative's run, checked as `dynosim run` checks it, before any worker starts.
+  for (const p of planned) checkRunaway(p.ref.file, await loadRef(p.ref, { set: opts.set, seed: opts.seed, variant: p.variant ?? undefined }), opts.force);
   const showProgress = opts.progress ?? (wantBar(undefined) && !opts.quiet && !opts.json);
   const bar = showProgress ? progressBar('compare', planned.length * R, BAR) : NO_PROGRESS;
   const st = styler(process.stdout);
