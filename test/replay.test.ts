@@ -17,6 +17,8 @@ import { recordFromLogLine, routeKey } from '../src/model/traffic/replay/record.
 import { ReplayReader, probeReplay, type ReplayOptions } from '../src/model/traffic/replay/ReplayReader.ts';
 import { RouterLineScanner, type ScannedRouterLine } from '../src/model/traffic/replay/RouterLineScanner.ts';
 import { parseInstantUs, splitCsvLine } from '../src/model/traffic/replay/csv.ts';
+import { MAX_LINE_BYTES } from '../src/engine/files.ts';
+import { InputError } from '../src/engine/InputError.ts';
 
 const FIXTURES = 'test/fixtures/replay';
 const fixture = (name: string): string => join(FIXTURES, name);
@@ -329,18 +331,38 @@ test('characters of several bytes split across reads, in plain lines and drain f
   }
 });
 
-test('a line of 1 MiB or more is malformed, and the lines after it are read', (t) => {
+test('a line longer than 64 KiB ends the replay with one line naming the file and the line; one of 64 KiB is read', (t) => {
   const dir = tempDir();
-  const path = join(dir, 'long.log');
   const lines = readFileSync(fixture('router-2025.log'), 'utf8').split('\n').slice(0, 6);
-  lines.splice(3, 0, `2025-06-03T14:00:01.000000+00:00 app[web.1]: ${'x'.repeat(1_200_000)}`);
-  writeFileSync(path, lines.join('\n'));
-  const r = replay(path, options({ readBufferBytes: 1000 }));
-  t.is(r.reader.malformed, 1);
-  t.is(r.reader.problems[0]!.line, 4);
-  t.regex(r.reader.problems[0]!.message, /line of 1048576 bytes or more/);
-  t.is(r.reader.used, 5);
-  t.is(r.reader.lines, 7);
+  const prefix = '2025-06-03T14:00:01.000000+00:00 app[web.1]: ';
+  const short = join(dir, 'short.log');
+  writeFileSync(short, lines.join('\n'));
+  const without = replay(short, options()).reader;
+  const atLimit = join(dir, 'at-limit.log');
+  writeFileSync(atLimit, [...lines.slice(0, 3), prefix + 'x'.repeat(MAX_LINE_BYTES - prefix.length), ...lines.slice(3)].join('\n'));
+  const r = replay(atLimit, options({ readBufferBytes: 1000 }));
+  t.is(r.reader.skipped, without.skipped + 1); // an app line, as long as a line may be
+  t.is(r.reader.used, without.used);
+  const long = join(dir, 'long.log');
+  writeFileSync(long, [...lines.slice(0, 3), prefix + 'x'.repeat(100_000), ...lines.slice(3)].join('\n'));
+  const message = `${long}: line 4 is longer than 65536 bytes (is it a router log or a CSV of requests?)`;
+  for (const readBufferBytes of [undefined, 1000]) {
+    const err = t.throws(() => replay(long, options({ readBufferBytes })));
+    t.true(err instanceof InputError);
+    t.is(err.message, message);
+  }
+});
+
+test('a file without line breaks (NUL bytes a little over the limit) is refused at once: no endless read', (t) => {
+  const path = join(tempDir(), 'zeros.log');
+  writeFileSync(path, Buffer.alloc(MAX_LINE_BYTES + 100));
+  const message = `${path}: line 1 is longer than 65536 bytes (is it a router log or a CSV of requests?)`;
+  t.is(probeReplay(path, 'auto'), message);
+  t.throws(() => new ReplayReader(path, options()), { instanceOf: InputError, message });
+  // With CSV lines before it, the same at the line where it starts.
+  const csv = join(tempDir(), 'zeros.csv');
+  writeFileSync(csv, Buffer.concat([Buffer.from('timestamp,path,service_ms\n1,/a,5\n'), Buffer.alloc(MAX_LINE_BYTES + 1)]));
+  t.throws(() => replay(csv, options()), { instanceOf: InputError, message: `${csv}: line 3 is longer than 65536 bytes (is it a router log or a CSV of requests?)` });
 });
 
 test('batches of every size give the same sequence', (t) => {

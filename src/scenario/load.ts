@@ -3,7 +3,6 @@
  * schema, and resolution. Every problem found comes back at once in a ScenarioError
  * whose lines name the file and the field.
  */
-import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -14,6 +13,12 @@ import { type Scenario } from '../model/Scenario.ts';
 import { rateCompiler } from '../model/traffic/rate/expression.ts';
 import { probeReplay } from '../model/traffic/replay/ReplayReader.ts';
 import { DEFAULT_PROFILE } from '../model/platform/profiles.ts';
+import { FileLimitError, MAX_LINE_BYTES, MIB, readTextFile, type TextLimits } from '../engine/files.ts';
+
+/** A scenario file: 16 MiB at most, 1 MiB a line (JSON written on one line included). */
+export const SCENARIO_FILE_LIMITS: TextLimits = { maxBytes: 16 * MIB, maxLineBytes: 1 * MIB };
+/** A file of service-time samples (`distribution: empirical`): 64 MiB at most, MAX_LINE_BYTES (64 KiB) a line. */
+export const SAMPLE_FILE_LIMITS: TextLimits = { maxBytes: 64 * MIB, maxLineBytes: MAX_LINE_BYTES };
 
 export interface LoadOptions {
   /** `path=value` overrides; the value is read as YAML, so numbers stay numbers. */
@@ -58,10 +63,17 @@ export function readScenarioFile(file: string): unknown {
   const label = basename(file);
   let textIn: string;
   try {
-    textIn = readFileSync(file, 'utf8');
+    textIn = readTextFile(file, SCENARIO_FILE_LIMITS);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a scenario file' : `cannot be read (${code ?? String(e)})`;
+    const why =
+      e instanceof FileLimitError
+        ? `${e.message} (is it a scenario file?)`
+        : code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EISDIR'
+            ? 'is a folder, not a scenario file'
+            : `cannot be read (${code ?? String(e)})`;
     throw new ScenarioError(file, [{ path: '', message: why }]);
   }
   let raw: unknown;
@@ -205,8 +217,9 @@ function sampleReader(baseDir: string) {
     const file = resolvePath(baseDir, spec.file);
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readTextFile(file, SAMPLE_FILE_LIMITS);
     } catch (e) {
+      if (e instanceof FileLimitError) return `${spec.file}: ${e.message} (is it a CSV of service times?)`;
       const code = (e as NodeJS.ErrnoException).code;
       return code === 'ENOENT' ? `no such file: ${spec.file}` : `cannot read ${spec.file} (${code ?? String(e)})`;
     }

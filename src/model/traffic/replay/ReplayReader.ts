@@ -12,8 +12,9 @@
  * before requests already handed out (later than the window allows) is replayed at the
  * time of the last one handed out and counted.
  *
- * Nothing in the file is fatal: malformed lines are counted and the first 20 kept with
- * their line numbers and reasons; only a file without a single usable line is an error.
+ * Nothing in a file of lines is fatal: malformed lines are counted and the first 20 kept
+ * with their line numbers and reasons; only a file without a single usable line is an
+ * error, and a line longer than MAX_LINE_BYTES (not a log's: an InputError naming the file).
  */
 import { EventQueue, type PoppedEvent } from '../../../engine/EventQueue.ts';
 import { END, MALFORMED, OTHER, REQUEST, ReplayLines } from './ReplayLines.ts';
@@ -140,7 +141,8 @@ export class ReplayReader {
    * non-decreasing across calls; `serviceUs` the dyno's service time in µs; `route` an
    * index into {@link routes}. A request whose line gives no service time (no dyno
    * answered) gets the last one read for its route, else for any route, else 0.
-   * @throws Error `"<file>: no usable line (…)"` at the end of a file without one.
+   * @throws Error `"<file>: no usable line (…)"` at the end of a file without one;
+   * InputError naming the file and the line when a line is longer than MAX_LINE_BYTES.
    */
   fill(arrivalUs: Float64Array, serviceUs: Float64Array, route: Int32Array): number {
     const cap = Math.min(arrivalUs.length, serviceUs.length, route.length);
@@ -285,8 +287,8 @@ const PROBE_MALFORMED_LIMIT = 1000;
  * Reads just enough of the file to check it: that it exists and has a usable line.
  * Returns the format and the first usable line's arrival (epoch ms rounded down; ms from
  * the file's zero for a CSV whose timestamps are numbers of seconds), or a one-line
- * message saying what is wrong. It reads up to the first usable line, and gives up after
- * 1000 malformed lines without one.
+ * message saying what is wrong (a line too long among them). It reads up to the first
+ * usable line, and gives up after 1000 malformed lines without one.
  */
 export function probeReplay(
   path: string,
@@ -319,6 +321,8 @@ export function probeReplay(
     if (lines === 0) return `${path}: no usable line (the file is empty)`;
     const what = src.format === 'csv' ? 'rows after the header' : 'router request lines';
     return `${path}: no usable line (${lines} line${lines === 1 ? '' : 's'}, no ${what})`;
+  } catch (e) {
+    return (e as Error).message;
   } finally {
     src.close();
   }
