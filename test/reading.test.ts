@@ -3,8 +3,9 @@
  * logs and CSVs, logs to fit, files of service-time samples, shard files. Each has a
  * longest line and, when it is read whole, a largest size; a file that breaks one (a line
  * of 100 kB, NUL bytes without a line break, as /dev/zero gives) ends the command in
- * bounded time with one line naming the file, exit status 2, and nothing written. Every
- * case runs the command as a user would.
+ * bounded time with one line naming the file, exit status 2, and nothing written. And a
+ * replayed log out of order by hours is replayed in full, its late lines counted and
+ * reported on stderr. Every case runs the command as a user would.
  */
 import test from 'ava';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { FileLimitError, formatBytes, KIB, MAX_LINE_BYTES, MIB, readTextFile } f
 import { LineReader } from '../src/model/traffic/replay/lines.ts';
 import { SAMPLE_FILE_LIMITS, SCENARIO_FILE_LIMITS } from '../src/scenario/load.ts';
 import { SHARD_FILE_LIMITS } from '../src/studies/sweep/shard.ts';
+import { formatLogTime, parseLogTime } from '../src/model/logs/timestamp.ts';
 
 const SHIPPED_LOG = join(ROOT, 'scenarios/replay/router.log');
 const REPLAY_SCENARIO = join(ROOT, 'scenarios/replay/on-two-dynos.yaml');
@@ -187,4 +189,47 @@ test('merge: a shard file of NUL bytes without a line break ends with one line n
   zeros(dir, 'shard-1-of-2.json', SHARD_FILE_LIMITS.maxLineBytes);
   refused(t, timed(['merge', 'shard-1-of-2.json', '--out', 'merged'], dir), 'dynosim: shard-1-of-2.json: line 1 is longer than 16777216 bytes (is it a shard file?)');
   t.false(existsSync(join(dir, 'merged')));
+});
+
+// ---------------------------------------------------------------------------------------
+// a log out of order by hours
+
+test('replay: the shipped log with every 6th line 3 h early replays every request in order, counts the moved ones, and says so on stderr', (t) => {
+  const dir = scratch();
+  const lines = readFileSync(SHIPPED_LOG, 'utf8').split('\n');
+  let moved = 0;
+  const text = lines
+    .map((line, i) => {
+      const m = /^(\S+)( heroku\[router\]: at=\S+ method=.*status=\d.*)$/.exec(line);
+      if (i % 6 !== 0 || m === null) return line;
+      let us: number;
+      try {
+        us = parseLogTime(m[1]!);
+      } catch {
+        return line;
+      }
+      moved++;
+      return `${formatLogTime(us - 3 * 3_600_000_000)}${m[2]}`;
+    })
+    .join('\n');
+  writeFileSync(join(dir, 'moved.log'), text);
+  const out = join(dir, 'out');
+  const r = dynosim(['run', REPLAY_SCENARIO, '--set', `traffic.replay=${join(dir, 'moved.log')}`, '--out', out, '--no-charts', '--json']);
+  t.is(r.status, 0, r.stderr);
+  const replay = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).replay;
+  const whole = JSON.parse(readFileSync(join(ROOT, 'results/replay-on-two-dynos/summary.json'), 'utf8')).replay;
+  t.true(moved > 1500, `${moved} lines moved`);
+  t.is(replay.start, whole.start);
+  t.is(replay.used, whole.used - moved);
+  t.is(replay.outOfOrder + replay.beforeStart, moved);
+  t.is(replay.lines, whole.lines);
+  t.is(replay.lines, replay.used + replay.malformed + replay.skipped + replay.outOfOrder + replay.beforeStart + replay.beyondEnd);
+  t.is(
+    r.stderr,
+    `${join(dir, 'moved.log')}: ${replay.outOfOrder.toLocaleString('en-US')} lines out of order beyond the 90s reorder window were skipped (see summary.json replay.outOfOrder)\n`,
+  );
+  // The readable summary says it too; --quiet says nothing.
+  const readable = dynosim(['run', REPLAY_SCENARIO, '--set', `traffic.replay=${join(dir, 'moved.log')}`, '--out', join(dir, 'out2'), '--no-charts']);
+  t.regex(readable.stdout, /out of order \(skipped\)/);
+  t.is(dynosim(['run', REPLAY_SCENARIO, '--set', `traffic.replay=${join(dir, 'moved.log')}`, '--out', join(dir, 'out3'), '--no-charts', '-q']).stderr, '');
 });

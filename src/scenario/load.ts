@@ -11,7 +11,7 @@ import { problemsFromIssues, ScenarioError, type Problem } from './problems.ts';
 import { calendarOf, resolveScenario, type ExpressionCompiler } from './resolve.ts';
 import { type Scenario } from '../model/Scenario.ts';
 import { rateCompiler } from '../model/traffic/rate/expression.ts';
-import { probeReplay } from '../model/traffic/replay/ReplayReader.ts';
+import { probeReplay } from '../model/traffic/replay/probe.ts';
 import { DEFAULT_PROFILE } from '../model/platform/profiles.ts';
 import { FileLimitError, MAX_LINE_BYTES, MIB, readTextFile, type TextLimits } from '../engine/files.ts';
 
@@ -148,7 +148,7 @@ export async function scenarioFromObject(
   // Replayed traffic starts the calendar at its first arrival, unless the scenario says otherwise.
   const baseDir = options.baseDir ?? '.';
   const r = parsed.data.traffic?.replay;
-  const probe = r === undefined ? undefined : typeof r === 'string' ? replayProbe(baseDir, r, 'auto') : replayProbe(baseDir, r.file, r.format);
+  const probe = r === undefined ? undefined : typeof r === 'string' ? replayProbe(baseDir, r, 'auto') : replayProbe(baseDir, r.file, r.format, r.reorderWindow);
   const replayStartMs = probe === undefined || typeof probe === 'string' ? undefined : typeof r === 'object' && r.from !== undefined ? r.from : Math.floor(probe.firstArrivalMs / 1000) * 1000;
   const calendar = calendarOf(parsed.data, problems, replayStartMs);
   const rate = parsed.data.traffic?.rate;
@@ -156,7 +156,7 @@ export async function scenarioFromObject(
   const scenario = resolveScenario(
     parsed.data,
     obj,
-    { readSamples: sampleReader(baseDir), compileRate, calendar, probeReplay: (file, format) => replayProbe(baseDir, file, format) },
+    { readSamples: sampleReader(baseDir), compileRate, calendar, probeReplay: (file, format, reorderWindowUs) => replayProbe(baseDir, file, format, reorderWindowUs) },
     problems,
   );
   if (problems.length > 0) throw new ScenarioError(label, problems);
@@ -205,10 +205,10 @@ function needsExpression(rate: string): boolean {
   return !/^\s*[\d.]+\s*\/\s*[a-z]+\s*$/.test(rate);
 }
 
-/** Checks a replay file before the run: it exists and has a usable line. */
-function replayProbe(baseDir: string, file: string, format: 'auto' | 'router' | 'csv'): { path: string; firstArrivalMs: number } | string {
+/** Checks a replay file before the run: it exists and has a usable line; and when its first request in place arrived. */
+function replayProbe(baseDir: string, file: string, format: 'auto' | 'router' | 'csv', reorderWindowUs?: number): { path: string; firstArrivalMs: number } | string {
   const path = resolvePath(baseDir, file);
-  const probe = probeReplay(path, format);
+  const probe = probeReplay(path, format, reorderWindowUs);
   return typeof probe === 'string' ? probe : { path, firstArrivalMs: probe.firstArrivalMs };
 }
 
