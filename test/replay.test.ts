@@ -1,9 +1,11 @@
 /**
  * Replay of a user's router log or CSV (`traffic: { replay: FILE }`): the arrivals handed
  * out are exactly those the shared record parser reads from each line, in time order, for
- * every era and framing, every read size and batch size; out-of-order and malformed lines
- * are counted and reported; cut-offs at the start and end; and the fast line scanner agrees
- * with the full parser on every line it accepts.
+ * every era and framing, every read size and batch size; malformed lines are counted and
+ * reported, lines out of order counted and skipped by one rule, and every line read
+ * accounted for once; time zero passes over a start hours out of place; cut-offs at the
+ * start and end; lines too long refused; and the fast line scanner agrees with the full
+ * parser on every line it accepts.
  */
 import test, { type ExecutionContext } from 'ava';
 import { spawnSync } from 'node:child_process';
@@ -12,13 +14,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logLine, routerMessage } from '../src/model/logs/format.ts';
 import { LogParseError, parseLogLine } from '../src/model/logs/parse.ts';
-import { parseLogTime } from '../src/model/logs/timestamp.ts';
+import { formatLogTime, parseLogTime } from '../src/model/logs/timestamp.ts';
 import { recordFromLogLine, routeKey } from '../src/model/traffic/replay/record.ts';
-import { ReplayReader, probeReplay, type ReplayOptions } from '../src/model/traffic/replay/ReplayReader.ts';
+import { ReplayReader, type ReplayOptions } from '../src/model/traffic/replay/ReplayReader.ts';
+import { firstInPlace, probeReplay } from '../src/model/traffic/replay/probe.ts';
+import { CLOCK_SPAN, LogClock } from '../src/model/traffic/replay/LogClock.ts';
 import { RouterLineScanner, type ScannedRouterLine } from '../src/model/traffic/replay/RouterLineScanner.ts';
 import { parseInstantUs, splitCsvLine } from '../src/model/traffic/replay/csv.ts';
+import { MAX_LINE_BYTES } from '../src/engine/files.ts';
+import { InputError } from '../src/engine/InputError.ts';
 
 const FIXTURES = 'test/fixtures/replay';
+const SHIPPED = 'scenarios/replay/router.log';
 const fixture = (name: string): string => join(FIXTURES, name);
 const ROUTER_FIXTURES = ['router-2025.log', 'router-2013.log', 'drain-2025.log', 'malformed.log'];
 /** Wide enough for every fixture (its H20 is logged 75 s after it arrived). */
@@ -122,6 +129,26 @@ function sameSequence(t: ExecutionContext, got: Replayed, want: { arrivalUs: num
   t.deepEqual(got.route, want.route);
 }
 
+/** Every non-empty line read, once: the accounting of a replay. */
+function accounted(r: ReplayReader): number {
+  return r.used + r.malformed + r.skipped + r.outOfOrder + r.beforeStart + r.beyondEnd;
+}
+
+/** `count` router lines of one request a second from 14:00:00.1, each served in 100 ms. */
+function steadyLog(count: number): string[] {
+  const t0 = parseLogTime('2025-06-03T14:00:00.000000+00:00');
+  return Array.from({ length: count }, (_, i) => {
+    const message = routerMessage(
+      {
+        epochUs: 0, method: 'GET', path: `/products/${i}`, host: 'example-shop.herokuapp.com', requestId: '', fwd: '1.2.3.4',
+        dyno: 'web.1', connectMs: 0, serviceMs: 100, status: 200, bytes: 10, protocol: 'https', code: null,
+      },
+      'heroku-2025',
+    );
+    return logLine(t0 + i * 1_000_000 + 100_000, 'heroku', 'router', message, 'plain');
+  });
+}
+
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'dynosim-replay-'));
 }
@@ -150,6 +177,7 @@ for (const name of ROUTER_FIXTURES) {
     t.is(r.beforeStart, 0);
     t.is(r.beyondEnd, 0);
     t.is(r.lines, r.used + r.skipped + r.malformed);
+    t.is(r.lines, accounted(r));
   });
 }
 
@@ -184,17 +212,19 @@ test('t = 0 is the first arrival floored to the second, and routes are listed in
   t.true(r.reader.routes.includes('GET /products/:id/reviews'));
 });
 
-test('a narrow reorder window: late arrivals are counted and replayed at the frontier, the order holds', (t) => {
-  const wide = replay(fixture('router-2025.log'), options());
-  const narrow = replay(fixture('router-2025.log'), options({ reorderWindowUs: 1e6 }));
-  t.true(narrow.reader.outOfOrder >= 2); // at least the H12 (30 s) and the H20 (75 s)
-  t.is(narrow.arrivalUs.length, wide.arrivalUs.length);
-  t.is(narrow.reader.used, wide.reader.used);
-  // Each late arrival is moved later, never earlier: the sums differ by what was moved.
-  const sum = (xs: number[]): number => xs.reduce((s, x) => s + x, 0);
-  t.true(sum(narrow.arrivalUs) > sum(wide.arrivalUs));
-  t.deepEqual([...narrow.serviceUs].sort((a, b) => a - b), [...wide.serviceUs].sort((a, b) => a - b));
+test('a narrow reorder window: requests later than it are counted out of order and skipped, the rest replay in order', (t) => {
+  // The shipped log has requests enough for the log's clock (31) and H12s logged 30 s after they arrived.
+  const wide = replay(SHIPPED, options());
+  const narrow = replay(SHIPPED, options({ reorderWindowUs: 1e6 }));
   t.is(wide.reader.outOfOrder, 0);
+  t.true(narrow.reader.outOfOrder >= 5, `${narrow.reader.outOfOrder} out of order`); // at least the five H12s
+  t.is(narrow.reader.used + narrow.reader.outOfOrder, wide.reader.used);
+  t.is(narrow.serviceUs.filter((s) => s === 30_001_000).length, 0);
+  // What is replayed is what the wide window replays, less the requests skipped.
+  const count = (xs: number[]): Map<number, number> => xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<number, number>());
+  const all = count(wide.arrivalUs);
+  for (const [a, k] of count(narrow.arrivalUs)) t.true((all.get(a) ?? 0) >= k, `arrival ${a}`);
+  for (const r of [wide.reader, narrow.reader]) t.is(r.lines, accounted(r));
 });
 
 test('malformed lines are counted with their line numbers and reasons, and never stop the replay', (t) => {
@@ -329,18 +359,41 @@ test('characters of several bytes split across reads, in plain lines and drain f
   }
 });
 
-test('a line of 1 MiB or more is malformed, and the lines after it are read', (t) => {
+test('a line longer than 64 KiB ends the replay with one line naming the file and the line; one of 64 KiB is read', (t) => {
   const dir = tempDir();
-  const path = join(dir, 'long.log');
   const lines = readFileSync(fixture('router-2025.log'), 'utf8').split('\n').slice(0, 6);
-  lines.splice(3, 0, `2025-06-03T14:00:01.000000+00:00 app[web.1]: ${'x'.repeat(1_200_000)}`);
-  writeFileSync(path, lines.join('\n'));
-  const r = replay(path, options({ readBufferBytes: 1000 }));
-  t.is(r.reader.malformed, 1);
-  t.is(r.reader.problems[0]!.line, 4);
-  t.regex(r.reader.problems[0]!.message, /line of 1048576 bytes or more/);
-  t.is(r.reader.used, 5);
-  t.is(r.reader.lines, 7);
+  const prefix = '2025-06-03T14:00:01.000000+00:00 app[web.1]: ';
+  const short = join(dir, 'short.log');
+  writeFileSync(short, lines.join('\n'));
+  const without = replay(short, options()).reader;
+  const atLimit = join(dir, 'at-limit.log');
+  writeFileSync(atLimit, [...lines.slice(0, 3), prefix + 'x'.repeat(MAX_LINE_BYTES - prefix.length), ...lines.slice(3)].join('\n'));
+  const r = replay(atLimit, options({ readBufferBytes: 1000 }));
+  t.is(r.reader.skipped, without.skipped + 1); // an app line, as long as a line may be
+  t.is(r.reader.used, without.used);
+  const long = join(dir, 'long.log');
+  writeFileSync(long, [...lines.slice(0, 3), prefix + 'x'.repeat(100_000), ...lines.slice(3)].join('\n'));
+  const message = `${long}: line 4 is longer than 65536 bytes (is it a router log or a CSV of requests?)`;
+  for (const readBufferBytes of [undefined, 1000]) {
+    const err = t.throws(() => replay(long, options({ readBufferBytes })));
+    t.true(err instanceof InputError);
+    t.is(err.message, message);
+  }
+  t.is(probeReplay(long, 'auto'), message);
+});
+
+test('a file without line breaks (NUL bytes a little over the limit) is refused at once: no endless read', (t) => {
+  const path = join(tempDir(), 'zeros.log');
+  writeFileSync(path, Buffer.alloc(MAX_LINE_BYTES + 100));
+  const message = `${path}: line 1 is longer than 65536 bytes (is it a router log or a CSV of requests?)`;
+  t.is(probeReplay(path, 'auto'), message);
+  t.throws(() => new ReplayReader(path, options()), { instanceOf: InputError, message });
+  // With CSV lines before it, the same at the line where it starts.
+  const csv = join(tempDir(), 'zeros.csv');
+  writeFileSync(csv, Buffer.concat([Buffer.from('timestamp,path,service_ms\n1,/a,5\n'), Buffer.alloc(MAX_LINE_BYTES + 1)]));
+  const message3 = `${csv}: line 3 is longer than 65536 bytes (is it a router log or a CSV of requests?)`;
+  t.throws(() => replay(csv, options()), { instanceOf: InputError, message: message3 });
+  t.is(probeReplay(csv, 'auto'), message3); // the check reads past the first request
 });
 
 test('batches of every size give the same sequence', (t) => {
@@ -384,27 +437,139 @@ test('endUs: arrivals at or after it are not replayed and are counted', (t) => {
   t.is(got.reader.used, kept.length);
 });
 
-test('reading stops a reorder window past the end: the rest of a long file is not read', (t) => {
-  const dir = tempDir();
-  const path = join(dir, 'hour.log');
-  const lines: string[] = [];
-  const t0 = parseLogTime('2025-06-03T14:00:00.000000+00:00');
-  for (let i = 0; i < 3600; i++) {
-    const message = routerMessage(
-      {
-        epochUs: 0, method: 'GET', path: `/products/${i}`, host: 'example-shop.herokuapp.com', requestId: '', fwd: '1.2.3.4',
-        dyno: 'web.1', connectMs: 0, serviceMs: 100, status: 200, bytes: 10, protocol: 'https', code: null,
-      },
-      'heroku-2025',
-    );
-    lines.push(logLine(t0 + i * 1_000_000 + 100_000, 'heroku', 'router', message, 'plain'));
-  }
-  writeFileSync(path, lines.join('\n') + '\n');
+test('reading stops once the log\'s clock is a reorder window past the end: the rest of a long file is not read', (t) => {
+  const path = join(tempDir(), 'hour.log');
+  writeFileSync(path, steadyLog(3600).join('\n') + '\n');
   const got = replay(path, options({ endUs: 60e6, reorderWindowUs: 10e6 }));
   t.is(got.arrivalUs.length, 60);
   t.deepEqual(got.arrivalUs.slice(0, 3), [0, 1e6, 2e6]);
-  t.true(got.reader.lines <= 72, `read ${got.reader.lines} lines`);
+  // The clock is the median of the last 31 arrivals, 15 s behind the newest at one a second: 60 + 10 + 15 s.
+  t.true(got.reader.lines <= 90, `read ${got.reader.lines} lines`);
   t.true(got.reader.beyondEnd >= 10);
+  t.is(got.reader.lines, accounted(got.reader));
+});
+
+// ---------------------------------------------------------------------------------------
+// lines out of order
+
+const HOUR_US = 3_600_000_000;
+
+/** The log's text with every 6th line (the first included) written `deltaUs` later, and what that makes of its requests. */
+function moveEverySixth(text: string, deltaUs: number): { text: string; moved: number; kept: string; lines: number } {
+  let moved = 0;
+  let lines = 0;
+  const keptLines: string[] = [];
+  const out = text.split('\n').map((line, i) => {
+    if (line.trim() !== '') lines++;
+    const m = /^(\S+)( heroku\[router\]: .*)$/.exec(line);
+    let request = false;
+    try {
+      request = m !== null && parseLogLine(line).proc === 'router' && recordFromLogLine(line) !== null;
+    } catch {
+      request = false;
+    }
+    if (i % 6 !== 0 || m === null || !request) {
+      keptLines.push(line);
+      return line;
+    }
+    moved++;
+    return `${formatLogTime(parseLogTime(m[1]!) + deltaUs)}${m[2]}`;
+  });
+  return { text: out.join('\n'), moved, kept: keptLines.join('\n'), lines };
+}
+
+/** Time zero as a scenario takes it from the file: the probe's first request in place, to the second. */
+function scenarioStartMs(path: string, reorderWindowUs = 90e6): number {
+  const probe = probeReplay(path, 'auto', reorderWindowUs);
+  if (typeof probe === 'string') throw new Error(probe);
+  return Math.floor(probe.firstArrivalMs / 1000) * 1000;
+}
+
+test('every 6th line hours early, the first among them: the requests in order all replay, the moved ones are all counted, the file is read to its end', (t) => {
+  const m = moveEverySixth(readFileSync(SHIPPED, 'utf8'), -3 * HOUR_US);
+  const path = join(tempDir(), 'moved.log');
+  writeFileSync(path, m.text);
+  const startMs = scenarioStartMs(path);
+  t.is(startMs, Date.UTC(2025, 5, 3, 14, 0, 0)); // the first line, at 11:00, is out of place
+  const got = replay(path, options({ startMs, endUs: 20 * 60e6, reorderWindowUs: 90e6 }));
+  const r = got.reader;
+  sameSequence(t, got, expectedFromLog(m.kept, startMs));
+  t.is(r.outOfOrder + r.beforeStart, m.moved);
+  t.true(r.outOfOrder > m.moved - 31, `${r.outOfOrder} out of order`); // all but the few read before the clock runs
+  t.is(r.beyondEnd, 0);
+  t.is(r.lines, m.lines);
+  t.is(r.lines, accounted(r));
+});
+
+test('every 6th line hours late: the requests in order all replay, the moved ones arrive after the end', (t) => {
+  const m = moveEverySixth(readFileSync(SHIPPED, 'utf8'), 3 * HOUR_US);
+  const path = join(tempDir(), 'late.log');
+  writeFileSync(path, m.text);
+  const startMs = scenarioStartMs(path);
+  t.is(startMs, Date.UTC(2025, 5, 3, 14, 0, 0)); // the first line, at 17:00, is out of place
+  const got = replay(path, options({ startMs, endUs: 20 * 60e6, reorderWindowUs: 90e6 }));
+  sameSequence(t, got, expectedFromLog(m.kept, startMs));
+  t.is(got.reader.outOfOrder, 0);
+  t.is(got.reader.beyondEnd, m.moved);
+  t.is(got.reader.lines, m.lines);
+  t.is(got.reader.lines, accounted(got.reader));
+});
+
+test('logs joined in the wrong order: the file\'s order wins, the part that goes back in time is out of order', (t) => {
+  const lines = readFileSync(SHIPPED, 'utf8').trimEnd().split('\n');
+  const half = Math.floor(lines.length / 2);
+  const path = join(tempDir(), 'joined.log');
+  writeFileSync(path, [...lines.slice(half), ...lines.slice(0, half)].join('\n') + '\n');
+  const startMs = scenarioStartMs(path);
+  const second = expectedFromLog(lines.slice(half).join('\n'), startMs);
+  const first = expectedFromLog(lines.slice(0, half).join('\n'), null);
+  const got = replay(path, options({ startMs, endUs: 20 * 60e6, reorderWindowUs: 90e6 }));
+  t.is(startMs, second.startMs);
+  t.true(got.reader.used >= second.arrivalUs.length - 40, `${got.reader.used} used`); // the end of the first part overlaps the start of the second
+  t.true(got.reader.outOfOrder >= first.arrivalUs.length - 40, `${got.reader.outOfOrder} out of order`);
+  t.is(got.reader.lines, accounted(got.reader));
+  t.is(got.reader.lines, lines.filter((l) => l.trim() !== '').length);
+});
+
+test('the log\'s clock is the median of the last 31 arrivals, from the 31st on, and never goes back', (t) => {
+  const clock = new LogClock();
+  const seen: number[] = [];
+  let want = -Infinity;
+  let x = 1;
+  for (let i = 0; i < 2000; i++) {
+    x = (x * 48271) % 2147483647; // a fixed pseudo-random walk, with repeats and jumps back
+    const us = i * 1000 + (x % 97) * 500 - (i % 200 === 0 ? 5e6 : 0);
+    clock.add(us);
+    seen.push(us);
+    if (seen.length >= CLOCK_SPAN) {
+      const last = seen.slice(-CLOCK_SPAN).sort((a, b) => a - b);
+      want = Math.max(want, last[(CLOCK_SPAN - 1) / 2]!);
+    }
+    t.is(clock.nowUs, want, `after ${i + 1} arrivals`);
+  }
+});
+
+test('firstInPlace: the first request, unless its stretch of time is outweighed by the requests that contradict it', (t) => {
+  const W = 90e6;
+  const at = (xs: number[]): Float64Array => Float64Array.from(xs.map((s) => s * 1e6));
+  t.is(firstInPlace(at([0, 1, 2, 3]), W), 0);
+  t.is(firstInPlace(at([0, 3600, 3601, 3602, 7200]), W), 0); // a quiet start, then traffic: gaps, not disorder
+  t.is(firstInPlace(at([5, 0, 1, 2, 3]), W), 0); // out of order within the window
+  t.is(firstInPlace(at([0, 10_800, 10_801, 1, 10_802, 10_803, 2, 10_804]), W), 1); // the first hours early, with others of its time
+  t.is(firstInPlace(at([10_800, 0, 1, 2, 10_801, 3, 4]), W), 1); // the first hours late, with others of its time
+  t.is(firstInPlace(at([10_800, 0, 1]), W), 1);
+  t.is(firstInPlace(at([10_800, 10_801, 0]), W), 0); // more of its time than against it
+  t.is(firstInPlace(at([7]), W), 0);
+});
+
+test('past MAX_WAITING requests waiting, the earliest are handed out early; later arrivals before them are out of order; the order holds', (t) => {
+  const wide = replay(fixture('router-2025.log'), options());
+  for (const maxWaiting of [1, 2, 3, 8]) {
+    const got = replay(fixture('router-2025.log'), options({ maxWaiting }));
+    t.is(got.reader.used + got.reader.outOfOrder, wide.reader.used);
+    t.is(got.reader.lines, accounted(got.reader));
+  }
+  t.true(replay(fixture('router-2025.log'), options({ maxWaiting: 1 })).reader.outOfOrder > 0);
 });
 
 // ---------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
  * schema, and resolution. Every problem found comes back at once in a ScenarioError
  * whose lines name the file and the field.
  */
-import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -12,8 +11,14 @@ import { problemsFromIssues, ScenarioError, type Problem } from './problems.ts';
 import { calendarOf, resolveScenario, type ExpressionCompiler } from './resolve.ts';
 import { type Scenario } from '../model/Scenario.ts';
 import { rateCompiler } from '../model/traffic/rate/expression.ts';
-import { probeReplay } from '../model/traffic/replay/ReplayReader.ts';
+import { probeReplay } from '../model/traffic/replay/probe.ts';
 import { DEFAULT_PROFILE } from '../model/platform/profiles.ts';
+import { FileLimitError, MAX_LINE_BYTES, MIB, readTextFile, type TextLimits } from '../engine/files.ts';
+
+/** A scenario file: 16 MiB at most, 1 MiB a line (JSON written on one line included). */
+export const SCENARIO_FILE_LIMITS: TextLimits = { maxBytes: 16 * MIB, maxLineBytes: 1 * MIB };
+/** A file of service-time samples (`distribution: empirical`): 64 MiB at most, MAX_LINE_BYTES (64 KiB) a line. */
+export const SAMPLE_FILE_LIMITS: TextLimits = { maxBytes: 64 * MIB, maxLineBytes: MAX_LINE_BYTES };
 
 export interface LoadOptions {
   /** `path=value` overrides; the value is read as YAML, so numbers stay numbers. */
@@ -58,10 +63,17 @@ export function readScenarioFile(file: string): unknown {
   const label = basename(file);
   let textIn: string;
   try {
-    textIn = readFileSync(file, 'utf8');
+    textIn = readTextFile(file, SCENARIO_FILE_LIMITS);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a scenario file' : `cannot be read (${code ?? String(e)})`;
+    const why =
+      e instanceof FileLimitError
+        ? `${e.message} (is it a scenario file?)`
+        : code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EISDIR'
+            ? 'is a folder, not a scenario file'
+            : `cannot be read (${code ?? String(e)})`;
     throw new ScenarioError(file, [{ path: '', message: why }]);
   }
   let raw: unknown;
@@ -136,7 +148,7 @@ export async function scenarioFromObject(
   // Replayed traffic starts the calendar at its first arrival, unless the scenario says otherwise.
   const baseDir = options.baseDir ?? '.';
   const r = parsed.data.traffic?.replay;
-  const probe = r === undefined ? undefined : typeof r === 'string' ? replayProbe(baseDir, r, 'auto') : replayProbe(baseDir, r.file, r.format);
+  const probe = r === undefined ? undefined : typeof r === 'string' ? replayProbe(baseDir, r, 'auto') : replayProbe(baseDir, r.file, r.format, r.reorderWindow);
   const replayStartMs = probe === undefined || typeof probe === 'string' ? undefined : typeof r === 'object' && r.from !== undefined ? r.from : Math.floor(probe.firstArrivalMs / 1000) * 1000;
   const calendar = calendarOf(parsed.data, problems, replayStartMs);
   const rate = parsed.data.traffic?.rate;
@@ -144,7 +156,7 @@ export async function scenarioFromObject(
   const scenario = resolveScenario(
     parsed.data,
     obj,
-    { readSamples: sampleReader(baseDir), compileRate, calendar, probeReplay: (file, format) => replayProbe(baseDir, file, format) },
+    { readSamples: sampleReader(baseDir), compileRate, calendar, probeReplay: (file, format, reorderWindowUs) => replayProbe(baseDir, file, format, reorderWindowUs) },
     problems,
   );
   if (problems.length > 0) throw new ScenarioError(label, problems);
@@ -193,10 +205,10 @@ function needsExpression(rate: string): boolean {
   return !/^\s*[\d.]+\s*\/\s*[a-z]+\s*$/.test(rate);
 }
 
-/** Checks a replay file before the run: it exists and has a usable line. */
-function replayProbe(baseDir: string, file: string, format: 'auto' | 'router' | 'csv'): { path: string; firstArrivalMs: number } | string {
+/** Checks a replay file before the run: it exists and has a usable line; and when its first request in place arrived. */
+function replayProbe(baseDir: string, file: string, format: 'auto' | 'router' | 'csv', reorderWindowUs?: number): { path: string; firstArrivalMs: number } | string {
   const path = resolvePath(baseDir, file);
-  const probe = probeReplay(path, format);
+  const probe = probeReplay(path, format, reorderWindowUs);
   return typeof probe === 'string' ? probe : { path, firstArrivalMs: probe.firstArrivalMs };
 }
 
@@ -205,8 +217,9 @@ function sampleReader(baseDir: string) {
     const file = resolvePath(baseDir, spec.file);
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readTextFile(file, SAMPLE_FILE_LIMITS);
     } catch (e) {
+      if (e instanceof FileLimitError) return `${spec.file}: ${e.message} (is it a CSV of service times?)`;
       const code = (e as NodeJS.ErrnoException).code;
       return code === 'ENOENT' ? `no such file: ${spec.file}` : `cannot read ${spec.file} (${code ?? String(e)})`;
     }

@@ -4,8 +4,7 @@
  * `fitJob()` are `dynosim fit`'s: the same fit, whose scenario text the command writes.
  * The log is streamed, so it may be of any size.
  */
-import { createReadStream, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ScenarioInput } from '../../scenario/schema.ts';
@@ -13,6 +12,7 @@ import { InputError } from '../../scenario/InputError.ts';
 import { PROFILES } from '../../model/platform/profiles.ts';
 import { validTimeZone } from '../../model/traffic/calendar.ts';
 import { fitLog, DEFAULT_MAX_CLASSES, type LogFit } from '../../studies/fit/fitLog.ts';
+import { logFileLines } from '../../studies/fit/readLog.ts';
 import { FitError } from '../../studies/fit/FitError.ts';
 import { scenarioText } from '../../studies/fit/scenarioText.ts';
 import { fitSkippedText, fitSummaryText } from '../../output/report/fit.ts';
@@ -110,8 +110,8 @@ export async function fitJob(log: Log, settings: FitSettings, names: { readonly 
   return { fit: f, yaml, text: fitSummaryText(f, file, names.style ?? PLAIN), skipped: fitSkippedText(f, names.label) };
 }
 
-/** The lines of a log file, streamed. */
-function logLines(path: string): AsyncIterable<string> {
+/** The lines of a log file, streamed in bounded memory (a line over 64 KiB is an InputError naming the file). */
+function logLines(path: string): Iterable<string> {
   if (statSync(path).isDirectory()) throw new InputError(`${path}: is a folder, not a log file`);
-  return createInterface({ input: createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  return logFileLines(path);
 }

@@ -2,11 +2,12 @@
  * What a job writes: its files, into a sink (the command's results folder, which writes
  * them atomically, or any other), and its charts and report.html beside them.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Chart, ReportPage } from '../../output/charts/chart.ts';
 import type { ScenarioSource } from '../../output/charts/pages.ts';
 import { writeReport } from '../../output/charts/output.ts';
+import { readTextFile } from '../../engine/files.ts';
+import { SCENARIO_FILE_LIMITS } from '../../scenario/load.ts';
 
 /** Where a job's files go; `name` may name a subfolder (`charts/latency.svg`). */
 export interface FileSink {
@@ -41,7 +42,8 @@ export interface Written {
 /** The scenario files as the report shows them: each file's text, headed by its name when there are several. */
 export function scenarioSource(files: readonly string[], set: readonly string[]): ScenarioSource {
   const unique = [...new Set(files)];
-  const text = unique.length === 1 ? readFileSync(unique[0]!, 'utf8') : unique.map((f) => `# ---- ${basename(f)} ----\n${readFileSync(f, 'utf8')}`).join('\n');
+  const read = (f: string): string => readTextFile(f, SCENARIO_FILE_LIMITS);
+  const text = unique.length === 1 ? read(unique[0]!) : unique.map((f) => `# ---- ${basename(f)} ----\n${read(f)}`).join('\n');
   return { file: unique.map((f) => basename(f)).join(', '), text, set };
 }
 

@@ -12,7 +12,7 @@ import type { RunLogOptions } from '../../model/flow/RunLog.ts';
 import type { Clock, RunProgress } from '../../studies/parallel/progress.ts';
 import { seriesCodes } from '../../model/run/seriesCodes.ts';
 import { METRICS_HEADER, QUEUES_HEADER, costCsv, dynosCsv, eventsCsv, metricsRecord, queueRecord, scalingCsv, timeseriesHeader, timeseriesRecord } from '../../output/report/csv.ts';
-import { summaryText } from '../../output/report/text.ts';
+import { replayWarnings, summaryText } from '../../output/report/text.ts';
 import { PLAIN, type Styler } from '../../output/report/style.ts';
 import { RunSeries } from '../../output/charts/run/RunSeries.ts';
 import { runCharts } from '../../output/charts/run/runCharts.ts';
@@ -96,6 +96,8 @@ export interface RunFiles extends Written {
   readonly json: string;
   /** How long the simulation took by `now`, in seconds (null without a clock). */
   readonly wallS: number | null;
+  /** What the run has to say of its input, one line each, for stderr: lines of a replayed log skipped as out of order. */
+  readonly warnings: readonly string[];
 }
 
 /** Minutes of the series buffered before they are written out. */
@@ -139,7 +141,8 @@ export async function runFiles(s: Scenario, sink: StreamSink, opts: RunFilesOpti
     (charts) => runPage(s, result, charts, opts.source, opts.command),
   );
   const files = ['summary.json', 'timeseries.csv', 'dynos.csv', 'events.csv', 'metrics.csv', ...(queues === null ? [] : ['queues.csv']), ...(s.scaling.length === 0 ? [] : ['scaling.csv']), 'cost.csv'];
-  return { result, text: summaryText(result.summary, opts.style ?? PLAIN), json, wallS, files, report };
+  const warnings = replayWarnings(result.summary.replay, s.traffic.replay?.reorderWindowUs ?? 0);
+  return { result, text: summaryText(result.summary, opts.style ?? PLAIN), json, wallS, files, report, warnings };
 }
 
 /** A CSV file written a batch of rows at a time. */

@@ -4,7 +4,7 @@
  * `dynosim merge`'s: the grid checked and its runs planned (all of them, or one shard's),
  * run, then sweep.csv, runs.csv and the report, or a shard file; and shards merged.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { Scenario } from '../../model/Scenario.ts';
 import type { ScenarioInput } from '../../scenario/schema.ts';
@@ -15,7 +15,8 @@ import type { Clock } from '../../studies/parallel/progress.ts';
 import type { Outcome } from '../../studies/parallel/outcome.ts';
 import { checkAxes, MAX_TASKS, parseShard as parseShardOption, parseVary, pointCount, pointSets, shardIndices, taskAt, taskCount, type Axis, type SweepSpec } from '../../studies/sweep/grid.ts';
 import { sweepTables, type PointResult } from '../../studies/sweep/tables.ts';
-import { combineShards, fingerprint, parseShard, sha256, SHARD_FORMAT, shardFileName, shardText, type Shard, type ShardHeader } from '../../studies/sweep/shard.ts';
+import { combineShards, fingerprint, parseShard, sha256File, SHARD_FILE_LIMITS, SHARD_FORMAT, shardFileName, shardText, type Shard, type ShardHeader } from '../../studies/sweep/shard.ts';
+import { FileLimitError, readTextFile } from '../../engine/files.ts';
 import { validatePoints } from '../../studies/sweep/validatePoints.ts';
 import { SweepError } from '../../studies/sweep/SweepError.ts';
 import { InputError } from '../../scenario/InputError.ts';
@@ -119,7 +120,7 @@ export async function planSweep(input: string | ScenarioInput, req: SweepRequest
   let header: ShardHeader | null = null;
   if (shard !== null) {
     if (typeof input !== 'string') throw new InputError('a shard is of a scenario file, whose bytes its fingerprint vouches for');
-    const fp = fingerprint({ version: VERSION, scenarioSha256: sha256(readFileSync(input)), files: referencedFiles(input, readScenarioFile(input), spec), spec });
+    const fp = fingerprint({ version: VERSION, scenarioSha256: sha256File(input), files: referencedFiles(input, readScenarioFile(input), spec), spec });
     header = { format: SHARD_FORMAT, dynosim: VERSION, scenario: basename(input), name: base.name, fingerprint: fp, sweep: spec, tasks: total, shard };
   }
   return { base, spec, points: pointCount(spec.axes), total, tasks, shard, workers: workerCount(tasks.length, req.jobs), jobs: req.jobs, header, indices };
@@ -169,9 +170,10 @@ export function mergeShards(files: readonly string[]): { header: ShardHeader; sh
     let text: string;
     try {
       if (statSync(f).isDirectory()) throw new SweepError(`${f}: is a folder, not a shard file`);
-      text = readFileSync(f, 'utf8');
+      text = readTextFile(f, SHARD_FILE_LIMITS);
     } catch (e) {
       if (e instanceof SweepError) throw e;
+      if (e instanceof FileLimitError) throw new SweepError(`${f}: ${e.message} (is it a shard file?)`);
       const code = (e as NodeJS.ErrnoException).code;
       throw new SweepError(code === 'ENOENT' ? `${f}: no such file` : `${f}: cannot be read (${code ?? String(e)})`);
     }
@@ -206,7 +208,7 @@ function referencedFiles(file: string, raw: unknown, spec: SweepSpec): Array<{ n
   const dir = dirname(resolve(file));
   return [...names].map((name) => {
     try {
-      return { name, sha256: sha256(readFileSync(resolve(dir, name))) };
+      return { name, sha256: sha256File(resolve(dir, name)) };
     } catch {
       return { name, sha256: null };
     }

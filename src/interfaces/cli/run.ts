@@ -88,6 +88,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     outDir.write('run.json', JSON.stringify(run, null, 2) + '\n');
     outDir.commit();
     logFile?.commit();
+    if (!opts.quiet) for (const line of r.warnings) process.stderr.write(`${line}\n`);
 
     if (opts.json) {
       process.stdout.write(r.json);

@@ -47,7 +47,10 @@ export interface TrafficSpec {
   readonly classes: readonly RequestClass[];
 }
 
-/** What a replay read from its file. */
+/**
+ * What a replay read from its file. Every non-empty line read is counted once:
+ * lines = used + malformed + skipped + outOfOrder + beforeStart + beyondEnd (imputed is part of used).
+ */
 export interface ReplayReport {
   file: string;
   format: string;

@@ -137,8 +137,22 @@ function replayParts(r: NonNullable<Summary['replay']>, st: Styler): string[] {
   const parts = [`${r.file}: ${count(r.used, 'request')} from ${count(r.lines, 'line')} since ${r.start}`];
   if (r.malformed > 0) parts.push(st.yellow(`${fmtInt(r.malformed)} malformed (first at line ${r.problems[0]?.line})`));
   if (r.imputed > 0) parts.push(`${fmtInt(r.imputed)} without a service time`);
+  if (r.outOfOrder > 0) parts.push(st.yellow(`${fmtInt(r.outOfOrder)} out of order (skipped)`));
+  if (r.beforeStart > 0) parts.push(`${fmtInt(r.beforeStart)} before time zero`);
   if (r.beyondEnd > 0) parts.push(`${fmtInt(r.beyondEnd)} after the end of the run`);
   return parts;
+}
+
+/**
+ * What a run says on stderr of its replay, one line each: the requests skipped as out of
+ * order (none: no line). `reorderWindowUs` is the scenario's traffic.replay.reorderWindow.
+ */
+export function replayWarnings(r: Summary['replay'], reorderWindowUs: number): string[] {
+  if (r === undefined || r.outOfOrder === 0) return [];
+  const one = r.outOfOrder === 1;
+  return [
+    `${r.file}: ${count(r.outOfOrder, 'line')} out of order beyond the ${formatDuration(reorderWindowUs)} reorder window ${one ? 'was' : 'were'} skipped (see summary.json replay.outOfOrder)`,
+  ];
 }
 
 

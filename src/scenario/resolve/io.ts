@@ -10,6 +10,6 @@ export interface ResolveIo {
   readSamples: SampleReader;
   compileRate: ExpressionCompiler;
   calendar: Calendar;
-  /** A replay file: absolute path, and the instant of its first arrival (or a one-line problem). */
-  probeReplay: (file: string, format: 'auto' | 'router' | 'csv') => { path: string; firstArrivalMs: number } | string;
+  /** A replay file: absolute path, and the instant of its first request in place (or a one-line problem). */
+  probeReplay: (file: string, format: 'auto' | 'router' | 'csv', reorderWindowUs: number) => { path: string; firstArrivalMs: number } | string;
 }

@@ -67,7 +67,7 @@ function escapeRegExp(text: string): string {
 function resolveReplay(spec: NonNullable<TrafficFile['replay']>, io: ResolveIo, multipliers: readonly Multiplier[], problems: Problem[]): ReplaySpec | null {
   const r = typeof spec === 'string' ? { file: spec, format: 'auto' as const, from: undefined, reorderWindow: 90_000_000 } : spec;
   const path = typeof spec === 'string' ? 'traffic.replay' : 'traffic.replay.file';
-  const probe = io.probeReplay(r.file, r.format);
+  const probe = io.probeReplay(r.file, r.format, r.reorderWindow);
   if (typeof probe === 'string') {
     problems.push({ path, message: probe });
     return null;

@@ -9,8 +9,15 @@
  * writes whole milliseconds with the fraction dropped, so `service=Nms` stands for a time
  * in [N, N+1) ms and is read as N + 0.5 ms, its middle (`service=0ms` is 0.5 ms, which
  * also keeps logarithms finite).
+ *
+ * A log file is read as replay reads it (logFileLines): in chunks, in bounded memory, and
+ * refused at its first line longer than MAX_LINE_BYTES (64 KiB).
  */
+import { closeSync, openSync } from 'node:fs';
+import { FileLimitError } from '../../engine/files.ts';
+import { InputError } from '../../engine/InputError.ts';
 import { parseLogLine } from '../../model/logs/parse.ts';
+import { LineReader } from '../../model/traffic/replay/lines.ts';
 import { LogParseError, recordFromLogLine, routeKey, type ReplayRecord } from '../../model/traffic/replay/record.ts';
 import type { Uniform } from '../../engine/streams.ts';
 import { Reservoir } from './Reservoir.ts';
@@ -83,7 +90,33 @@ function isOtherProcess(line: string): boolean {
   }
 }
 
-/** Reads a log line by line; lines may come from a file (readline) or an array. */
+/**
+ * The lines of a log file, read in chunks as they are asked for (the file is opened at the
+ * first and closed at the last, or when the reader stops early).
+ * @throws InputError `<path>: line N is longer than 65536 bytes (is it a router log?)`:
+ * no log has such lines, and a file without line breaks would otherwise be one line.
+ */
+export function* logFileLines(path: string): Generator<string, void, undefined> {
+  const fd = openSync(path, 'r');
+  try {
+    const lines = new LineReader(fd);
+    for (;;) {
+      let line: string | null;
+      try {
+        line = lines.next();
+      } catch (e) {
+        if (e instanceof FileLimitError) throw new InputError(`${path}: ${e.message} (is it a router log?)`);
+        throw e;
+      }
+      if (line === null) return;
+      yield line;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads a log line by line; lines may come from a file (logFileLines) or an array. */
 export async function readLog(lines: AsyncIterable<string> | Iterable<string>, opts: ReadOptions): Promise<LogDigest> {
   const d: LogDigest = {
     lines: 0,

@@ -3,9 +3,11 @@
  * error back. The task is defined here, where it crosses, so that the runner and the wire
  * do not import each other. Errors cross as plain data and are rebuilt on the caller's
  * side as the same kind of error (a ScenarioError stays a ScenarioError, so the command
- * prints it as one line per problem).
+ * prints it as one line per problem; an InputError stays one).
  */
 import { ScenarioError, type Problem } from '../../scenario/problems.ts';
+import { InputError } from '../../engine/InputError.ts';
+import { FileLimitError } from '../../engine/files.ts';
 import type { Outcome } from './outcome.ts';
 import type { ScenarioRef } from '../../scenario/load.ts';
 
@@ -38,7 +40,8 @@ export function errorToWire(e: unknown): WireError {
   return { kind: 'error', name: 'Error', message: String(e) };
 }
 
-const KINDS: Readonly<Record<string, new (message: string) => Error>> = { Error, RangeError, TypeError, SyntaxError, ReferenceError, EvalError, URIError };
+/** Input a user can fix stays an InputError (a replayed log's line too long, read in the worker): the command's one line and exit status 2. */
+const KINDS: Readonly<Record<string, new (message: string) => Error>> = { Error, RangeError, TypeError, SyntaxError, ReferenceError, EvalError, URIError, InputError, FileLimitError };
 
 /** The error again, of the same kind as it was thrown in the worker. */
 export function errorFromWire(w: WireError): Error {

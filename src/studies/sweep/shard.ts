@@ -11,12 +11,20 @@
  * they are parts of the same sweep.
  */
 import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 import * as z from 'zod';
+import { MIB, type TextLimits } from '../../engine/files.ts';
 import { METRICS, type Outcome } from '../parallel/outcome.ts';
 import { shardIndices, taskCount, type SweepSpec } from './grid.ts';
 import { SweepError } from './SweepError.ts';
 
 export const SHARD_FORMAT = 'dynosim-sweep-shard/1';
+
+/**
+ * A shard file, read whole by merge: 256 MiB at most, 16 MiB a line (a line is one run's
+ * outcome, its two histograms a few hundred kB at most).
+ */
+export const SHARD_FILE_LIMITS: TextLimits = { maxBytes: 256 * MIB, maxLineBytes: 16 * MIB };
 
 export interface ShardHeader {
   readonly format: typeof SHARD_FORMAT;
@@ -38,6 +46,19 @@ export interface Shard extends ShardHeader {
 
 export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/** The SHA-256 of a file's bytes, read 1 MiB at a time (a replayed log may be of any size). @throws the errors of node:fs. */
+export function sha256File(path: string): string {
+  const hash = createHash('sha256');
+  const buf = Buffer.allocUnsafe(MIB);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n = readSync(fd, buf, 0, MIB, null); n > 0; n = readSync(fd, buf, 0, MIB, null)) hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
 }
 
 /** The fingerprint of a sweep, from the hashes of its files and its options. */

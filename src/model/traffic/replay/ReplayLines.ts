@@ -6,10 +6,12 @@
  * scanner gives up. Shared by ReplayReader and probeReplay.
  */
 import { closeSync, fstatSync, openSync } from 'node:fs';
+import { FileLimitError } from '../../../engine/files.ts';
+import { InputError } from '../../../engine/InputError.ts';
 import { LogParseError } from '../../logs/LogParseError.ts';
 import { parseLogLine } from '../../logs/parse.ts';
 import { csvColumns, csvHeader, isCsvHeader, readCsvRow, splitCsvLine, type CsvColumns, type CsvRequest } from './csv.ts';
-import { DEFAULT_MAX_LINE_BYTES, LineReader } from './lines.ts';
+import { LineReader } from './lines.ts';
 import { recordFromLogLine, routeKey } from './record.ts';
 import { RouterLineScanner, type ScannedRouterLine } from './RouterLineScanner.ts';
 
@@ -75,7 +77,8 @@ export class ReplayLines {
    * `timestamp` column, and a router log otherwise.
    * @param readBufferBytes bytes read at a time (tests use tiny ones).
    * @throws Error with a one-line message when the file cannot be opened, or is a CSV
-   * whose header lacks a column dynosim needs.
+   * whose header lacks a column dynosim needs; InputError naming the file when a line is
+   * longer than MAX_LINE_BYTES.
    */
   constructor(path: string, format: 'auto' | ReplayFormat, readBufferBytes?: number) {
     this.path = path;
@@ -84,7 +87,7 @@ export class ReplayLines {
     try {
       const peek = new LineReader(this.fd, options);
       let first: string | null;
-      do first = peek.next();
+      do first = this.read(peek);
       while (first !== null && isBlank(first));
       this.format = format !== 'auto' ? format : first !== null && isCsvHeader(first) ? 'csv' : 'router';
       if (this.format === 'csv') {
@@ -102,22 +105,31 @@ export class ReplayLines {
     this.lines = new LineReader(this.fd, options);
   }
 
-  /** Reads the next line and says what it is; END at the end of the file. */
+  /**
+   * Reads the next line and says what it is; END at the end of the file.
+   * @throws InputError `<file>: line N is longer than 65536 bytes (…)`: no log or CSV has
+   * such lines, and a file without line breaks would otherwise be read to its end as one.
+   */
   next(): LineKind {
-    const line = this.lines.next();
+    const line = this.read(this.lines);
     this.lineNumber = this.lines.lineNumber;
     if (line === null) return END;
     if (isBlank(line)) return BLANK;
-    if (this.lines.truncated) {
-      this.reason = `line of ${DEFAULT_MAX_LINE_BYTES} bytes or more (not a log line)`;
-      return MALFORMED;
-    }
     try {
       return this.columns === null ? this.routerLine(line) : this.csvRow(line, this.columns);
     } catch (e) {
       if (!(e instanceof LogParseError)) throw e;
       this.reason = e.reason;
       return MALFORMED;
+    }
+  }
+
+  private read(reader: LineReader): string | null {
+    try {
+      return reader.next();
+    } catch (e) {
+      if (e instanceof FileLimitError) throw new InputError(`${this.path}: ${e.message} (is it a router log or a CSV of requests?)`);
+      throw e;
     }
   }
 

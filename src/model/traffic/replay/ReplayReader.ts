@@ -1,42 +1,57 @@
 /**
  * Arrivals to replay, streamed from a user's Heroku router log or a CSV of requests
  * (`traffic: { replay: FILE }`). The file is read in chunks as the simulation asks for
- * arrivals, so a log of any size is replayed in constant memory.
+ * arrivals, so a log of any size is replayed in bounded memory.
  *
  * The router writes a line when it knows the request's outcome, so a log is in order of
  * responses, and arrivals (the line's time less connect and service) come out of order by
  * up to the longest service time. Requests wait in a heap in typed arrays (time, file
- * order, route, service time: nothing else is kept per line) until the newest arrival read
- * is more than the reorder window past them; then no line still to come can arrive before
- * them, and they are handed out in time order, ties in file order. A line that arrives
- * before requests already handed out (later than the window allows) is replayed at the
- * time of the last one handed out and counted.
+ * order, route, service time: nothing else is kept per line) until the log's clock (the
+ * median arrival of the last 31 requests read, never going back: LogClock) is more than
+ * the reorder window past them; then no line still to come in order can arrive before
+ * them, and they are handed out in time order, ties in file order.
  *
- * Nothing in the file is fatal: malformed lines are counted and the first 20 kept with
- * their line numbers and reasons; only a file without a single usable line is an error.
+ * The one rule for lines out of order: a request arriving more than the reorder window
+ * before the log's clock is out of order. It is not replayed, and it is counted in
+ * `outOfOrder`. So is one arriving before a request already handed out, which only happens
+ * past MAX_WAITING requests waiting at once (then the earliest are handed out early, to
+ * keep memory bounded). Every non-empty line read is counted once:
+ *
+ *   lines = used + malformed + skipped + outOfOrder + beforeStart + beyondEnd
+ *
+ * Reading goes on to the end of the file, or stops once the clock is a reorder window past
+ * the end of the run: every request in order still to come would arrive after the end.
+ *
+ * Nothing in a file of lines is fatal: malformed lines are counted and the first 20 kept
+ * with their line numbers and reasons; only a file without a single usable line is an
+ * error, and a line longer than MAX_LINE_BYTES (not a log's: an InputError naming the file).
  */
 import { EventQueue, type PoppedEvent } from '../../../engine/EventQueue.ts';
+import { LogClock } from './LogClock.ts';
 import { END, MALFORMED, OTHER, REQUEST, ReplayLines } from './ReplayLines.ts';
 
 export interface ReplayOptions {
   /** `auto`: a CSV when the first non-empty line is a CSV header with a `timestamp` column, a router log otherwise. */
   format: 'auto' | 'router' | 'csv';
   /**
-   * Instant (epoch ms) that becomes t = 0; null: the first usable arrival, floored to the
-   * whole second. For a CSV whose timestamps are numbers of seconds from the start, the
+   * Instant (epoch ms) that becomes t = 0; null: the earliest arrival waiting when the
+   * first request is handed out, floored to the whole second (a scenario gives it: see
+   * probeReplay). For a CSV whose timestamps are numbers of seconds from the start, the
    * instant is in those units (ms from the file's zero), and null means 0.
    */
   startMs: number | null;
   /**
    * Arrivals at or after this many µs from t = 0 are not replayed (counted in `beyondEnd`).
-   * Reading stops once arrivals are a reorder window past it: the rest of the file is
-   * neither read nor counted.
+   * Reading stops once the log's clock is a reorder window past it: the rest of the file
+   * is neither read nor counted.
    */
   endUs: number;
-  /** How far out of order arrivals may come (router lines are written at the response, so arrivals are out of order by up to the longest service time); default 60 s. */
+  /** How far out of order arrivals may come (router lines are written at the response, so arrivals are out of order by up to the longest service time). */
   reorderWindowUs: number;
   /** Bytes read from the file at a time (default 128 KiB); for tests of lines across reads. */
   readBufferBytes?: number;
+  /** Requests waiting at once at most (default MAX_WAITING); for tests. */
+  maxWaiting?: number;
 }
 
 export interface ReplayProblem {
@@ -48,6 +63,11 @@ export interface ReplayProblem {
 /** Malformed lines kept with their reasons. */
 const KEPT_PROBLEMS = 20;
 const US_PER_S = 1_000_000;
+/**
+ * Requests waiting to be handed out at once at most (28 bytes each: 56 MiB), over 20 000
+ * requests a second for a 90 s window. Past it the earliest are handed out early.
+ */
+export const MAX_WAITING = 1 << 21;
 
 export class ReplayReader {
   /** Distinct routes (`GET /orders/:id`) in order of first appearance among the arrivals handed out; grows as `fill` hands out new ones. */
@@ -59,7 +79,7 @@ export class ReplayReader {
    */
   readonly startMs: number;
 
-  // Counts, final once fill has returned 0.
+  // Counts, final once fill has returned 0: lines = used + malformed + skipped + outOfOrder + beforeStart + beyondEnd.
   /** Non-empty lines read. */
   lines = 0;
   /** Arrivals handed out. */
@@ -68,13 +88,13 @@ export class ReplayReader {
   malformed = 0;
   /** Readable lines that are not requests: the app's output, other platform lines, a CSV header. */
   skipped = 0;
-  /** Arrivals whose service time was not in the line (H10, H11, H14, H20 …: no dyno answered); see {@link fill}. */
+  /** Arrivals handed out whose service time was not in the line (H10, H11, H14, H20 …: no dyno answered); see {@link fill}. Part of `used`. */
   imputed = 0;
-  /** Arrivals that came later than the reorder window allows: replayed at the time of the last arrival handed out. */
+  /** Requests out of order: arriving more than the reorder window before the log's clock (or before one handed out). Not replayed. */
   outOfOrder = 0;
-  /** Arrivals before t = 0 when `startMs` is given: dropped. */
+  /** Requests arriving before t = 0: not replayed. */
   beforeStart = 0;
-  /** Arrivals at or after `endUs`: dropped. */
+  /** Requests arriving at or after `endUs`: not replayed. */
   beyondEnd = 0;
   /** The first 20 malformed lines, with the reason each could not be read. */
   readonly problems: ReplayProblem[] = [];
@@ -82,17 +102,17 @@ export class ReplayReader {
   private readonly src: ReplayLines;
   private readonly endUs: number;
   private readonly windowUs: number;
-  private readonly startGiven: boolean;
+  private readonly maxWaiting: number;
   /** t = 0 in the file's µs (epoch µs, or the file's own zero for numeric CSV times). */
   private readonly startUs: number;
   /** Sorts requests by (arrival, file order); kind = 2 × route id + 1 if imputed, arg = service µs. */
   private readonly heap = new EventQueue(4096);
   private readonly slot: PoppedEvent = { timeUs: 0, kind: 0, arg: 0 };
-  /** The newest arrival read, in the file's µs. */
-  private newestUs = -Infinity;
+  /** How far the log has got, in the file's µs. */
+  private readonly clock = new LogClock();
   /** The last arrival handed out, in the file's µs. */
   private frontierUs = -Infinity;
-  /** No more lines to read: the end of the file, or arrivals a window past `endUs`. */
+  /** No more lines to read: the end of the file, or the clock a window past `endUs`. */
   private finished = false;
   private requests = 0;
 
@@ -107,31 +127,35 @@ export class ReplayReader {
 
   /**
    * Opens the file and reads its start: enough to know the format and, when `startMs` is
-   * null, t = 0 (the earliest arrival among the first reorder window of lines).
+   * null, t = 0 (the earliest arrival waiting when the clock is first a window past it).
    * @throws Error with a one-line message if the file cannot be opened (or is a CSV without
-   * the columns dynosim reads).
+   * the columns dynosim reads); InputError naming the file when a line is too long.
    */
   constructor(path: string, options: ReplayOptions) {
     this.src = new ReplayLines(path, options.format, options.readBufferBytes);
     this.format = this.src.format;
     this.endUs = options.endUs;
     this.windowUs = Math.max(0, options.reorderWindowUs);
-    this.startGiven = options.startMs !== null;
+    this.maxWaiting = Math.max(1, options.maxWaiting ?? MAX_WAITING);
     let startUs = options.startMs === null ? NaN : options.startMs * 1000;
-    while (startUs !== startUs) {
-      if (this.finished) {
-        if (this.heap.size > 0) startUs = Math.floor(this.heap.peekTimeUs() / US_PER_S) * US_PER_S;
-        break;
+    try {
+      while (startUs !== startUs) {
+        if (this.finished || this.heap.size >= this.maxWaiting) {
+          if (this.heap.size > 0) startUs = Math.floor(this.heap.peekTimeUs() / US_PER_S) * US_PER_S;
+          break;
+        }
+        this.readLine(NaN);
+        if (this.src.offsets === true) startUs = 0;
+        else if (this.heap.size > 0 && this.heap.peekTimeUs() < this.clock.nowUs - this.windowUs) {
+          startUs = Math.floor(this.heap.peekTimeUs() / US_PER_S) * US_PER_S;
+        }
       }
-      this.readLine(NaN);
-      if (this.src.offsets === true) startUs = 0;
-      else if (this.heap.size > 0 && this.heap.peekTimeUs() < this.newestUs - this.windowUs) {
-        startUs = Math.floor(this.heap.peekTimeUs() / US_PER_S) * US_PER_S;
-      }
+    } catch (e) {
+      this.close();
+      throw e;
     }
     this.startUs = startUs;
     this.startMs = startUs / 1000;
-    this.frontierUs = startUs;
   }
 
   /**
@@ -140,37 +164,43 @@ export class ReplayReader {
    * non-decreasing across calls; `serviceUs` the dyno's service time in µs; `route` an
    * index into {@link routes}. A request whose line gives no service time (no dyno
    * answered) gets the last one read for its route, else for any route, else 0.
-   * @throws Error `"<file>: no usable line (…)"` at the end of a file without one.
+   * @throws Error `"<file>: no usable line (…)"` at the end of a file without one;
+   * InputError naming the file and the line when a line is longer than MAX_LINE_BYTES.
    */
   fill(arrivalUs: Float64Array, serviceUs: Float64Array, route: Int32Array): number {
     const cap = Math.min(arrivalUs.length, serviceUs.length, route.length);
     const heap = this.heap;
     const slot = this.slot;
     let n = 0;
-    while (n < cap) {
-      if (heap.size > 0 && (this.finished || heap.peekTimeUs() < this.newestUs - this.windowUs)) {
-        heap.pop(slot);
-        if (slot.timeUs < this.frontierUs) {
-          // Only a request read before t = 0 was known (numeric CSV times below zero).
-          slot.timeUs = this.frontierUs;
-          this.outOfOrder++;
+    try {
+      while (n < cap) {
+        if (heap.size > 0 && (this.finished || heap.peekTimeUs() < this.clock.nowUs - this.windowUs || heap.size >= this.maxWaiting)) {
+          heap.pop(slot);
+          // Requests read before t = 0 was known are sorted out here.
+          if (slot.timeUs < this.startUs) {
+            this.beforeStart++;
+            continue;
+          }
+          const t = slot.timeUs - this.startUs;
+          if (t >= this.endUs) {
+            this.beyondEnd++;
+            continue;
+          }
+          arrivalUs[n] = t;
+          serviceUs[n] = slot.arg;
+          route[n] = this.routeIndex(slot.kind >> 1);
+          if ((slot.kind & 1) === 1) this.imputed++;
+          this.frontierUs = slot.timeUs;
+          n++;
+        } else if (this.finished) {
+          break;
+        } else {
+          this.readLine(this.startUs);
         }
-        const t = slot.timeUs - this.startUs;
-        if (t >= this.endUs) {
-          this.beyondEnd++;
-          continue;
-        }
-        arrivalUs[n] = t;
-        serviceUs[n] = slot.arg;
-        route[n] = this.routeIndex(slot.kind >> 1);
-        if ((slot.kind & 1) === 1) this.imputed++;
-        this.frontierUs = slot.timeUs;
-        n++;
-      } else if (this.finished) {
-        break;
-      } else {
-        this.readLine(this.startUs);
       }
+    } catch (e) {
+      this.close();
+      throw e;
     }
     this.used += n;
     if (n === 0 && this.finished && this.requests === 0) throw new Error(this.noUsableLine());
@@ -202,11 +232,11 @@ export class ReplayReader {
     }
   }
 
+  /** One request read: counted out of order, before the start or after the end, or put to wait in the heap. */
   private request(startUs: number): void {
     const src = this.src;
     this.requests++;
-    let atUs = src.arrivalUs;
-    if (atUs > this.newestUs) this.newestUs = atUs;
+    const atUs = src.arrivalUs;
     const id = this.routeId(src.route);
     let serviceUs = src.serviceUs;
     let imputed = 0;
@@ -218,19 +248,23 @@ export class ReplayReader {
       this.lastServiceUs[id] = serviceUs;
       this.lastAnyServiceUs = serviceUs;
     }
-    if (startUs === startUs) {
-      if (atUs < startUs && this.startGiven) {
-        this.beforeStart++;
-        return;
-      }
-      if (atUs < this.frontierUs) {
-        atUs = this.frontierUs;
-        this.outOfOrder++;
-      }
-      // Nothing still to come can arrive before the end: stop reading.
-      if (this.newestUs - startUs >= this.endUs + this.windowUs) this.finish();
+    const clock = this.clock;
+    const late = atUs < clock.nowUs - this.windowUs;
+    clock.add(atUs);
+    if (late) {
+      this.outOfOrder++;
+    } else if (startUs === startUs && atUs < startUs) {
+      this.beforeStart++;
+    } else if (startUs === startUs && atUs - startUs >= this.endUs) {
+      this.beyondEnd++;
+    } else if (atUs < this.frontierUs) {
+      // Only after requests were handed out early (MAX_WAITING): too late to be replayed in order.
+      this.outOfOrder++;
+    } else {
+      this.heap.push(atUs, id * 2 + imputed, serviceUs);
     }
-    this.heap.push(atUs, id * 2 + imputed, serviceUs);
+    // Every request in order still to come arrives after the end: stop reading.
+    if (startUs === startUs && clock.nowUs - this.windowUs - startUs >= this.endUs) this.finish();
   }
 
   private finish(): void {
@@ -278,48 +312,3 @@ export class ReplayReader {
   }
 }
 
-/** Lines probeReplay reads past without finding a request before it gives up. */
-const PROBE_MALFORMED_LIMIT = 1000;
-
-/**
- * Reads just enough of the file to check it: that it exists and has a usable line.
- * Returns the format and the first usable line's arrival (epoch ms rounded down; ms from
- * the file's zero for a CSV whose timestamps are numbers of seconds), or a one-line
- * message saying what is wrong. It reads up to the first usable line, and gives up after
- * 1000 malformed lines without one.
- */
-export function probeReplay(
-  path: string,
-  format: 'auto' | 'router' | 'csv',
-): { format: 'router' | 'csv'; firstArrivalMs: number } | string {
-  let src: ReplayLines;
-  try {
-    src = new ReplayLines(path, format);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  try {
-    let lines = 0;
-    let malformed = 0;
-    let first = '';
-    for (;;) {
-      const kind = src.next();
-      if (kind === REQUEST) return { format: src.format, firstArrivalMs: Math.floor(src.arrivalUs / 1000) };
-      if (kind === END) break;
-      if (kind === OTHER) lines++;
-      if (kind === MALFORMED) {
-        lines++;
-        if (malformed++ === 0) first = `line ${src.lineNumber}: ${src.reason}`;
-        if (malformed === PROBE_MALFORMED_LIMIT) {
-          return `${path}: no usable line in the first ${src.lineNumber} lines (${malformed} malformed; first at ${first})`;
-        }
-      }
-    }
-    if (malformed > 0) return `${path}: no usable line (${malformed} malformed; first at ${first})`;
-    if (lines === 0) return `${path}: no usable line (the file is empty)`;
-    const what = src.format === 'csv' ? 'rows after the header' : 'router request lines';
-    return `${path}: no usable line (${lines} line${lines === 1 ? '' : 's'}, no ${what})`;
-  } finally {
-    src.close();
-  }
-}

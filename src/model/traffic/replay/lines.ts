@@ -5,49 +5,54 @@
  * chunks are never cut); the bytes after it wait at the front of the buffer for the next
  * read. Lines end at `\n` or `\r\n`; a last line without a newline is still a line; a
  * UTF-8 byte order mark before the first line is dropped.
+ *
+ * A line longer than `maxLineBytes` ends the reading with a FileLimitError: the buffer
+ * never holds more than one longest line and its newline, so a file without line breaks
+ * (/dev/zero, a binary) is refused after one read, in bounded time and memory.
  */
 import { readSync } from 'node:fs';
+import { lineTooLong, MAX_LINE_BYTES } from '../../../engine/files.ts';
 
 export interface LineReaderOptions {
-  /** Bytes read at a time (default 128 KiB); the buffer grows while one line is longer. */
+  /** Bytes read at a time at most (default 128 KiB, and never more than a longest line and its newline); tests use tiny ones. */
   readonly chunkBytes?: number;
-  /** A line of this many bytes or more is cut to it and the rest of it skipped (default 1 MiB). */
+  /** The longest line allowed, in bytes before its `\n` (default MAX_LINE_BYTES, 64 KiB). */
   readonly maxLineBytes?: number;
 }
 
 export const DEFAULT_CHUNK_BYTES = 128 * 1024;
-export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 
 export class LineReader {
   /** 1-based number of the line last returned by {@link next} (empty lines count). */
   lineNumber = 0;
-  /** Whether the line last returned reached `maxLineBytes` and has been cut there. */
-  truncated = false;
 
   private readonly fd: number;
   private readonly maxLineBytes: number;
+  /** The largest the buffer grows: a longest line and its `\n`. */
+  private readonly capacity: number;
   private buf: Buffer;
   /** Bytes at the start of `buf` that belong to a line not yet complete. */
   private carry = 0;
   /** Where the next read starts in the file. */
   private position: number;
   private eof = false;
-  /** Discarding the rest of a line that was too long, up to its newline. */
-  private skipping = false;
   /** Complete lines decoded from the last chunk, always ending with `\n`. */
   private text = '';
   private textPos = 0;
-  private textTruncated = false;
 
   /** Reads `fd` from byte `position` on; the caller opens and closes the file. */
   constructor(fd: number, options: LineReaderOptions = {}, position = 0) {
     this.fd = fd;
-    this.maxLineBytes = Math.max(1, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
-    this.buf = Buffer.allocUnsafe(Math.max(1, Math.min(options.chunkBytes ?? DEFAULT_CHUNK_BYTES, this.maxLineBytes)));
+    this.maxLineBytes = Math.max(1, options.maxLineBytes ?? MAX_LINE_BYTES);
+    this.capacity = this.maxLineBytes + 1;
+    this.buf = Buffer.allocUnsafe(Math.max(1, Math.min(options.chunkBytes ?? DEFAULT_CHUNK_BYTES, this.capacity)));
     this.position = position;
   }
 
-  /** The next line without its line break, or null at the end of the file. */
+  /**
+   * The next line without its line break, or null at the end of the file.
+   * @throws FileLimitError `line N is longer than M bytes` (the caller names the file).
+   */
   next(): string | null {
     while (this.textPos >= this.text.length) {
       if (!this.refill()) return null;
@@ -57,7 +62,6 @@ export class LineReader {
     let end = nl;
     if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
     this.textPos = nl + 1;
-    this.truncated = this.textTruncated;
     this.lineNumber++;
     if (this.lineNumber === 1 && this.text.charCodeAt(start) === 0xfeff) {
       return this.text.slice(start + 1, end);
@@ -69,27 +73,20 @@ export class LineReader {
   private refill(): boolean {
     this.text = '';
     this.textPos = 0;
-    this.textTruncated = false;
     for (;;) {
       if (this.eof) {
         if (this.carry === 0) return false;
+        if (this.carry > this.maxLineBytes) throw lineTooLong(this.lineNumber + 1, this.maxLineBytes);
         this.text = this.buf.toString('utf8', 0, this.carry) + '\n';
         this.carry = 0;
         return true;
       }
       if (this.carry === this.buf.length) {
-        if (this.buf.length < this.maxLineBytes) {
-          const bigger = Buffer.allocUnsafe(Math.min(this.buf.length * 2, this.maxLineBytes));
-          this.buf.copy(bigger, 0, 0, this.carry);
-          this.buf = bigger;
-        } else {
-          // One line fills the largest buffer allowed: hand out its start, skip the rest.
-          this.text = this.buf.toString('utf8', 0, this.carry) + '\n';
-          this.textTruncated = true;
-          this.carry = 0;
-          this.skipping = true;
-          return true;
-        }
+        // The buffer holds the start of one line and no newline.
+        if (this.buf.length >= this.capacity) throw lineTooLong(this.lineNumber + 1, this.maxLineBytes);
+        const bigger = Buffer.allocUnsafe(Math.min(this.buf.length * 2, this.capacity));
+        this.buf.copy(bigger, 0, 0, this.carry);
+        this.buf = bigger;
       }
       const n = readSync(this.fd, this.buf, this.carry, this.buf.length - this.carry, this.position);
       if (n === 0) {
@@ -97,17 +94,7 @@ export class LineReader {
         continue;
       }
       this.position += n;
-      let end = this.carry + n;
-      if (this.skipping) {
-        // carry is 0 here: nothing of the long line is kept.
-        const nl = this.buf.indexOf(10);
-        if (nl < 0 || nl >= end) continue;
-        this.skipping = false;
-        this.buf.copyWithin(0, nl + 1, end);
-        end -= nl + 1;
-        this.carry = end;
-        if (end === 0) continue;
-      }
+      const end = this.carry + n;
       const last = this.buf.lastIndexOf(10, end - 1);
       if (last < 0) {
         this.carry = end;
