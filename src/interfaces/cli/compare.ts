@@ -16,6 +16,7 @@ import { wroteText } from '../../output/report/text.ts';
 import { OutputDir } from './outputDir.ts';
 import { checkRunaway } from './run.ts';
 import { loadRef } from '../../scenario/load.ts';
+import { ScenarioError } from '../../scenario/problems.ts';
 import { addChartOptions, checkChartOptions, shownPath, type ChartOptions } from './chartOptions.ts';
 import { BAR, clock, styler, wantBar } from './terminal.ts';
 
@@ -80,7 +81,14 @@ export async function compareCommand(files: readonly string[], opts: CompareOpti
   const { planned, variants } = fileAlternatives(files, opts.variants, opts.base, { variants: '--variants', base: '--base' });
   const R = opts.replications;
   // Each alternative's run, checked as `dynosim run` checks it, before any worker starts.
-  for (const p of planned) checkRunaway(p.ref.file, await loadRef(p.ref, { set: opts.set, seed: opts.seed, variant: p.variant ?? undefined }), opts.force);
+  // (A scenario that does not load is left to the job, which reports it in its own words.)
+  for (const p of planned) {
+    const s = await loadRef(p.ref, { set: opts.set, seed: opts.seed, variant: p.variant ?? undefined }).catch((e: unknown) => {
+      if (e instanceof ScenarioError) return null;
+      throw e;
+    });
+    if (s !== null) checkRunaway(p.ref.file, s, opts.force);
+  }
   const showProgress = opts.progress ?? (wantBar(undefined) && !opts.quiet && !opts.json);
   const bar = showProgress ? progressBar('compare', planned.length * R, BAR) : NO_PROGRESS;
   const st = styler(process.stdout);
