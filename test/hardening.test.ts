@@ -9,21 +9,12 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dynosim, ROOT } from './helpers/cli.ts';
+import { SMALL } from './helpers/small.ts';
 import { scenarioFromObject } from '../src/scenario/load.ts';
 import { simulate } from '../src/model/run/simulate.ts';
 import { estimateRun, runawayReasons } from '../src/model/run/estimate.ts';
 import { roundToSum } from '../src/model/run/collect.ts';
 
-const SMALL = `name: small
-platform: heroku-2013
-seed: 1
-duration: 10m
-formation:
-  web: { count: 3, size: 1X }
-traffic:
-  rate: 2/s
-  service: { distribution: exponential, mean: 50ms }
-`;
 
 test('report.html is the same bytes from whatever folder the command runs in', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'dynosim-cwd-'));

@@ -6,7 +6,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { Scenario } from '../../model/Scenario.ts';
-import { simulate, type SimulateOptions } from '../../model/run/simulate.ts';
+import { simulate, simulatePausing, type SimulateOptions } from '../../model/run/simulate.ts';
 import type { RunResult, Summary } from '../../model/run/results.ts';
 import type { RunLogOptions } from '../../model/flow/RunLog.ts';
 import type { Clock, RunProgress } from '../../studies/parallel/progress.ts';
@@ -42,7 +42,17 @@ export interface Run {
 /** Simulates `s`, drawing the charts' series alongside unless `charts` is false. */
 function simulateCharted(s: Scenario, charts: boolean, hooks: Omit<SimulateOptions, 'onMinuteLatency'>): { result: RunResult; series: RunSeries | null } {
   const series = charts ? new RunSeries(s.durationUs / 1e6) : null;
-  const result = simulate(s, {
+  return { result: simulate(s, chartedOptions(series, hooks)), series };
+}
+
+/** simulateCharted, handing the thread back to the event loop between minutes now and then, so that a signal is answered mid-run. */
+async function simulateChartedPausing(s: Scenario, charts: boolean, hooks: Omit<SimulateOptions, 'onMinuteLatency'>): Promise<{ result: RunResult; series: RunSeries | null }> {
+  const series = charts ? new RunSeries(s.durationUs / 1e6) : null;
+  return { result: await simulatePausing(s, chartedOptions(series, hooks), () => new Promise((go) => setImmediate(go))), series };
+}
+
+function chartedOptions(series: RunSeries | null, hooks: Omit<SimulateOptions, 'onMinuteLatency'>): SimulateOptions {
+  return {
     ...hooks,
     onMinuteLatency: series === null ? undefined : (m, h) => series.minuteLatency(m, h),
     onMinute: (row) => {
@@ -53,8 +63,7 @@ function simulateCharted(s: Scenario, charts: boolean, hooks: Omit<SimulateOptio
       hooks.onMetrics?.(m);
       series?.metrics(m);
     },
-  });
-  return { result, series };
+  };
 }
 
 /** Runs a scenario once, in this thread. */
@@ -115,7 +124,7 @@ export async function runFiles(s: Scenario, sink: StreamSink, opts: RunFilesOpti
   const queues = s.queues.length > 0 ? batched(sink.open('queues.csv'), QUEUES_HEADER) : null;
   const progress = opts.progress;
   const t0 = opts.now?.();
-  const { result, series: chartSeries } = simulateCharted(s, opts.charts !== false, {
+  const { result, series: chartSeries } = await simulateChartedPausing(s, opts.charts !== false, {
     onProgress: progress === undefined ? undefined : (nowUs, endUs, requests) => progress.update(nowUs, endUs, requests),
     onMinute: (row) => series.add(timeseriesRecord(row, codes)),
     onMetrics: (m) => metrics.add(metricsRecord(m)),

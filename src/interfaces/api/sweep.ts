@@ -78,6 +78,8 @@ export interface SweepRequest {
   /** Only shard K of N (the runs whose index is ≡ K−1 mod N): `K/N`, or read already. */
   readonly shard?: string | { readonly k: number; readonly n: number } | null;
   readonly baseDir?: string;
+  /** Sees each grid point's scenario as it is checked, with the point's --set overrides (a command checks it for a runaway; it may throw). */
+  readonly onPoint?: (s: Scenario, sets: readonly string[]) => void;
 }
 
 /** A sweep checked and its runs planned, before any runs. */
@@ -114,7 +116,7 @@ export async function planSweep(input: string | ScenarioInput, req: SweepRequest
   const spec: SweepSpec = { axes: req.axes, replications: req.replications, seed: base.seed, set: [...req.set], ...(req.variant === undefined ? {} : { variant: req.variant }) };
   const total = taskCount(spec);
   if (total > MAX_TASKS) throw new SweepError(`the sweep comes to ${total} runs (${pointCount(spec.axes)} points × ${spec.replications}); at most ${MAX_TASKS}`);
-  await validatePoints(ref, spec);
+  await validatePoints(ref, spec, req.onPoint);
   const indices = shard === null ? null : shardIndices(total, shard.k, shard.n);
   const tasks = indices === null ? Array.from({ length: total }, (_, i) => taskAt(spec, ref, i)) : indices.map((i) => taskAt(spec, ref, i));
   let header: ShardHeader | null = null;

@@ -6,14 +6,14 @@
  * compare.csv, compare.json (byte-identical for the same inputs) and compare-run.json (wall
  * clock) in the results folder.
  */
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { compareFiles, compareJob, fileAlternatives } from '../api/compare.ts';
 import { scenarioSource } from '../api/report.ts';
 import { NO_PROGRESS, progressBar } from '../../studies/parallel/progress.ts';
 import { VERSION } from '../../engine/version.ts';
 import { wroteText } from '../../output/report/text.ts';
-import { OutputDir } from './outputDir.ts';
+import { OutputDir, OutputLock } from './outputDir.ts';
 import { checkRunaway } from './run.ts';
 import { loadRef } from '../../scenario/load.ts';
 import { ScenarioError } from '../../scenario/problems.ts';
@@ -79,16 +79,30 @@ export function registerCompare(program: Command): void {
 export async function compareCommand(files: readonly string[], opts: CompareOptions): Promise<void> {
   checkChartOptions(opts);
   const { planned, variants } = fileAlternatives(files, opts.variants, opts.base, { variants: '--variants', base: '--base' });
-  const R = opts.replications;
   // Each alternative's run, checked as `dynosim run` checks it, before any worker starts.
   // (A scenario that does not load is left to the job, which reports it in its own words.)
+  let firstName: string | null = null;
   for (const p of planned) {
     const s = await loadRef(p.ref, { set: opts.set, seed: opts.seed, variant: p.variant ?? undefined }).catch((e: unknown) => {
       if (e instanceof ScenarioError) return null;
       throw e;
     });
-    if (s !== null) checkRunaway(p.ref.file, s, opts.force);
+    if (s === null) continue;
+    checkRunaway(p.ref.file, s, opts.force);
+    // A variant is named <scenario>.<variant>: the comparison goes under the scenario's own name (as compareJob names it).
+    if (p === planned[0]) firstName = p.variant !== null && s.name.endsWith(`.${p.variant}`) ? s.name.slice(0, -p.variant.length - 1) : s.name;
   }
+  // The results folder is locked before any run: a second compare into it fails at once.
+  const lock = opts.out !== undefined || firstName !== null ? new OutputLock(opts.out ?? join('results', firstName!, 'compare')) : null;
+  try {
+    await compareAndWrite(files, planned, variants, opts, lock);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function compareAndWrite(files: readonly string[], planned: ReturnType<typeof fileAlternatives>['planned'], variants: string[] | null, opts: CompareOptions, lock: OutputLock | null): Promise<void> {
+  const R = opts.replications;
   const showProgress = opts.progress ?? (wantBar(undefined) && !opts.quiet && !opts.json);
   const bar = showProgress ? progressBar('compare', planned.length * R, BAR) : NO_PROGRESS;
   const st = styler(process.stdout);
@@ -100,7 +114,8 @@ export async function compareCommand(files: readonly string[], opts: CompareOpti
   }
   const { comparison, requests, jobs } = job;
   const wallS = job.wallS!;
-  const outDir = new OutputDir(opts.out ?? join('results', job.name, 'compare'));
+  const target = opts.out ?? join('results', job.name, 'compare');
+  const outDir = new OutputDir(target, lock !== null && resolve(target) === resolve(lock.target) ? lock : undefined);
   try {
     // Taken before the charts are drawn: the comparison's own peak.
     const runInfo = {

@@ -4,7 +4,7 @@
  * (interfaces/api/plan.ts, as plan() runs it); this layer reads the options, draws the
  * progress and writes plan.csv, plan.json, plan-run.json and the report.
  */
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { planFiles, planJob } from '../api/plan.ts';
 import { scenarioSource } from '../api/report.ts';
@@ -12,7 +12,10 @@ import { progressBar } from '../../studies/parallel/progress.ts';
 import { DEFAULT_REPLICATIONS } from '../../studies/plan/runPlan.ts';
 import { VERSION } from '../../engine/version.ts';
 import { wroteText } from '../../output/report/text.ts';
-import { OutputDir } from './outputDir.ts';
+import { OutputDir, OutputLock } from './outputDir.ts';
+import { checkRunaway } from './run.ts';
+import { scenario } from '../api/scenario.ts';
+import { ScenarioError } from '../../scenario/problems.ts';
 import { UsageError } from './UsageError.ts';
 import { addChartOptions, checkChartOptions, shownPath, type ChartOptions } from './chartOptions.ts';
 import { FORMATION_HELP, withFormation } from './formationOption.ts';
@@ -34,6 +37,8 @@ export interface PlanCommandOptions extends ChartOptions {
   json: boolean;
   quiet: boolean;
   progress?: boolean;
+  /** --force: plan even a scenario whose run is a runaway (as dynosim run). */
+  force?: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -60,7 +65,8 @@ export function registerPlan(program: Command): void {
     .option('--json', 'print plan.json instead of the readable answer', false)
     .option('-q, --quiet', 'print nothing on success', false)
     .option('--progress', 'draw a progress bar on stderr even when it is not a terminal')
-    .option('--no-progress', 'draw no progress bar');
+    .option('--no-progress', 'draw no progress bar')
+    .option('--force', 'plan even a scenario whose estimate is far past what a run takes (as dynosim run)');
   addChartOptions(cmd).action(async (file: string, opts: PlanCommandOptions) => {
     await planCommand(file, withFormation(opts));
   });
@@ -83,6 +89,24 @@ export async function planCommand(file: string, opts: PlanCommandOptions): Promi
   const seed = opts.seed === undefined ? undefined : whole('--seed', opts.seed, 0);
   // Only on a terminal unless asked, and not under -q or --json unless asked.
   const showProgress = opts.progress ?? (wantBar(undefined) && !opts.quiet && !opts.json);
+  // The scenario as given, checked for a runaway as `dynosim run` checks it, and the
+  // results folder locked, before any simulation (a scenario that does not load is left
+  // to the job, which reports its problems in its own words).
+  const given = await scenario(file, { set: opts.set }).catch((e: unknown) => {
+    if (e instanceof ScenarioError) return null;
+    throw e;
+  });
+  if (given !== null) checkRunaway(file, given, opts.force);
+  const lock = opts.out !== undefined || given !== null ? new OutputLock(opts.out ?? join('results', given!.name, 'plan')) : null;
+  try {
+    await planAndWrite(file, opts, { t0, maxCount, replications, jobs, seed, showProgress }, lock);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function planAndWrite(file: string, opts: PlanCommandOptions, o: { t0: number; maxCount?: number; replications: number; jobs?: number; seed?: number; showProgress: boolean }, lock: OutputLock | null): Promise<void> {
+  const { t0, maxCount, replications, jobs, seed, showProgress } = o;
   const st = styler(process.stdout);
   const job = await planJob(file, {
     slo: opts.slo,
@@ -100,7 +124,8 @@ export async function planCommand(file: string, opts: PlanCommandOptions): Promi
   });
   const { slos, plan, simulations } = job;
   const wallS = (clock() - t0) / 1000;
-  const outDir = new OutputDir(opts.out ?? join('results', job.base.name, 'plan'));
+  const target = opts.out ?? join('results', job.base.name, 'plan');
+  const outDir = new OutputDir(target, lock !== null && resolve(target) === lock.target ? lock : undefined);
   let written;
   try {
     // Taken before the charts are drawn: the plan's own peak.

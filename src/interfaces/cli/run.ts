@@ -44,10 +44,10 @@ export interface RunCommandOptions {
  * workers) is refused before time zero with the estimate, unless --force: never an
  * allocation failure half an hour in.
  */
-export function checkRunaway(file: string, s: Scenario, force: boolean | undefined): void {
+export function checkRunaway(file: string, s: Scenario, force: boolean | undefined, at: readonly string[] = []): void {
   if (force === true) return;
   const reasons = runawayReasons(estimateRun(s), totalmem() / 2);
-  if (reasons.length > 0) throw new UsageError(`${basename(file)}: this run would take ${reasons.join('; ')}: check duration, the rate and the counts, or pass --force to run it anyway`);
+  if (reasons.length > 0) throw new UsageError(`${basename(file)}${at.length === 0 ? '' : ` at ${at.join(', ')}`}: this run would take ${reasons.join('; ')}: check duration, the rate and the counts, or pass --force to run it anyway`);
 }
 
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<void> {

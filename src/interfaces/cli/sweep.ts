@@ -19,6 +19,8 @@ import { NO_PROGRESS, progressBar } from '../../studies/parallel/progress.ts';
 import { VERSION } from '../../engine/version.ts';
 import { wroteText } from '../../output/report/text.ts';
 import { OutputDir } from './outputDir.ts';
+import { checkRunaway } from './run.ts';
+import type { Scenario } from '../../model/Scenario.ts';
 import { UsageError } from './UsageError.ts';
 import { addChartOptions, checkChartOptions, shownPath, type ChartOptions } from './chartOptions.ts';
 import { BAR, clock, styler, wantBar } from './terminal.ts';
@@ -34,6 +36,8 @@ export interface SweepCommandOptions extends ChartOptions {
   out?: string;
   progress?: boolean;
   quiet: boolean;
+  /** --force: run even points whose run is a runaway (as dynosim run). */
+  force?: boolean;
 }
 
 export interface MergeCommandOptions extends ChartOptions {
@@ -61,7 +65,8 @@ export function registerSweep(program: Command): void {
     .option('--out <dir>', 'folder for the results (default results/<scenario name>/sweep)')
     .option('--progress', 'draw a progress bar on stderr even when it is not a terminal')
     .option('--no-progress', 'draw no progress bar')
-    .addOption(new Option('-q, --quiet', 'print nothing on success (and no progress bar, unless --progress)').default(false));
+    .addOption(new Option('-q, --quiet', 'print nothing on success (and no progress bar, unless --progress)').default(false))
+    .option('--force', 'run even points whose estimate is far past what a run takes (as dynosim run)');
   addChartOptions(sweep).action(async (file: string, opts: SweepCommandOptions) => {
       await sweepCommand(file, opts);
     });
@@ -95,12 +100,15 @@ export async function sweepCommand(file: string, opts: SweepCommandOptions): Pro
   const jobs = opts.jobs === undefined ? undefined : atLeast('--jobs', opts.jobs, 1);
 
   // The scenario as given, then every grid point loaded once: every problem before any run.
-  const plan = await planSweep(file, { axes, replications, seed: seedOption, set: opts.set, variant: opts.variant, jobs, shard: opts.shard ?? null });
+  // Each point's run is checked for a runaway as `dynosim run` checks it (--force to go ahead).
+  const onPoint = (s: Scenario, sets: readonly string[]): void => checkRunaway(file, s, opts.force, sets);
+  const plan = await planSweep(file, { axes, replications, seed: seedOption, set: opts.set, variant: opts.variant, jobs, shard: opts.shard ?? null, onPoint });
   const { base, total, workers } = plan;
   const print = !opts.quiet;
   const outTarget = resolve(opts.out ?? join('results', base.name, 'sweep'));
 
   if (plan.shard === null) {
+    // Locked (with its hidden folder made) before the first run: a second sweep into it fails at once.
     const outDir = new OutputDir(outTarget);
     try {
       const { outcomes, wallS } = await runWithProgress('sweep', plan, opts.progress, opts.quiet);

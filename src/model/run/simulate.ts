@@ -7,7 +7,7 @@
 import type { Scenario } from '../Scenario.ts';
 import type { RunResult } from './results.ts';
 import { collect } from './collect.ts';
-import { runRun } from './runRun.ts';
+import { runRun, runRunPausing } from './runRun.ts';
 import { wire, type SimulateOptions } from './wire.ts';
 
 export type { SimulateOptions };
@@ -16,5 +16,12 @@ export type { SimulateOptions };
 export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult {
   const parts = wire(s, options);
   runRun(parts);
+  return collect(parts);
+}
+
+/** The same run, handing the thread to `pause` between minutes now and then (see runRunPausing): the same result. */
+export async function simulatePausing(s: Scenario, options: SimulateOptions, pause: () => Promise<void>): Promise<RunResult> {
+  const parts = wire(s, options);
+  await runRunPausing(parts, pause);
   return collect(parts);
 }

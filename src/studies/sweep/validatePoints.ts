@@ -4,15 +4,17 @@
  */
 import { basename } from 'node:path';
 import { loadRef, type ScenarioRef } from '../../scenario/load.ts';
+import type { Scenario } from '../../model/Scenario.ts';
 import { ScenarioError, type Problem } from '../../scenario/problems.ts';
 import { pointCount, pointSets, pointValues, type SweepSpec } from './grid.ts';
 
 /**
  * Loads every grid point's scenario once (no run), so that a bad value fails before
  * anything runs. Problems come back as one ScenarioError, each line saying which --vary
- * value it comes from.
+ * value it comes from. `onPoint` sees each point's scenario that loads (`dynosim sweep`
+ * checks it for a runaway).
  */
-export async function validatePoints(ref: ScenarioRef, spec: SweepSpec): Promise<void> {
+export async function validatePoints(ref: ScenarioRef, spec: SweepSpec, onPoint?: (s: Scenario, sets: readonly string[]) => void): Promise<void> {
   // One line per problem: the same problem at several values of one --vary is one line listing them.
   const found = new Map<string, { path: string; message: string; axis: string | null; values: string[] }>();
   let label = basename(ref.file);
@@ -21,7 +23,8 @@ export async function validatePoints(ref: ScenarioRef, spec: SweepSpec): Promise
     const sets = pointSets(spec.axes, p);
     const values = pointValues(spec.axes, p);
     try {
-      await loadRef(ref, { set: [...spec.set, ...sets], seed: spec.seed, variant: spec.variant });
+      const s = await loadRef(ref, { set: [...spec.set, ...sets], seed: spec.seed, variant: spec.variant });
+      onPoint?.(s, sets);
     } catch (e) {
       if (!(e instanceof ScenarioError)) throw e;
       label = e.file;
