@@ -1,7 +1,7 @@
 /**
  * Validation as a user meets it: every independent problem of a file in one run, in the
  * order of the file's fields, checks that span fields made wherever the fields they read
- * are good; "did you mean" for a word dynosim nearly knows.
+ * are good; "did you mean" for a word dynosim nearly knows; a web of no dynos needs no size.
  */
 import test from 'ava';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -156,4 +156,27 @@ test('suggestions: a case-only difference first, then the nearest within a third
   t.is(nearest('zzzzzz', ['random']), undefined);
   t.is(didYouMean('randm', ['random', 'round-robin']), ' (did you mean random?)');
   t.is(didYouMean(7, ['random']), '');
+});
+
+test('web with count 0 needs no size: a jobs-only scenario validates and runs', (t) => {
+  const text = [
+    'name: jobs-only', 'platform: heroku-2025', 'duration: 10m',
+    'formation:', '  web: { count: 0 }', '  worker: { count: 1, size: standard-1x }',
+    'jobs:', '  - { queue: default, rate: 1/s, run: { distribution: exponential, mean: 200ms } }', '',
+  ].join('\n');
+  const dir = mkdtempSync(join(tmpdir(), 'dynosim-validate-'));
+  writeFileSync(join(dir, 'jobs.yaml'), text);
+  const v = dynosim(['validate', 'jobs.yaml'], dir);
+  t.is(v.status, 0, v.stderr);
+  t.is(v.stdout, 'jobs.yaml: ok (jobs-only, heroku-2025, no web dynos)\n');
+  const r = dynosim(['run', 'jobs.yaml', '--out', 'out', '-q', '--no-charts'], dir);
+  t.is(r.status, 0, r.stderr);
+  t.true(existsSync(join(dir, 'out', 'summary.json')));
+});
+
+test('a type that does run dynos still needs its size, from its count or a scale event', (t) => {
+  const file = (web: string, more = ''): string =>
+    `name: x\nduration: 1h\nformation:\n  web: ${web}\ntraffic: { rate: 1/s, service: { distribution: constant, value: 1s } }\n${more}`;
+  t.deepEqual(problems(t, validate(file('{ count: 2 }'), 'x.yaml')), ['x.yaml: formation.web.size: missing (this field is required: web runs dynos)']);
+  t.deepEqual(problems(t, validate(file('{ count: 0 }', 'events:\n  - { at: 10m, scale: { web: 2 } }\n'), 'x.yaml')), ['x.yaml: formation.web.size: missing (this field is required: web runs dynos)']);
 });

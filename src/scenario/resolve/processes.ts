@@ -66,9 +66,12 @@ function resolveProcess(s: ScenarioFile, type: string, k: number, cx: FormationC
   const p = s.formation[type]!;
   const path = `formation.${type}`;
   const start = scheduleStart(cx.scaling, k);
-  const size = start?.size ?? cx.sizeOf(p.size, `${path}.size`);
   const max = cx.maxCount.get(type)!;
-  const sizes = size === undefined ? [] : sizesRun(size, k, cx);
+  // A type that never runs a dyno needs no size: it stands at the profile's default, and runs none.
+  const unsized = start?.size === undefined && p.size === undefined;
+  if (unsized && max > 0) problems.push({ path: `${path}.size`, message: `missing (this field is required: ${type} runs dynos)`, needs: ['events', 'scaling'] });
+  const size = start?.size ?? cx.sizeOf(p.size, `${path}.size`);
+  const sizes = size === undefined || (unsized && max === 0) ? [] : sizesRun(size, k, cx);
   const autoscale = s.scaling[type];
   const shared = sizes.find((z) => !z.dedicated);
   if (autoscale?.strategy === 'heroku-autoscale' && !autoscale.anySize && shared !== undefined) {
