@@ -175,13 +175,14 @@ test('the readable summary labels every figure with its unit', (t) => {
 });
 
 const BAD: Array<[string, string, string[]]> = [
-  ['wrong types and an unknown field, all reported at once', [
+  ['wrong types, an unknown field and a size of the other era, all reported at once', [
     'name: broken', 'duration: 30', 'formation:', '  web: { count: two, size: 1X, concurency: 1 }',
     'router: { policy: smart }', 'traffic: { rate: 1/s, service: { distribution: exponential, mean: 100ms } }',
   ].join('\n'), [
     'broken.yaml: duration: expected a duration with a unit (250ms, 30s, 10m, 2h, 30d), got 30',
     'broken.yaml: formation.web.count: expected a whole number, got "two"',
-    'broken.yaml: formation.web.concurency: unknown field',
+    'broken.yaml: formation.web.size: expected a size of heroku-2025 (eco, basic, standard-1x, standard-2x, performance-m, performance-l, performance-l-ram, performance-xl, performance-2xl), got "1X" (a size of heroku-2013)',
+    'broken.yaml: formation.web.concurency: unknown field (did you mean concurrency?)',
     'broken.yaml: router.policy: expected one of random, round-robin, least-connections, power-of-two, power-of-d, shared-queue, got "smart"',
   ]],
   ['a unit that does not parse', 'name: b\nduration: 1h\nwarmup: 10 minutes\nformation: { web: { count: 1, size: 1X } }\nplatform: heroku-2013\ntraffic: { rate: 1/fortnight, service: { distribution: constant, value: 5 parsecs } }', [

@@ -136,7 +136,7 @@ test('field paths inside the event list are written one way, as --set reads them
   const schemaFound = await problemsOf({ events: [{ at: '2h', crash: 'web.1', for: '5m' }] });
   const resolveFound = await problemsOf({ events: [{ at: '10m', crash: 'web.9' }] });
   t.deepEqual(resolveFound.map((p) => p.path), ['events.0.crash']);
-  t.deepEqual(schemaFound.map((p) => p.path), ['events.0.for', 'events.0.at']);
+  t.deepEqual(schemaFound.map((p) => p.path), ['events.0.at', 'events.0.for']);
 });
 
 test('the same fields with good values are accepted and resolved', async (t) => {

@@ -81,14 +81,14 @@ test('platform overrides reach the profile; a new size needs its numbers', async
   t.deepEqual((e as ScenarioError).problems.map((p) => p.path), ['platform.sizes.3X.memory', 'platform.sizes.3X.priceUsd']);
 });
 
-test('every problem is reported at once, by path', async (t) => {
+test('every problem is reported at once, by path, in the order of the file\'s fields', async (t) => {
   const e = (await t.throwsAsync(
     scenarioFromObject({ ...good, seed: -1, formation: { web: { count: 1.5, size: '1X', concurrency: 0 } }, bogus: true }, { label: 'x.yaml' }),
   )) as ScenarioError;
   t.deepEqual(e.lines(), [
-    'x.yaml: seed: expected a whole number of at least 0, got -1',
     'x.yaml: formation.web.count: expected a whole number, got 1.5',
     'x.yaml: formation.web.concurrency: expected a whole number of at least 1, got 0',
+    'x.yaml: seed: expected a whole number of at least 0, got -1',
     'x.yaml: bogus: unknown field',
   ]);
 });

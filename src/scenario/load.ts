@@ -6,8 +6,9 @@
 import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { scenarioSchema, type ServiceSpec } from './schema.ts';
-import { problemsFromIssues, ScenarioError, type Problem } from './problems.ts';
+import { type ServiceSpec } from './schema.ts';
+import { ScenarioError, type Problem } from './problems.ts';
+import { checkFields, inFileOrder, standsIn } from './check.ts';
 import { calendarOf, resolveScenario, type ExpressionCompiler } from './resolve.ts';
 import { type Scenario } from '../model/Scenario.ts';
 import { rateCompiler } from '../model/traffic/rate/expression.ts';
@@ -142,24 +143,36 @@ export async function scenarioFromObject(
   const obj = structuredClone(options.variant === undefined ? raw : withVariant(raw as Record<string, unknown>, options.variant, label0)) as Record<string, unknown>;
   for (const assignment of options.set ?? []) applySet(obj, assignment, problems);
   if (options.seed !== undefined) obj['seed'] = options.seed;
-  if (problems.length > 0) throw new ScenarioError(label, problems);
-  const parsed = scenarioSchema.safeParse(obj, { reportInput: true });
-  if (!parsed.success) throw new ScenarioError(label, problemsFromIssues(parsed.error.issues));
+  // Every field is checked, a wrong one replaced by a stand-in so that the rest can be resolved (check.ts).
+  const checked = checkFields(obj);
+  problems.push(...checked.problems);
+  if (checked.data === undefined) throw new ScenarioError(label, inFileOrder(problems, obj));
+  const data = checked.data;
+  const found: Problem[] = [];
   // Replayed traffic starts the calendar at its first arrival, unless the scenario says otherwise.
   const baseDir = options.baseDir ?? '.';
-  const r = parsed.data.traffic?.replay;
+  const r = data.traffic?.replay;
   const probe = r === undefined ? undefined : typeof r === 'string' ? replayProbe(baseDir, r, 'auto') : replayProbe(baseDir, r.file, r.format, r.reorderWindow);
   const replayStartMs = probe === undefined || typeof probe === 'string' ? undefined : typeof r === 'object' && r.from !== undefined ? r.from : Math.floor(probe.firstArrivalMs / 1000) * 1000;
-  const calendar = calendarOf(parsed.data, problems, replayStartMs);
-  const rate = parsed.data.traffic?.rate;
+  const calendar = calendarOf(data, found, replayStartMs);
+  const rate = data.traffic?.rate;
   const compileRate: ExpressionCompiler = rate !== undefined && needsExpression(rate) ? await rateCompiler(calendar) : () => 'unused';
-  const scenario = resolveScenario(
-    parsed.data,
-    obj,
-    { readSamples: sampleReader(baseDir), compileRate, calendar, probeReplay: (file, format, reorderWindowUs) => replayProbe(baseDir, file, format, reorderWindowUs) },
-    problems,
-  );
-  if (problems.length > 0) throw new ScenarioError(label, problems);
+  let scenario: Scenario;
+  try {
+    scenario = resolveScenario(
+      data,
+      obj,
+      { readSamples: sampleReader(baseDir), compileRate, calendar, probeReplay: (file, format, reorderWindowUs) => replayProbe(baseDir, file, format, reorderWindowUs) },
+      found,
+    );
+  } catch (e) {
+    // A stand-in may lead a resolver where no file can: the file's own problems are what to report.
+    if (checked.standIns.length === 0) throw e;
+    throw new ScenarioError(label, inFileOrder(problems, obj));
+  }
+  // What the resolvers found about a stand-in, or with one, is not the file's.
+  problems.push(...found.filter((p) => !standsIn(p, checked.standIns)));
+  if (problems.length > 0) throw new ScenarioError(label, inFileOrder(problems, obj));
   return scenario;
 }
 

@@ -86,7 +86,8 @@ export function buildProgram(): Command {
         return;
       }
       const variants = names.length === 0 ? '' : `; variants ${names.join(', ')}`;
-      process.stdout.write(`${file}: ok (${s.name}, ${s.platform.name}, ${s.web.count} × ${s.web.size.name} web${variants})\n`);
+      const web = s.web.sizes.length === 0 ? 'no web dynos' : `${s.web.count} × ${s.web.size.name} web`;
+      process.stdout.write(`${file}: ok (${s.name}, ${s.platform.name}, ${web}${variants})\n`);
     });
 
   registerFit(program);

@@ -44,15 +44,15 @@ export function resolveEvents(specs: readonly EventSpec[], cx: EventContext, pro
     const forUs = e.for ?? null;
     const atUs = whenUs(e.at, cx.calendar);
     if (atUs < 0 || atUs >= cx.durationUs) {
-      problems.push({ path: `${path}.at`, message: `expected a time within the run (it starts ${new Date(cx.calendar.epochMs(0)).toISOString()} and lasts ${formatDuration(cx.durationUs)})` });
+      problems.push({ path: `${path}.at`, message: `expected a time within the run (it starts ${new Date(cx.calendar.epochMs(0)).toISOString()} and lasts ${formatDuration(cx.durationUs)})`, needs: ['duration', 'calendar'] });
       return;
     }
     if (e.failHost !== undefined) {
-      if (e.failHost > hostCount) problems.push({ path: `${path}.failHost`, message: `expected a host from 1 to ${hostCount}, got ${e.failHost}` });
+      if (e.failHost > hostCount) problems.push({ path: `${path}.failHost`, message: `expected a host from 1 to ${hostCount}, got ${e.failHost}`, needs: ['platform'] });
       else out.push({ kind: 'fail-host', atUs, host: e.failHost - 1, forUs });
     } else if (e.zoneDown !== undefined) {
       const zone = zoneOf(e.zoneDown, platform.hosts.zones);
-      if (zone < 0) problems.push({ path: `${path}.zoneDown`, message: `expected one of the zones ${platform.hosts.zones.join(', ')}, got ${JSON.stringify(e.zoneDown)}` });
+      if (zone < 0) problems.push({ path: `${path}.zoneDown`, message: `expected one of the zones ${platform.hosts.zones.join(', ')}, got ${JSON.stringify(e.zoneDown)}`, needs: ['platform'] });
       else out.push({ kind: 'zone-down', atUs, zone, forUs });
     } else if (e.release !== undefined) {
       out.push({ kind: 'release', atUs, crashOnBoot: e.release.crashOnBoot });

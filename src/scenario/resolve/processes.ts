@@ -48,15 +48,16 @@ export function resolveProcesses(s: ScenarioFile, types: readonly string[], cx: 
     problems.push({
       path: 'formation',
       message: `expected at most ${limit} dynos in all (Heroku's limit per app, raised on request: platform.limits.dynosPerApp), got ${totalDynos}`,
+      needs: ['platform', 'events', 'scaling'],
     });
   }
   const eco = cx.ecoSize;
   const ecoType = processes.find((p) => p.sizes.some((z) => z.name === eco));
   const other = processes.flatMap((p) => p.sizes.filter((z) => z.name !== eco).map((z) => [p.type, z.name] as const))[0];
   if (ecoType !== undefined && ecoType.sizes.length > 1) {
-    problems.push({ path: `formation.${ecoType.type}.size`, message: `a resize into or out of eco is not modelled (${ecoType.type} runs ${ecoType.sizes.map((z) => z.name).join(' and ')}): Eco's pool and sleeping hold for a whole run, so run each part as a scenario of its own` });
+    problems.push({ path: `formation.${ecoType.type}.size`, message: `a resize into or out of eco is not modelled (${ecoType.type} runs ${ecoType.sizes.map((z) => z.name).join(' and ')}): Eco's pool and sleeping hold for a whole run, so run each part as a scenario of its own`, needs: ['platform', 'events', 'scaling'] });
   } else if (ecoType !== undefined && other !== undefined) {
-    problems.push({ path: `formation.${other[0]}`, message: `an app's Eco dynos cannot run beside other sizes (${ecoType.type} is eco, ${other[0]} runs ${other[1]}): Eco draws on the account's pool and sleeps as one app` });
+    problems.push({ path: `formation.${other[0]}`, message: `an app's Eco dynos cannot run beside other sizes (${ecoType.type} is eco, ${other[0]} runs ${other[1]}): Eco draws on the account's pool and sleeps as one app`, needs: ['platform', 'events', 'scaling'] });
   }
   return processes;
 }
@@ -65,20 +66,23 @@ function resolveProcess(s: ScenarioFile, type: string, k: number, cx: FormationC
   const p = s.formation[type]!;
   const path = `formation.${type}`;
   const start = scheduleStart(cx.scaling, k);
-  const size = start?.size ?? cx.sizeOf(p.size, `${path}.size`);
   const max = cx.maxCount.get(type)!;
-  const sizes = size === undefined ? [] : sizesRun(size, k, cx);
+  // A type that never runs a dyno needs no size: it stands at the profile's default, and runs none.
+  const unsized = start?.size === undefined && p.size === undefined;
+  if (unsized && max > 0) problems.push({ path: `${path}.size`, message: `missing (this field is required: ${type} runs dynos)`, needs: ['events', 'scaling'] });
+  const size = start?.size ?? cx.sizeOf(p.size, `${path}.size`);
+  const sizes = size === undefined || (unsized && max === 0) ? [] : sizesRun(size, k, cx);
   const autoscale = s.scaling[type];
   const shared = sizes.find((z) => !z.dedicated);
   if (autoscale?.strategy === 'heroku-autoscale' && !autoscale.anySize && shared !== undefined) {
-    problems.push({ path: `scaling.${type}.strategy`, message: `Heroku autoscales Performance, Private and Shield dynos only, not ${shared.name} (anySize: true to model it anyway)` });
+    problems.push({ path: `scaling.${type}.strategy`, message: `Heroku autoscales Performance, Private and Shield dynos only, not ${shared.name} (anySize: true to model it anyway)`, needs: [`${path}.size`, 'platform', 'events'] });
   }
   const onePer = sizes.find((z) => z.onePerProcessType);
   if (p.preboot === true && onePer !== undefined) {
-    problems.push({ path: `${path}.preboot`, message: `preboot is for Standard and Performance dynos only, not ${onePer.name}` });
+    problems.push({ path: `${path}.preboot`, message: `preboot is for Standard and Performance dynos only, not ${onePer.name}`, needs: [`${path}.size`, 'platform', 'events', 'scaling'] });
   }
   if (onePer !== undefined && max > 1) {
-    problems.push({ path: `${path}.count`, message: `expected at most 1: ${onePer.name} dynos run one per process type, got ${max}` });
+    problems.push({ path: `${path}.count`, message: `expected at most 1: ${onePer.name} dynos run one per process type, got ${max}`, needs: [`${path}.size`, 'platform', 'events', 'scaling'] });
   }
   return Object.freeze({
     type,

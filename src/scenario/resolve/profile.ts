@@ -8,6 +8,7 @@ import type { Calendar } from '../../model/traffic/calendar.ts';
 import type { ScenarioFile } from '../schema/scenario.ts';
 import type { Problem } from '../schema/problems.ts';
 import { resolveService, type SampleReader } from './services.ts';
+import { didYouMean } from '../../engine/suggest.ts';
 
 /** The platform as a run sees it: the profile merged with the scenario's overrides, its epoch the calendar's time zero. */
 export function platformOf(s: ScenarioFile, readSamples: SampleReader, calendar: Calendar, problems: Problem[]): PlatformProfile {
@@ -21,9 +22,15 @@ export function sizeLookup(platform: PlatformProfile, problems: Problem[]): Size
   return (name, path) => {
     const size = name === undefined ? platform.sizes[platform.name === 'heroku-2013' ? '1X' : 'standard-1x'] : Object.hasOwn(platform.sizes, name) ? platform.sizes[name] : undefined;
     if (size === undefined) {
-      const other = Object.values(PROFILES).find((p) => p.name !== platform.name && name !== undefined && Object.hasOwn(p.sizes, name));
-      const elsewhere = other === undefined ? '' : ` (a size of ${other.name})`;
-      problems.push({ path, message: `expected a size of ${platform.name} (${Object.keys(platform.sizes).join(', ')}), got ${JSON.stringify(name)}${elsewhere}` });
+      const known = Object.keys(platform.sizes);
+      const lower = name?.toLowerCase();
+      const other = Object.values(PROFILES)
+        .filter((p) => p.name !== platform.name)
+        .map((p) => [p.name, Object.keys(p.sizes).find((z) => z.toLowerCase() === lower)] as const)
+        .find(([, z]) => z !== undefined);
+      const elsewhere = other === undefined ? '' : other[1] === name ? ` (a size of ${other[0]})` : ` (${other[1]} is a size of ${other[0]})`;
+      const hint = didYouMean(name, known);
+      problems.push({ path, message: `expected a size of ${platform.name} (${known.join(', ')}), got ${JSON.stringify(name)}${hint === '' ? elsewhere : hint}`, needs: ['platform'] });
     }
     return size;
   };

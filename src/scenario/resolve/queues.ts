@@ -41,7 +41,7 @@ export function resolveQueues(s: ScenarioFile, queues: QueueNames, processes: re
   return names.map((name) => {
     const consumers = processes.flatMap((p, k) => (p.queue >= 0 && names[p.queue] === name ? [k] : []));
     if (consumers.length > 1) {
-      problems.push({ path: `formation.${processes[consumers[1]!]!.type}.queue`, message: `queue ${name} is already worked by ${processes[consumers[0]!]!.type}: one process type per queue` });
+      problems.push({ path: `formation.${processes[consumers[1]!]!.type}.queue`, message: `queue ${name} is already worked by ${processes[consumers[0]!]!.type}: one process type per queue`, needs: [`formation.${processes[consumers[0]!]!.type}.queue`] });
     }
     return Object.freeze({ name, lostJobs: s.queues[name]?.lostJobs ?? 'redeliver', consumer: consumers[0] ?? -1 });
   });

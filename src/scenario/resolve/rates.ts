@@ -59,7 +59,7 @@ export function resolveRate(text: string, stepUs: number, durationUs: number, co
     const tS = ((durationUs / 1e6) * i) / probes;
     const r = fn(tS);
     if (typeof r !== 'number' || !Number.isFinite(r)) {
-      problems.push({ path: 'traffic.rate', message: `the rate expression gives ${String(r)} at t=${tS}s, not a number of requests per second` });
+      problems.push({ path: 'traffic.rate', message: `the rate expression gives ${String(r)} at t=${tS}s, not a number of requests per second`, needs: ['duration', 'events', 'traffic.rateStep'] });
       break;
     }
   }

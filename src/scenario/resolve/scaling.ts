@@ -85,7 +85,7 @@ function resolveScaling(
     return { plan: null, max: count };
   }
   if (min > max) problems.push({ path: `${path}.min`, message: `expected at most max (${max}), got ${min}` });
-  if (count < min || count > max) problems.push({ path: `formation.${type}.count`, message: `expected a count from scaling.${type}.min to max (${min}..${max}) to start from, got ${count}` });
+  if (count < min || count > max) problems.push({ path: `formation.${type}.count`, message: `expected a count from scaling.${type}.min to max (${min}..${max}) to start from, got ${count}`, needs: [`scaling.${type}`] });
   if (spec.strategy === 'heroku-autoscale') {
     return {
       plan: Object.freeze({ strategy: 'heroku-autoscale', process, targetUs: spec.target, min, max, windowUs: spec.window, upEveryUs: spec.upEvery, downBelow: spec.downBelow, downEveryUs: spec.downEvery }),

@@ -17,7 +17,7 @@ type TrafficFile = NonNullable<ScenarioFile['traffic']>;
 export function resolveTraffic(s: ScenarioFile, io: ResolveIo, queues: QueueNames, multipliers: readonly Multiplier[], problems: Problem[]): TrafficSpec {
   const t = s.traffic;
   if (t === undefined) {
-    if (multipliers.length > 0) problems.push({ path: 'events', message: 'traffic events need traffic' });
+    if (multipliers.length > 0) problems.push({ path: 'events', message: 'traffic events need traffic', needs: ['traffic'] });
     return Object.freeze({ rate: null, replay: null, classes: Object.freeze([]) });
   }
   const classes = resolveClasses(t, queues, io.readSamples, problems);
@@ -72,6 +72,6 @@ function resolveReplay(spec: NonNullable<TrafficFile['replay']>, io: ResolveIo, 
     problems.push({ path, message: probe });
     return null;
   }
-  if (multipliers.length > 0) problems.push({ path: 'events', message: 'traffic events change a rate, and replayed traffic has none' });
+  if (multipliers.length > 0) problems.push({ path: 'events', message: 'traffic events change a rate, and replayed traffic has none', needs: ['traffic.replay'] });
   return Object.freeze({ file: probe.path, name: r.file, format: r.format, startMs: r.from ?? io.calendar.epochMs(0), reorderWindowUs: r.reorderWindow });
 }

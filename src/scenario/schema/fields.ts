@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { parseDurationUs } from '../../engine/units/duration.ts';
 import { parseMemoryMb, parseMemoryRateMbPerH } from '../../engine/units/memory.ts';
 import { parseRatePerS } from '../../engine/units/rate.ts';
+import { didYouMean } from '../../engine/suggest.ts';
 
 /** The message for a wrong value, or the usual one when the value is not there at all. */
 export function missingOr(input: unknown, message: string): string {
@@ -69,7 +70,7 @@ export function positive(opts: { allowZero?: boolean } = {}) {
 /** One of a fixed set of words. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, {
-    error: (iss) => missingOr(iss.input, `expected one of ${values.join(', ')}, got ${show(iss.input)}`),
+    error: (iss) => missingOr(iss.input, `expected one of ${values.join(', ')}, got ${show(iss.input)}${didYouMean(iss.input, values)}`),
   });
 }
 

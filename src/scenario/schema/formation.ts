@@ -17,7 +17,8 @@ const memoryModel = z.strictObject({
 
 const processSchema = z.strictObject({
   count: whole(0),
-  size: text('a dyno size'),
+  /** Required unless the type never runs a dyno (count 0, raised by no event or scaling). */
+  size: text('a dyno size').optional(),
   /** Requests (web) or jobs (workers) one dyno serves at once: Unicorn workers, Puma threads, Sidekiq concurrency. */
   concurrency: whole(1).default(1),
   command: text('a command').optional(),

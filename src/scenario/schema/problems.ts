@@ -4,11 +4,19 @@
  */
 import type * as z from 'zod';
 import { show } from './fields.ts';
+import { fieldsAt } from './walk.ts';
+import { didYouMean } from '../../engine/suggest.ts';
 
 export interface Problem {
   /** Field path such as "formation.web.count" ("" for the file as a whole). */
   readonly path: string;
   readonly message: string;
+  /**
+   * The other fields the check that found it read, when they are not under `path`: a
+   * problem is only reported when none of them (nor `path`) has a problem of its own,
+   * since the check then ran on a stand-in for the field (see load.ts).
+   */
+  readonly needs?: readonly string[];
 }
 
 /** Thrown when a scenario cannot be run; `lines()` gives one line per problem, naming the file. */
@@ -41,13 +49,32 @@ export function joinPath(path: ReadonlyArray<PropertyKey>): string {
   return out;
 }
 
-/** Turns zod's issues into problems, choosing the branch of a union that the input meant. */
-export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], base: ReadonlyArray<PropertyKey> = []): Problem[] {
-  const out: Problem[] = [];
+/** What the schema describes and the value it read: where an unknown field finds the fields it may have meant. */
+export interface Checked {
+  readonly schema: z.core.$ZodType;
+  readonly input: unknown;
+}
+
+/** A problem whose path is still a list of keys (a key may hold a dot). */
+export interface IssueProblem {
+  readonly at: readonly PropertyKey[];
+  readonly message: string;
+  readonly needs?: readonly string[];
+}
+
+/** Turns zod's issues into problems, choosing the branch of a union that the input meant; with `checked`, an unknown field names the known one nearest to it. */
+export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], base: ReadonlyArray<PropertyKey> = [], checked?: Checked): Problem[] {
+  return issueProblems(issues, base, checked).map((p) => ({ path: joinPath(p.at), message: p.message, ...(p.needs === undefined ? {} : { needs: p.needs }) }));
+}
+
+/** problemsFromIssues with the paths as lists of keys. */
+export function issueProblems(issues: readonly z.core.$ZodIssue[], base: ReadonlyArray<PropertyKey> = [], checked?: Checked): IssueProblem[] {
+  const out: IssueProblem[] = [];
   for (const iss of issues) {
     const path = [...base, ...iss.path];
     if (iss.code === 'unrecognized_keys') {
-      for (const key of iss.keys) out.push({ path: joinPath([...path, key]), message: 'unknown field' });
+      const known = checked === undefined ? [] : fieldsAt(checked.schema, path, checked.input);
+      for (const key of iss.keys) out.push({ at: [...path, key], message: `unknown field${didYouMean(key, known)}` });
     } else if (iss.code === 'invalid_union' && iss.errors.length > 0) {
       // The branch whose complaints go deepest is the one the user was writing.
       const branches = iss.errors.filter((b) => b.length > 0);
@@ -55,12 +82,13 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], base: Re
         b.some((i) => i.code !== 'invalid_type' || i.path.length > 0) ? 1 + Math.max(...b.map((i) => i.path.length)) : 0;
       const best = branches.reduce((a, b) => (depth(b) > depth(a) ? b : a), branches[0]!);
       if (depth(best) === 0) {
-        out.push({ path: joinPath(path), message: iss.message === 'Invalid input' ? `unexpected value ${show(iss.input)}` : iss.message });
+        out.push({ at: path, message: iss.message === 'Invalid input' ? `unexpected value ${show(iss.input)}` : iss.message });
       } else {
-        out.push(...problemsFromIssues(best, path));
+        out.push(...issueProblems(best, path, checked));
       }
     } else {
-      out.push({ path: joinPath(path), message: iss.message });
+      const needs = iss.code === 'custom' ? (iss.params as { needs?: readonly string[] } | undefined)?.needs : undefined;
+      out.push({ at: path, message: iss.message, ...(needs === undefined ? {} : { needs }) });
     }
   }
   return out;

@@ -4,6 +4,10 @@
  */
 import * as z from 'zod';
 import { duration, oneOf, probability, show, text, whole } from './fields.ts';
+import { didYouMean } from '../../engine/suggest.ts';
+
+/** The strategies, as the branches below name them. */
+const STRATEGIES = ['fixed', 'schedule', 'heroku-autoscale', 'queue-time'];
 
 /** Days of the week, as schedules name them. */
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -68,7 +72,7 @@ export const scalingSchema = z.discriminatedUnion(
   {
     error: (iss) =>
       typeof iss.input === 'object' && iss.input !== null
-        ? `expected strategy to be one of fixed, schedule, heroku-autoscale, queue-time, got ${show((iss.input as Record<string, unknown>)['strategy'])}`
+        ? `expected strategy to be one of ${STRATEGIES.join(', ')}, got ${show((iss.input as Record<string, unknown>)['strategy'])}${didYouMean((iss.input as Record<string, unknown>)['strategy'], STRATEGIES)}`
         : `expected a scaling strategy such as { strategy: queue-time, up: 100ms, down: 10ms }, got ${show(iss.input)}`,
   },
 );

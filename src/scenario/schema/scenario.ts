@@ -70,13 +70,13 @@ export const scenarioSchema = z
   })
   .superRefine((s, ctx) => {
     if (s.warmup >= s.duration) {
-      ctx.addIssue({ code: 'custom', path: ['warmup'], message: 'expected a warm-up shorter than the duration' });
+      ctx.addIssue({ code: 'custom', path: ['warmup'], message: 'expected a warm-up shorter than the duration', params: { needs: ['duration'] } });
     }
     s.events.forEach((e, i) => {
-      if (e.at.kind === 'offset' && e.at.us >= s.duration) ctx.addIssue({ code: 'custom', path: ['events', i, 'at'], message: `expected a time before the end of the run (duration ${formatDuration(s.duration)})` });
+      if (e.at.kind === 'offset' && e.at.us >= s.duration) ctx.addIssue({ code: 'custom', path: ['events', i, 'at'], message: `expected a time before the end of the run (duration ${formatDuration(s.duration)})`, params: { needs: ['duration'] } });
     });
     if (s.traffic === undefined && (s.formation['web']?.count ?? 0) > 0) {
-      ctx.addIssue({ code: 'custom', path: ['traffic'], message: 'missing (web dynos need traffic: give traffic, or scale web to count: 0)' });
+      ctx.addIssue({ code: 'custom', path: ['traffic'], message: 'missing (web dynos need traffic: give traffic, or scale web to count: 0)', params: { needs: ['formation.web.count'] } });
     }
   });
 

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { duration, oneOf, positive, show, text } from './fields.ts';
+import { didYouMean } from '../../engine/suggest.ts';
 
 const constant = z.strictObject({
   distribution: z.literal('constant'),
@@ -46,7 +47,7 @@ export const SERVICE_DISTRIBUTIONS = ['constant', 'exponential', 'lognormal', 'w
 export const serviceSchema = z.discriminatedUnion('distribution', [constant, exponential, lognormal, weibull, empirical], {
   error: (iss) =>
     iss.code === 'invalid_union' && typeof iss.input === 'object' && iss.input !== null
-      ? `expected distribution to be one of ${SERVICE_DISTRIBUTIONS.join(', ')}, got ${show((iss.input as Record<string, unknown>)['distribution'])}`
+      ? `expected distribution to be one of ${SERVICE_DISTRIBUTIONS.join(', ')}, got ${show((iss.input as Record<string, unknown>)['distribution'])}${didYouMean((iss.input as Record<string, unknown>)['distribution'], SERVICE_DISTRIBUTIONS)}`
       : `expected a service-time distribution such as { distribution: exponential, mean: 100ms }, got ${show(iss.input)}`,
 });
 export type ServiceSpec = z.output<typeof serviceSchema>;

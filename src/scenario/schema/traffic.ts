@@ -50,14 +50,14 @@ export const trafficSchema = z
   })
   .superRefine((t, ctx) => {
     if (t.replay === undefined) {
-      if (t.rate === undefined) ctx.addIssue({ code: 'custom', path: ['rate'], message: 'missing (this field is required, unless traffic is replayed from a file)' });
-      if ((t.service === undefined) === (t.classes === undefined)) ctx.addIssue({ code: 'custom', path: ['service'], message: 'give exactly one of service or classes' });
+      if (t.rate === undefined) ctx.addIssue({ code: 'custom', path: ['rate'], message: 'missing (this field is required, unless traffic is replayed from a file)', params: { needs: ['traffic.replay'] } });
+      if ((t.service === undefined) === (t.classes === undefined)) ctx.addIssue({ code: 'custom', path: ['service'], message: 'give exactly one of service or classes', params: { needs: ['traffic.classes', 'traffic.replay'] } });
       t.classes?.forEach((c, i) => {
-        if (c.service === undefined) ctx.addIssue({ code: 'custom', path: ['classes', i, 'service'], message: 'missing (this field is required)' });
-        if (c.weight === undefined && t.classes!.length > 1) ctx.addIssue({ code: 'custom', path: ['classes', i, 'weight'], message: 'missing (this field is required when there are several classes)' });
+        if (c.service === undefined) ctx.addIssue({ code: 'custom', path: ['classes', i, 'service'], message: 'missing (this field is required)', params: { needs: ['traffic.replay'] } });
+        if (c.weight === undefined && t.classes!.length > 1) ctx.addIssue({ code: 'custom', path: ['classes', i, 'weight'], message: 'missing (this field is required when there are several classes)', params: { needs: ['traffic.replay'] } });
       });
     } else {
-      if (t.rate !== undefined) ctx.addIssue({ code: 'custom', path: ['rate'], message: 'replayed traffic arrives when the file says: leave rate out' });
-      if (t.service !== undefined) ctx.addIssue({ code: 'custom', path: ['service'], message: 'replayed requests take the service times in the file: leave service out' });
+      if (t.rate !== undefined) ctx.addIssue({ code: 'custom', path: ['rate'], message: 'replayed traffic arrives when the file says: leave rate out', params: { needs: ['traffic.replay'] } });
+      if (t.service !== undefined) ctx.addIssue({ code: 'custom', path: ['service'], message: 'replayed requests take the service times in the file: leave service out', params: { needs: ['traffic.replay'] } });
     }
   });

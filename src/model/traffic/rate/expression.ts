@@ -17,6 +17,7 @@ import type { Calendar } from '../calendar.ts';
 import type { RateFunction } from '../arrivals/varyingRate.ts';
 import { HELPERS, type Helper, type Moment, type ParamKind } from './helpers.ts';
 import { nativeEvaluator, type Evaluator } from './native.ts';
+import { didYouMean } from '../../../engine/suggest.ts';
 
 type MathJs = typeof import('mathjs');
 
@@ -226,7 +227,7 @@ function checkTree(math: MathJs, root: MathNode, quoted: string): void {
       if (RATE_VARIABLES.includes(name) || typeof (math as Record<string, unknown>)[name] === 'number') return;
       if (UNIT_ALIASES[name] !== undefined || math.Unit.isValuelessUnit(name)) return;
       if (HELPERS.has(name)) complain(`${name} in the rate expression ${quoted} is a helper to call: ${HELPERS.get(name)!.usage}`);
-      else complain(`unknown variable ${name} in the rate expression ${quoted} (the variables are ${RATE_VARIABLES.join(', ')}; units are written as in 30 min or 100/min)`);
+      else complain(`unknown variable ${name} in the rate expression ${quoted}${didYouMean(name, RATE_VARIABLES)} (the variables are ${RATE_VARIABLES.join(', ')}; units are written as in 30 min or 100/min)`);
     } else if (math.isOperatorNode(node)) {
       const op = node as OperatorNode;
       const [left, right] = op.args;
@@ -255,7 +256,7 @@ function checkCall(math: MathJs, node: FunctionNode, quoted: string, complain: (
   } else if (RANDOM_FUNCTIONS.has(name)) {
     complain(`${name} cannot be used in a rate expression: a run is reproducible from its seed, so its rate draws no random numbers (arrivals are already random)`);
   } else if (META_FUNCTIONS.has(name) || typeof (math as Record<string, unknown>)[name] !== 'function') {
-    complain(`unknown function ${name} in the rate expression ${quoted} (helpers: ${[...HELPERS.keys()].join(', ')}; or a mathjs function such as sin, exp, min, max)`);
+    complain(`unknown function ${name} in the rate expression ${quoted}${didYouMean(name, HELPERS.keys())} (helpers: ${[...HELPERS.keys()].join(', ')}; or a mathjs function such as sin, exp, min, max)`);
   }
 }
 
