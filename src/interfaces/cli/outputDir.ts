@@ -10,7 +10,7 @@
  * the same target fails at once with one line naming the owner, rather than replacing
  * the first one's results. A lock whose process is gone is taken over.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { onInterrupt } from './interrupt.ts';
 import { UsageError } from './UsageError.ts';
@@ -22,15 +22,22 @@ export class OutputLock {
   readonly path: string;
   private released = false;
   private readonly forget: () => void;
+  /** The outermost folder the lock had to make for its file (removed again on release if left empty). */
+  private readonly made: string | undefined;
 
   /** Takes the lock on `target` (a folder or a file), or throws a UsageError naming the process that holds it. */
   constructor(target: string) {
     const full = resolve(target);
     this.target = full;
     const parent = dirname(full);
-    mkdirSync(parent, { recursive: true });
+    this.made = mkdirSync(parent, { recursive: true });
     this.path = join(parent, `.dynosim-${basename(full)}.lock`);
-    take(this.path, full);
+    try {
+      take(this.path, full);
+    } catch (e) {
+      this.removeMade();
+      throw e;
+    }
     this.forget = onInterrupt(() => this.release());
   }
 
@@ -39,6 +46,20 @@ export class OutputLock {
     this.released = true;
     this.forget();
     rmSync(this.path, { force: true });
+    this.removeMade();
+  }
+
+  /** A command that wrote nothing leaves no folder behind: the folders made for the lock go again while empty. */
+  private removeMade(): void {
+    if (this.made === undefined) return;
+    for (let dir = dirname(this.path); ; dir = dirname(dir)) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        return; // not empty (results were written) or gone
+      }
+      if (dir === this.made || dirname(dir) === dir) return;
+    }
   }
 }
 
