@@ -243,7 +243,7 @@ test('a bad --vary value or path exits 2 before any run, one line per problem na
   t.is(r.status, 2);
   t.is(r.stdout, '');
   t.deepEqual(r.stderr.trimEnd().split('\n').sort(), [
-    'tiny.yaml: formation.web.cuont: unknown field (--vary formation.web.cuont=2,3)',
+    'tiny.yaml: formation.web.cuont: unknown field (did you mean count?) (--vary formation.web.cuont=2,3)',
     'tiny.yaml: router.policy: expected one of random, round-robin, least-connections, power-of-two, power-of-d, shared-queue, got "smart" (--vary router.policy=smart)',
   ]);
   t.false(existsSync(out));
