@@ -64,7 +64,13 @@ test('compareOutcomes: means and intervals per alternative, paired differences t
   t.is(d.hi, pd.hi);
   t.true(d.hi! < 0, 'the paired interval is tight: every pair moved by about −19');
   t.true(d.significant);
-  t.true(Math.abs(d.pct! - (100 * -19.25) / 105) < 1e-9);
+  // The change is the ratio b/a on the log scale: the geometric mean of the pairs' ratios, minus 1.
+  const logs = a.map((x, i) => Math.log(b[i]! / x));
+  const il = interval(logs);
+  t.is(d.pctMethod, 'log-ratio');
+  t.true(Math.abs(d.pct! - 100 * (Math.exp(il.mean) - 1)) < 1e-9, `pct ${d.pct}`);
+  t.true(Math.abs(d.pctLo! - 100 * (Math.exp(il.lo) - 1)) < 1e-9 && Math.abs(d.pctHi! - 100 * (Math.exp(il.hi) - 1)) < 1e-9);
+  t.true(d.pctLo! < d.pct! && d.pct! < d.pctHi! && d.pctHi! < 0);
   // Unpaired, the two intervals overlap: pairing is what shows the difference.
   t.true(interval(b).hi > ia.lo);
   // A constant difference is known exactly and is real; no difference at all is not.
@@ -89,7 +95,7 @@ test('compareOutcomes: a difference whose interval spans 0 is not significant', 
   t.false(d.significant);
   const text = compareText(c);
   t.regex(text, /\np95 latency +105 ±21 ms +104 ±13 ms\n/);
-  t.regex(text, /\nb − a\nmetric +difference +95% interval +change\n(.*\n)*p95 latency +-0\.[78] ms +\[-16\.\d, \+14\.\d\] ms +-0\.7%\n/);
+  t.regex(text, /\nb − a\nmetric +difference +95% interval +change\n(.*\n)*p95 latency +-0\.[78] ms +\[-16\.\d, \+14\.\d\] ms +-0\.4%\n/);
 });
 
 test('compareOutcomes: replications without a figure are left out, and pairs need both', (t) => {
@@ -123,14 +129,15 @@ test('compare files round per unit and never write a negative zero', (t) => {
   ]);
   const csv = compareCsv(c);
   const rows = csv.trimEnd().split('\n').map((r) => r.split(','));
-  t.deepEqual(rows[0], ['alternative', 'metric', 'unit', 'n', 'mean', 'lo', 'hi', 'diff', 'diffLo', 'diffHi', 'diffPct', 'significant']);
+  t.deepEqual(rows[0], ['alternative', 'metric', 'unit', 'n', 'mean', 'lo', 'hi', 'diff', 'diffLo', 'diffHi', 'diffPct', 'diffPctLo', 'diffPctHi', 'significant']);
   t.is(rows.length, 1 + 2 * METRICS.length);
   const row = (alt: string, key: string) => rows.find((r) => r[0] === alt && r[1] === key)!;
   t.is(row('a', 'mean')[4], '0.123');
   t.is(row('b', 'mean')[7], '0.000');
   t.is(row('a', 'errors')[4], '0.001235');
   t.is(row('a', 'cost')[4], '12.85');
-  t.deepEqual(row('b', 'cost').slice(7), ['-2.34', '-2.34', '-2.34', '-18.22', 'true']);
+  // The change from the ratios 10.005/12.345 and 11.005/13.345 on the log scale: −18.25% [−26.79%, −8.71%].
+  t.deepEqual(row('b', 'cost').slice(7), ['-2.34', '-2.34', '-2.34', '-18.25', '-26.79', '-8.71', 'true']);
   t.false(csv.includes('-0.000'));
   const json = compareJson(c);
   t.false(json.includes('-0,') || json.includes('-0\n'));
@@ -178,7 +185,7 @@ test('compare of two files: four dynos cut p95 latency, significantly, and the f
   // Common random numbers: both alternatives saw the very same requests.
   t.is(j.alternatives[0]!.pooled.latency.count, j.alternatives[1]!.pooled.latency.count);
   const csv = readFileSync(join(out, 'compare.csv'), 'utf8');
-  t.regex(csv, /^four-dynos,p95,ms,3,[\d.]+,[\d.]+,[\d.]+,-[\d.]+,-[\d.]+,-[\d.]+,-[\d.]+,true$/m);
+  t.regex(csv, /^four-dynos,p95,ms,3,[\d.]+,[\d.]+,[\d.]+,-[\d.]+,-[\d.]+,-[\d.]+,-[\d.]+,-[\d.]+,-[\d.]+,true$/m);
   const run = JSON.parse(readFileSync(join(out, 'compare-run.json'), 'utf8'));
   t.is(run.runs, 6);
   t.true(run.jobs >= 1 && run.wallS > 0);

@@ -11,7 +11,7 @@ import { comparePage } from '../../output/charts/pages.ts';
 import { compareCsv, compareJson, compareText } from '../../output/report/compare.ts';
 import { PLAIN, type Styler } from '../../output/report/style.ts';
 import type { Comparison } from '../../studies/compare/compare.ts';
-import { runComparison, variantAlternatives, type CompareRequest, type CompareRun, type Planned } from '../../studies/compare/runCompare.ts';
+import { runComparison, variantAlternatives, type CompareRequest, type CompareRun, type Planned, type PrecisionRequest } from '../../studies/compare/runCompare.ts';
 import { pairedInterval } from '../../stats/intervals.ts';
 import { InputError } from '../../scenario/InputError.ts';
 import { chartNamed, refOf } from './scenario.ts';
@@ -20,6 +20,12 @@ import { reportFiles, type FileSink, type ReportRequest, type Written } from './
 export interface CompareOptions {
   /** Replications of every alternative, on common random numbers (default 10). */
   readonly replications?: number;
+  /**
+   * Instead of a fixed number: replications in batches until every named metric of every
+   * alternative has a 95% half-width within `relative` of its mean (`{ relative: 0.05,
+   * metrics: ['p95', 'cost'], min: 3, max: 100 }`); `comparison.precision` says how many it took.
+   */
+  readonly precision?: PrecisionRequest;
   /** Seed of the first replication (default: the first alternative's). */
   readonly seed?: number;
   /** Overrides laid over every alternative. */
@@ -69,6 +75,7 @@ export async function compare(alternatives: Readonly<Record<string, string | Sce
   }
   const job = await compareJob(planned, {
     replications: opts.replications ?? 10,
+    ...(opts.precision === undefined ? {} : { precision: opts.precision }),
     seed: opts.seed,
     set: opts.set,
     jobs: opts.jobs,

@@ -19,9 +19,18 @@ import { loadRef } from '../../scenario/load.ts';
 import { ScenarioError } from '../../scenario/problems.ts';
 import { addChartOptions, checkChartOptions, shownPath, type ChartOptions } from './chartOptions.ts';
 import { BAR, clock, styler, wantBar } from './terminal.ts';
+import { UsageError } from './UsageError.ts';
+import { didYouMean } from '../../engine/suggest.ts';
+import { parseMetricList, parsePrecision, unmetText } from '../../studies/parallel/precision.ts';
+import { DEFAULT_MAX_REPLICATIONS, DEFAULT_MIN_REPLICATIONS, type PrecisionRequest } from '../../studies/compare/runCompare.ts';
 
 export interface CompareOptions extends ChartOptions {
   replications: number;
+  /** --precision, --metrics, --min-replications, --max-replications (see precisionOption). */
+  precision?: number;
+  metrics?: string;
+  minReplications?: number;
+  maxReplications?: number;
   seed?: number;
   variants?: string;
   base: boolean;
@@ -44,6 +53,51 @@ function wholeNumber(min: number) {
     if (n < min) throw new InvalidArgumentError(`expected a whole number of at least ${min}, got ${JSON.stringify(value)}`);
     return n;
   };
+}
+
+/** `--precision 5%`: a relative half-width above 0 and below 100%. */
+export function precisionValue(value: string): number {
+  const x = parsePrecision(value);
+  if (Number.isNaN(x)) throw new InvalidArgumentError(`expected a relative half-width above 0% and below 100%, such as 5% or 0.05, got ${JSON.stringify(value)}`);
+  return x;
+}
+
+/**
+ * Adds --precision, --metrics, --min-replications and --max-replications (compare and
+ * sweep): replications in batches until every named metric is that precise.
+ */
+export function addPrecisionOptions(cmd: Command, what: string): Command {
+  return cmd
+    .option('--precision <p>', `instead of a fixed --replications: add replications (in batches, the same for every ${what}) until each named metric's 95% half-width is within p of its mean, e.g. 5%`, precisionValue)
+    .option('--metrics <names>', 'with --precision: the metrics that must reach it, comma-separated, e.g. p95,mean,cost (default: every metric)')
+    .option('--min-replications <n>', `with --precision: replications of the first batch, at least 2 (default ${DEFAULT_MIN_REPLICATIONS})`, wholeNumber(2))
+    .option('--max-replications <n>', `with --precision: replications never gone past, met or not (default ${DEFAULT_MAX_REPLICATIONS})`, wholeNumber(2));
+}
+
+/** The precision the options ask for (undefined without --precision); a UsageError naming the option when they do not fit together. */
+export function precisionOption(opts: { precision?: number; metrics?: string; minReplications?: number; maxReplications?: number }, replicationsGiven: boolean): PrecisionRequest | undefined {
+  if (opts.precision === undefined) {
+    const stray = opts.metrics !== undefined ? '--metrics' : opts.minReplications !== undefined ? '--min-replications' : opts.maxReplications !== undefined ? '--max-replications' : null;
+    if (stray !== null) throw new UsageError(`${stray} goes with --precision`);
+    return undefined;
+  }
+  if (replicationsGiven) throw new UsageError('--replications and --precision: give one (--precision decides the replications, between --min-replications and --max-replications)');
+  const min = opts.minReplications ?? DEFAULT_MIN_REPLICATIONS;
+  const max = opts.maxReplications ?? Math.max(DEFAULT_MAX_REPLICATIONS, min);
+  if (max < min) throw new UsageError(`--max-replications ${max} is below --min-replications ${min}`);
+  let metrics: PrecisionRequest['metrics'];
+  if (opts.metrics !== undefined) {
+    const m = parseMetricList(opts.metrics, didYouMean);
+    if (typeof m === 'string') throw new UsageError(`--metrics: ${m}`);
+    metrics = m;
+  }
+  return { relative: opts.precision, min, max, ...(metrics === undefined ? {} : { metrics }) };
+}
+
+/** The options a precision was asked with, as a command line repeats them. */
+export function precisionArgs(p: PrecisionRequest | undefined, metrics: string | undefined): string[] {
+  if (p === undefined) return [];
+  return [`--precision ${+(p.relative * 100).toPrecision(10)}%`, ...(metrics === undefined ? [] : [`--metrics ${metrics}`]), `--min-replications ${p.min}`, `--max-replications ${p.max}`];
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -71,13 +125,15 @@ export function registerCompare(program: Command): void {
     .option('--progress', 'draw a progress bar on stderr even when it is not a terminal')
     .option('--no-progress', 'draw no progress bar')
     .option('--force', 'run even alternatives whose estimate is far past what a run takes (as dynosim run)');
-  addChartOptions(cmd).action(async (files: string[], opts: CompareOptions) => {
-      await compareCommand(files, opts);
+  addPrecisionOptions(cmd, 'alternative');
+  addChartOptions(cmd).action(async (files: string[], opts: CompareOptions, command: Command) => {
+      await compareCommand(files, { ...opts, replicationsGiven: command.getOptionValueSource('replications') === 'cli' });
     });
 }
 
-export async function compareCommand(files: readonly string[], opts: CompareOptions): Promise<void> {
+export async function compareCommand(files: readonly string[], opts: CompareOptions & { replicationsGiven?: boolean }): Promise<void> {
   checkChartOptions(opts);
+  const precision = precisionOption(opts, opts.replicationsGiven === true);
   const { planned, variants } = fileAlternatives(files, opts.variants, opts.base, { variants: '--variants', base: '--base' });
   // Each alternative's run, checked as `dynosim run` checks it, before any worker starts.
   // (A scenario that does not load is left to the job, which reports it in its own words.)
@@ -95,24 +151,47 @@ export async function compareCommand(files: readonly string[], opts: CompareOpti
   // The results folder is locked before any run: a second compare into it fails at once.
   const lock = opts.out !== undefined || firstName !== null ? new OutputLock(opts.out ?? join('results', firstName!, 'compare')) : null;
   try {
-    await compareAndWrite(files, planned, variants, opts, lock);
+    await compareAndWrite(files, planned, variants, opts, precision, lock);
   } finally {
     lock?.release();
   }
 }
 
-async function compareAndWrite(files: readonly string[], planned: ReturnType<typeof fileAlternatives>['planned'], variants: string[] | null, opts: CompareOptions, lock: OutputLock | null): Promise<void> {
-  const R = opts.replications;
+async function compareAndWrite(
+  files: readonly string[],
+  planned: ReturnType<typeof fileAlternatives>['planned'],
+  variants: string[] | null,
+  opts: CompareOptions,
+  precision: PrecisionRequest | undefined,
+  lock: OutputLock | null,
+): Promise<void> {
   const showProgress = opts.progress ?? (wantBar(undefined) && !opts.quiet && !opts.json);
-  const bar = showProgress ? progressBar('compare', planned.length * R, BAR) : NO_PROGRESS;
+  // With --precision, each batch has its own bar, over the runs so far and the batch's.
+  let bar = NO_PROGRESS;
+  let barTotal = -1;
+  const onDone = (done: number, total: number): void => {
+    if (!showProgress) return;
+    if (total !== barTotal) {
+      bar.end();
+      bar = progressBar('compare', total, BAR);
+      barTotal = total;
+    }
+    bar.update(done);
+  };
+  if (showProgress && precision === undefined) onDone(0, planned.length * opts.replications);
   const st = styler(process.stdout);
   let job;
   try {
-    job = await compareJob(planned, { replications: R, seed: opts.seed, set: opts.set, jobs: opts.jobs, onDone: (done) => bar.update(done), now: clock, files, variants, base: opts.base, style: st });
+    job = await compareJob(planned, { replications: opts.replications, ...(precision === undefined ? {} : { precision }), seed: opts.seed, set: opts.set, jobs: opts.jobs, onDone, now: clock, files, variants, base: opts.base, style: st });
   } finally {
     bar.end();
   }
   const { comparison, requests, jobs } = job;
+  const R = comparison.setup.replications;
+  const p = comparison.precision;
+  if (p !== null && !p.met) {
+    process.stderr.write(`dynosim compare: --precision ${+(p.relative * 100).toPrecision(10)}% not met at --max-replications ${p.max}: ${unmetText(p, (g) => comparison.alternatives[g]!.name)}\n`);
+  }
   const wallS = job.wallS!;
   const target = opts.out ?? join('results', job.name, 'compare');
   const outDir = new OutputDir(target, lock !== null && resolve(target) === resolve(lock.target) ? lock : undefined);
@@ -128,7 +207,7 @@ async function compareAndWrite(files: readonly string[], planned: ReturnType<typ
       peakRssMb: round(process.resourceUsage().maxRSS / 1024, 1),
     };
     outDir.write('compare-run.json', JSON.stringify(runInfo, null, 2) + '\n');
-    const command = ['dynosim compare', ...files.map(shownPath), ...(opts.variants === undefined ? [] : [`--variants ${opts.variants}`]), ...(opts.base ? ['--base'] : []), `--replications ${R}`, ...(opts.seed === undefined ? [] : [`--seed ${opts.seed}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
+    const command = ['dynosim compare', ...files.map(shownPath), ...(opts.variants === undefined ? [] : [`--variants ${opts.variants}`]), ...(opts.base ? ['--base'] : []), ...(precision === undefined ? [`--replications ${R}`] : precisionArgs(precision, opts.metrics)), ...(opts.seed === undefined ? [] : [`--seed ${opts.seed}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
     const written = await compareFiles(job, outDir, { charts: opts.charts, png: opts.png, interactive: opts.interactiveReport === true, command, source: scenarioSource(files, opts.set) });
     outDir.commit();
 

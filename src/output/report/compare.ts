@@ -8,6 +8,10 @@ import { round, type Comparison, type Difference, type Estimate, type Metric, ty
 import { fmtInt, TIME_HEADERS, WIDTH, wrap } from './text.ts';
 import { PLAIN, type Styler } from './style.ts';
 import { tableLines, type Cell, type Column } from './table.ts';
+import { METRICS, type MetricKey } from '../../studies/parallel/outcome.ts';
+import { pctText, unmetText } from '../../studies/parallel/precision.ts';
+
+const METRIC_UNITS = Object.fromEntries(METRICS.map((m) => [m.key, m.unit])) as Record<MetricKey, Unit>;
 
 // ---------------------------------------------------------------------------------------
 // Files
@@ -25,7 +29,7 @@ function cell(x: number | null, digits: number): string {
   return x === null ? '' : round(x, digits).toFixed(digits);
 }
 
-export const COMPARE_CSV_HEADER = ['alternative', 'metric', 'unit', 'n', 'mean', 'lo', 'hi', 'diff', 'diffLo', 'diffHi', 'diffPct', 'significant'] as const;
+export const COMPARE_CSV_HEADER = ['alternative', 'metric', 'unit', 'n', 'mean', 'lo', 'hi', 'diff', 'diffLo', 'diffHi', 'diffPct', 'diffPctLo', 'diffPctHi', 'significant'] as const;
 
 /** compare.csv: a row per alternative and metric; the difference columns are empty for the first alternative. */
 export function compareCsv(c: Comparison): string {
@@ -47,6 +51,8 @@ export function compareCsv(c: Comparison): string {
         diff === null ? '' : cell(diff.lo, d),
         diff === null ? '' : cell(diff.hi, d),
         diff === null ? '' : cell(diff.pct, PCT_DECIMALS),
+        diff === null ? '' : cell(diff.pctLo, PCT_DECIMALS),
+        diff === null ? '' : cell(diff.pctHi, PCT_DECIMALS),
         diff === null ? '' : String(diff.significant),
       ]);
     }
@@ -82,7 +88,9 @@ export function compareJsonObject(c: Comparison): unknown {
             mc.metric.key,
             {
               ...est(mc.estimates[a]!, d),
-              ...(diff === null ? {} : { diff: { ...est(diff, d), pct: roundOrNull(diff.pct, PCT_DECIMALS), significant: diff.significant } }),
+              ...(diff === null
+                ? {}
+                : { diff: { ...est(diff, d), pct: roundOrNull(diff.pct, PCT_DECIMALS), pctLo: roundOrNull(diff.pctLo, PCT_DECIMALS), pctHi: roundOrNull(diff.pctHi, PCT_DECIMALS), pctMethod: diff.pctMethod, significant: diff.significant } }),
             },
           ];
         }),
@@ -91,6 +99,34 @@ export function compareJsonObject(c: Comparison): unknown {
       values: Object.fromEntries(c.metrics.map((mc) => [mc.metric.key, c.values[a]![mc.metric.key].map((x) => roundOrNull(x, FILE_DECIMALS[mc.metric.unit]))])),
     })),
     metrics: c.metrics.map((mc) => ({ key: mc.metric.key, label: mc.metric.label, unit: mc.metric.unit, better: mc.metric.better })),
+    ...(c.precision === null ? {} : { precision: precisionJson(c) }),
+  };
+}
+
+/** compare.json's `precision` (with --precision only): the target, the replications it took, and each alternative's half-widths. */
+function precisionJson(c: Comparison): unknown {
+  const p = c.precision!;
+  return {
+    target: p.relative,
+    level: p.level,
+    metrics: p.metrics,
+    minReplications: p.min,
+    maxReplications: p.max,
+    replications: p.replications,
+    batches: p.groups[0]!.batches,
+    met: p.met,
+    alternatives: Object.fromEntries(
+      c.alternatives.map((alt, a) => [
+        alt.name,
+        Object.fromEntries(
+          p.metrics.map((key) => {
+            const m = p.groups[a]!.metrics[key]!;
+            const d = FILE_DECIMALS[METRIC_UNITS[key]];
+            return [key, { n: m.n, mean: roundOrNull(m.mean, d), half: roundOrNull(m.half, d), relative: roundOrNull(m.relative, 6), met: m.met }];
+          }),
+        ),
+      ]),
+    ),
   };
 }
 
@@ -200,6 +236,28 @@ function metricTables(c: Comparison, st: Styler): string[] {
   return out;
 }
 
+/** With --precision: whether it was met, in how many replications, and each named metric's relative half-width by alternative. */
+function precisionLines(c: Comparison, st: Styler): string[] {
+  const p = c.precision;
+  if (p === null) return [];
+  const target = pctText(p.relative);
+  const head = p.met
+    ? `precision ±${target} met after ${p.replications} replications (batches ${p.groups[0]!.batches.join(', ')})`
+    : `precision ±${target} not met at the maximum of ${p.max} replications: ${unmetText(p, (g) => c.alternatives[g]!.name)}`;
+  const rows = p.metrics.map((key): Cell[] => [
+    METRICS.find((m) => m.key === key)!.label,
+    ...p.groups.map((g): Cell => {
+      const m = g.metrics[key]!;
+      const text = m.n === 0 ? 'not measured' : m.relative === null ? (m.half === null ? `n=${m.n}` : 'mean 0') : `±${pctText(m.relative)}`;
+      return m.met ? text : { text, style: 'red' };
+    }),
+  ]);
+  return [
+    p.met ? head : st.red(head),
+    ...tableLines([{ header: `half-width / mean (target ±${target})` }, ...c.alternatives.map((a): Column => ({ ...R, header: a.name }))], rows, { styler: st, indent: 2 }),
+  ];
+}
+
 /** The readable comparison: the setup, a row per metric, the pooled latencies, and what the verdicts mean. */
 export function compareText(c: Comparison, st: Styler = PLAIN): string {
   const s = c.setup;
@@ -209,6 +267,7 @@ export function compareText(c: Comparison, st: Styler = PLAIN): string {
   const lines = [
     st.bold(wrap(`dynosim compare: ${alts.length} alternatives × ${s.replications} replications on common random numbers (${seedRange(s.seeds)})`, WIDTH)),
     ...(s.set.length > 0 ? [`--set ${s.set.join(' ')}`] : []),
+    ...precisionLines(c, st),
     '',
     ...tableLines([{}, { style: 'bold' }, {}], alts.map((a) => ['', a.name, a.variant === null ? a.file : `${a.file}, variant ${a.variant}`]), { styler: st }),
     '',

@@ -11,7 +11,8 @@
  * and the command reads and writes the files.
  */
 import { METRICS, mergeHistograms, type MetricKey, type Outcome } from '../parallel/outcome.ts';
-import { interval, pairedInterval, type Interval } from '../../stats/intervals.ts';
+import { interval, pairedInterval, pairedRatio, type Interval } from '../../stats/intervals.ts';
+import type { PrecisionReport } from '../parallel/precision.ts';
 
 export type Metric = (typeof METRICS)[number];
 export type Unit = Metric['unit'];
@@ -56,8 +57,21 @@ export interface Estimate {
 }
 
 export interface Difference extends Estimate {
-  /** The mean difference relative to the first alternative's mean, in percent (null when that is 0 or unknown). */
+  /**
+   * The change relative to the first alternative, in percent: (ratio − 1) × 100, the ratio
+   * of this alternative to the first from their paired replications (null when the first's
+   * mean is 0 or unknown). See `pctMethod`.
+   */
   readonly pct: number | null;
+  /** The change's 95% interval, in percent: above −100% (null with one pair, or when the ratio has no bounded interval). */
+  readonly pctLo: number | null;
+  readonly pctHi: number | null;
+  /**
+   * How the ratio was estimated: 'log-ratio' (every value above 0: the geometric mean of
+   * the replications' ratios, its interval from the mean of their logs), 'fieller' (some
+   * replication measured 0: the ratio of the means, Fieller's interval), null without a pct.
+   */
+  readonly pctMethod: 'log-ratio' | 'fieller' | null;
   /** The interval excludes 0: a real difference at this confidence, not noise. */
   readonly significant: boolean;
 }
@@ -84,13 +98,15 @@ export interface Comparison {
   readonly pooled: readonly Pooled[];
   /** Per alternative and metric, the value of each replication (null where the run had none). */
   readonly values: readonly Record<MetricKey, readonly (number | null)[]>[];
+  /** With `--precision`: how many replications it took and what precision each alternative reached (one group per alternative); null with a fixed number. */
+  readonly precision: PrecisionReport | null;
 }
 
 /**
  * Aggregates the outcomes: `outcomes[a][r]` is replication r of alternative a, and every
  * alternative has one outcome per seed of the setup.
  */
-export function compareOutcomes(setup: CompareSetup, alternatives: readonly Alternative[], outcomes: readonly (readonly Outcome[])[]): Comparison {
+export function compareOutcomes(setup: CompareSetup, alternatives: readonly Alternative[], outcomes: readonly (readonly Outcome[])[], precision: PrecisionReport | null = null): Comparison {
   if (alternatives.length === 0) throw new RangeError('nothing to compare');
   if (outcomes.length !== alternatives.length) throw new RangeError('one list of outcomes per alternative');
   for (const os of outcomes) if (os.length !== setup.seeds.length) throw new RangeError('one outcome per seed for every alternative');
@@ -114,15 +130,15 @@ export function compareOutcomes(setup: CompareSetup, alternatives: readonly Alte
         }
       });
       const e = estimateOf(pairedInterval(xs, ys, setup.level));
-      const ref = estimates[0]!.mean;
-      const pct = e.mean === null || ref === null || ref === 0 ? null : (100 * e.mean) / Math.abs(ref);
+      const ratio = pairedRatio(xs, ys, setup.level);
+      const toPct = (x: number | null): number | null => (x === null ? null : 100 * (x - 1));
       const significant = e.half !== null && e.lo !== null && e.hi !== null && (e.lo > 0 || e.hi < 0);
-      return { ...e, pct, significant };
+      return { ...e, pct: ratio === null ? null : toPct(ratio.ratio), pctLo: toPct(ratio?.lo ?? null), pctHi: toPct(ratio?.hi ?? null), pctMethod: ratio?.method ?? null, significant };
     });
     return { metric, estimates, differences };
   });
   const pooled = outcomes.map(pool);
-  return { setup, alternatives, metrics, pooled, values };
+  return { setup, alternatives, metrics, pooled, values, precision };
 }
 
 function finiteOrNull(x: number | null): number | null {

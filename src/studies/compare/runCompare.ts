@@ -14,6 +14,8 @@ import type { Clock } from '../parallel/progress.ts';
 import { InputError } from '../../scenario/InputError.ts';
 import { VERSION } from '../../engine/version.ts';
 import { compareOutcomes, type Alternative, type CompareSetup, type Comparison } from './compare.ts';
+import { METRICS, type MetricKey, type Outcome } from '../parallel/outcome.ts';
+import { checkTarget, runToPrecision, type PrecisionReport } from '../parallel/precision.ts';
 
 /** Confidence level of every interval. */
 export const LEVEL = 0.95;
@@ -26,9 +28,26 @@ export interface Planned {
   readonly name: string;
 }
 
+/** Replications until a precision is reached, instead of a fixed number (see studies/parallel/precision.ts). */
+export interface PrecisionRequest {
+  /** Relative half-width of the 95% interval: 0.05 for ±5% of the mean. */
+  readonly relative: number;
+  /** The metrics that must reach it, in every alternative (default: every metric). */
+  readonly metrics?: readonly MetricKey[];
+  /** Replications of the first batch (default 3). */
+  readonly min?: number;
+  /** Replications never gone past (default 100). */
+  readonly max?: number;
+}
+
+export const DEFAULT_MIN_REPLICATIONS = 3;
+export const DEFAULT_MAX_REPLICATIONS = 100;
+
 export interface CompareRequest {
-  /** Replications of every alternative (at least 2). */
+  /** Replications of every alternative (at least 2); ignored with `precision`. */
   readonly replications: number;
+  /** Add replications in batches until every named metric of every alternative is this precise. */
+  readonly precision?: PrecisionRequest;
   /** Seed of the first replication (default: the first alternative's scenario seed). */
   readonly seed?: number;
   /** Overrides laid over every alternative. */
@@ -84,15 +103,53 @@ export function variantAlternatives(
 /** Loads, names, runs and aggregates the alternatives. Bad input: a ScenarioError listing every problem, or an InputError. */
 export async function runComparison(planned: readonly Planned[], req: CompareRequest): Promise<CompareRun> {
   if (planned.length < 2) throw new InputError('compare needs at least two alternatives');
-  if (!(Number.isInteger(req.replications) && req.replications >= 2)) throw new InputError(`replications: expected a whole number of at least 2, got ${req.replications}`);
+  const target =
+    req.precision === undefined
+      ? null
+      : { relative: req.precision.relative, metrics: req.precision.metrics ?? METRICS.map((m) => m.key), min: req.precision.min ?? DEFAULT_MIN_REPLICATIONS, max: req.precision.max ?? DEFAULT_MAX_REPLICATIONS, level: LEVEL, mode: 'together' as const };
+  if (target !== null) {
+    const problem = checkTarget(target);
+    if (problem !== null) throw new InputError(problem);
+  } else if (!(Number.isInteger(req.replications) && req.replications >= 2)) throw new InputError(`replications: expected a whole number of at least 2, got ${req.replications}`);
   const set = req.set ?? [];
   const scenarios = await loadAll(planned, set);
   const names = nameAlternatives(planned, scenarios);
   const alternatives: Alternative[] = planned.map((p, i) => ({ name: names[i]!, file: p.ref.file, variant: p.variant, scenario: scenarios[i]!.name }));
 
-  const R = req.replications;
   const base = req.seed ?? scenarios[0]!.seed;
-  if (base + R - 1 > Number.MAX_SAFE_INTEGER) throw new InputError(`seed ${base} leaves no room for ${R} replications (seeds go up to 2^53 − 1)`);
+  const most = target === null ? req.replications : target.max;
+  if (base + most - 1 > Number.MAX_SAFE_INTEGER) throw new InputError(`seed ${base} leaves no room for ${most} replications (seeds go up to 2^53 − 1)`);
+  const taskOf = (p: Planned, r: number): Task => ({ ...p.ref, variant: p.variant ?? undefined, set, seed: base + r });
+  const t0 = req.now?.();
+  let perAlternative: Outcome[][];
+  let precision: PrecisionReport | null = null;
+  let workers = 1;
+  if (target === null) {
+    // Every alternative × replication in one batch, so that every core has work.
+    const R = req.replications;
+    const tasks: Task[] = [];
+    for (const p of planned) for (let r = 0; r < R; r++) tasks.push(taskOf(p, r));
+    const outcomes = await runTasks(tasks, { jobs: req.jobs, onDone: req.onDone });
+    workers = workerCount(tasks.length, req.jobs);
+    perAlternative = planned.map((_, a) => outcomes.slice(a * R, (a + 1) * R));
+  } else {
+    // Batches of every alternative at once; the progress counts the runs of the batches so far.
+    let before = 0;
+    const r = await runToPrecision(planned.length, target, async (requests) => {
+      const tasks: Task[] = [];
+      for (const q of requests) for (let i = 0; i < q.count; i++) tasks.push(taskOf(planned[q.group]!, q.from + i));
+      const total = before + tasks.length;
+      const outcomes = await runTasks(tasks, { jobs: req.jobs, onDone: req.onDone === undefined ? undefined : (done) => req.onDone!(before + done, total) });
+      before = total;
+      workers = Math.max(workers, workerCount(tasks.length, req.jobs));
+      let at = 0;
+      return requests.map((q) => outcomes.slice(at, (at += q.count)));
+    });
+    perAlternative = r.outcomes;
+    precision = r.report;
+  }
+  const wallS = req.now === undefined || t0 === undefined ? null : (req.now() - t0) / 1000;
+  const R = perAlternative[0]!.length;
   const seeds = Array.from({ length: R }, (_, r) => base + r);
   const setup: CompareSetup = {
     version: VERSION,
@@ -104,19 +161,14 @@ export async function runComparison(planned: readonly Planned[], req: CompareReq
     set: [...set],
     level: LEVEL,
   };
-  // Every alternative × replication in one batch, so that every core has work.
-  const tasks: Task[] = [];
-  for (const p of planned) for (const seed of seeds) tasks.push({ ...p.ref, variant: p.variant ?? undefined, set, seed });
-  const t0 = req.now?.();
-  const outcomes = await runTasks(tasks, { jobs: req.jobs, onDone: req.onDone });
-  const wallS = req.now === undefined || t0 === undefined ? null : (req.now() - t0) / 1000;
-  const perAlternative = planned.map((_, a) => outcomes.slice(a * R, (a + 1) * R));
+  const runs = perAlternative.reduce((a, os) => a + os.length, 0);
+  const requests = perAlternative.reduce((a, os) => a + os.reduce((b, o) => b + o.requests, 0), 0);
   return {
-    comparison: compareOutcomes(setup, alternatives, perAlternative),
+    comparison: compareOutcomes(setup, alternatives, perAlternative, precision),
     first: scenarios[0]!,
-    runs: tasks.length,
-    requests: outcomes.reduce((a, o) => a + o.requests, 0),
-    jobs: workerCount(tasks.length, req.jobs),
+    runs,
+    requests,
+    jobs: workers,
     wallS,
   };
 }
