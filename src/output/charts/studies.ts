@@ -45,8 +45,9 @@ export function compareCharts(c: Comparison): Chart[] {
     const mc = c.metrics.find((m) => m.metric.key === p.key);
     if (mc === undefined) continue;
     const unit = unitOf(p.key);
+    // Every metric is at least 0 and a share at most 100%: an interval reaching past is cut there, so no axis shows an impossible value.
     const rows = mc.estimates
-      .map((e, i) => ({ alternative: names[i], mean: shown(e.mean, unit), lo: shown(e.lo ?? e.mean, unit), hi: shown(e.hi ?? e.mean, unit), order: i }))
+      .map((e, i) => ({ alternative: names[i], mean: shown(e.mean, unit), lo: bounded(shown(e.lo ?? e.mean, unit), unit), hi: bounded(shown(e.hi ?? e.mean, unit), unit), order: i }))
       .filter((r) => r.mean !== null);
     if (rows.length === 0) continue;
     panels.push({
@@ -55,7 +56,7 @@ export function compareCharts(c: Comparison): Chart[] {
       title: { text: p.title, fontSize: 12 },
       data: { values: rows },
       layer: [
-        { mark: { type: 'rule', strokeWidth: 2 }, encoding: { y: yAlt(names), x: { field: 'lo', type: 'quantitative', title: null, scale: { zero: false } }, x2: { field: 'hi' }, color: colourAlt(names) } },
+        { mark: { type: 'rule', strokeWidth: 2 }, encoding: { y: yAlt(names), x: { field: 'lo', type: 'quantitative', title: null, scale: panelScale(unit), axis: PANEL_AXIS }, x2: { field: 'hi' }, color: colourAlt(names) } },
         {
           mark: { type: 'point', filled: true, size: 70 },
           encoding: {
@@ -79,13 +80,12 @@ export function compareCharts(c: Comparison): Chart[] {
   for (const p of PANELS) {
     const mc = c.metrics.find((m) => m.metric.key === p.key);
     if (mc === undefined) continue;
-    const base = mc.estimates[0]?.mean;
     mc.differences.forEach((d, i) => {
-      if (d === null || d.mean === null || d.pct === null || base === null || base === undefined || base === 0) return;
-      const scale = 100 / Math.abs(base);
+      if (d === null || d.mean === null || d.pct === null) return;
       const better = METRICS.find((m) => m.key === p.key)!.better;
       const verdict = !d.significant ? 'not significant' : (d.mean < 0) === (better === 'lower') ? 'better' : 'worse';
-      diffs.push({ alternative: names[i]!, metric: bare(p.title), pct: round4(d.pct), lo: round4((d.lo ?? d.mean) * scale), hi: round4((d.hi ?? d.mean) * scale), verdict });
+      // The change's own interval (from the ratio, on the log scale): never below −100%.
+      diffs.push({ alternative: names[i]!, metric: bare(p.title), pct: round4(d.pct), lo: round4(Math.max(-100, d.pctLo ?? d.pct)), hi: round4(d.pctHi ?? d.pct), verdict });
     });
   }
   const charts = [metrics];
@@ -93,7 +93,7 @@ export function compareCharts(c: Comparison): Chart[] {
     charts.push({
       name: 'compare-differences',
       title: `Paired differences against ${ref}`,
-      caption: `Each alternative minus ${ref}, replication by replication under the same random numbers, as a percentage of ${ref}'s mean, with the ${level}% interval. Green: significantly better; red: significantly worse; grey: within the noise.`,
+      caption: `Each alternative's change against ${ref}: the ratio of the two, replication by replication under the same random numbers, less 1, with its ${level}% interval (taken on the log scale, so it never reaches −100%). Green: significantly better; red: significantly worse; grey: within the noise.`,
       spec: topLevel(`Change against ${ref}`, `paired difference, % of ${ref}, ${level}% interval`, {
         data: { values: diffs },
         facet: { row: { field: 'metric', type: 'nominal', title: null, sort: PANELS.map((p) => bare(p.title)), header: { labelAngle: 0, labelAlign: 'left', labelFontSize: 11 } } },
@@ -129,6 +129,23 @@ export function compareCharts(c: Comparison): Chart[] {
   return charts;
 }
 
+/** A charted figure cut to what its unit allows: at least 0, and at most 100 for a share (shown in %). */
+function bounded(x: number | null, unit: Unit): number | null {
+  if (x === null) return null;
+  return Math.min(unit === 'share' ? 100 : Infinity, Math.max(0, x));
+}
+
+/** A panel's x scale: shares from 0% (an error rate's axis never starts below it), the rest fitted to the data, which is never below 0. */
+function panelScale(unit: Unit): VlSpec {
+  return unit === 'share' ? { zero: true, domainMin: 0 } : { zero: false, nice: true };
+}
+
+/**
+ * A panel's x axis, 300 px wide: five ticks at most, labels without trailing zeros ("1.5",
+ * not "1.50"), and labels that would touch dropped rather than drawn over each other.
+ */
+const PANEL_AXIS: VlSpec = { tickCount: 5, format: ',.4~r', labelOverlap: 'greedy', labelSeparation: 6 };
+
 /** A panel title without its unit: "p95 latency (ms)" → "p95 latency". */
 function bare(title: string): string {
   return title.replace(/ \(.*\)$/, '');
@@ -150,7 +167,9 @@ type CostLatencyRow = { alternative: string; usd: number | null; usdLo: number |
 
 function costLatencyChart(name: string, title: string, caption: string, rows: CostLatencyRow[], names: readonly string[]): Chart {
   const r4 = (x: number | null): number | null => (x === null ? null : round4(x));
-  const values = rows.map((r) => ({ alternative: r.alternative, usd: r4(r.usd), usdLo: r4(r.usdLo), usdHi: r4(r.usdHi), ms: r4(r.ms), msLo: r4(r.msLo), msHi: r4(r.msHi) }));
+  // Cost and latency are never below 0: nor are their intervals' low ends, nor the axes.
+  const r4plus = (x: number | null): number | null => (x === null ? null : round4(Math.max(0, x)));
+  const values = rows.map((r) => ({ alternative: r.alternative, usd: r4(r.usd), usdLo: r4plus(r.usdLo), usdHi: r4(r.usdHi), ms: r4(r.ms), msLo: r4plus(r.msLo), msHi: r4(r.msHi) }));
   return {
     name,
     title,
@@ -166,7 +185,7 @@ function costLatencyChart(name: string, title: string, caption: string, rows: Co
           mark: { type: 'point', filled: true, size: 90 },
           encoding: {
             x: { field: 'usd', type: 'quantitative', title: 'monthly cost (USD)', scale: { zero: false, nice: true }, axis: { format: '$,.0f' } },
-            y: { field: 'ms', type: 'quantitative', title: 'p95 latency (ms)', scale: { zero: false, padding: 20 } },
+            y: { field: 'ms', type: 'quantitative', title: 'p95 latency (ms)', scale: { zero: false, nice: true } },
             color: colourAlt(names),
             tooltip: [{ field: 'alternative' }, { field: 'usd', title: 'USD/month', format: '$,.2f' }, { field: 'ms', title: 'p95 (ms)', format: ',.1f' }],
           },
