@@ -23,7 +23,8 @@ import { InputError } from '../../scenario/InputError.ts';
 import type { Chart } from '../../output/charts/chart.ts';
 import { sweepCharts } from '../../output/charts/studies.ts';
 import { sweepPage } from '../../output/charts/pages.ts';
-import { sweepSummaryText } from '../../output/report/sweep.ts';
+import { sweepPrecisionJson, sweepSummaryText } from '../../output/report/sweep.ts';
+import { checkTarget, runToPrecision, targetOf, type PrecisionReport, type PrecisionRequest, type PrecisionTarget } from '../../studies/parallel/precision.ts';
 import { PLAIN, type Styler } from '../../output/report/style.ts';
 import { chartNamed, refOf, scenario, type ScenarioOptions } from './scenario.ts';
 import { reportFiles, type FileSink, type ReportRequest, type Written } from './report.ts';
@@ -33,6 +34,11 @@ export interface SweepOptions extends Omit<ScenarioOptions, 'seed'> {
   readonly vary: Readonly<Record<string, string | readonly (string | number | boolean)[]>>;
   /** Runs per point (default 5), seeds seed, seed+1, … at every point. */
   readonly replications?: number;
+  /**
+   * Instead of a fixed number: replications in batches, the same at every point, until every
+   * named metric of every point has a 95% half-width within `relative` of its mean.
+   */
+  readonly precision?: PrecisionRequest;
   readonly seed?: number;
   readonly jobs?: number;
 }
@@ -45,16 +51,18 @@ export interface SweepResult {
   /** sweep-frontier, and sweep-metrics when one field varies. */
   readonly charts: readonly Chart[];
   chart(name: string): Chart;
+  /** With `precision`: the replications it took and each point's half-widths (one group per point); null otherwise. */
+  readonly precision: PrecisionReport | null;
 }
 
 /** Every combination of the values given, each run `replications` times on every core. */
 export async function sweep(input: string | ScenarioInput, opts: SweepOptions): Promise<SweepResult> {
   const axes = sweepAxes(Object.entries(opts.vary).map(([path, values]) => `${path}=${typeof values === 'string' ? values : values.map(String).join(',')}`));
-  const plan = await planSweep(input, { axes, replications: opts.replications ?? 5, seed: opts.seed, set: opts.set ?? [], variant: opts.variant, jobs: opts.jobs, baseDir: opts.baseDir });
-  const { outcomes } = await runSweepPlan(plan);
-  const tables = sweepResults(plan.base.name, plan.spec, outcomes);
-  const charts = sweepCharts(plan.spec, tables.points);
-  return { spec: plan.spec, points: tables.points, text: tables.text, charts, chart: (name) => chartNamed(charts, name) };
+  const plan = await planSweep(input, { axes, replications: opts.replications ?? 5, ...(opts.precision === undefined ? {} : { precision: opts.precision }), seed: opts.seed, set: opts.set ?? [], variant: opts.variant, jobs: opts.jobs, baseDir: opts.baseDir });
+  const { outcomes, spec, precision } = await runSweepPlan(plan);
+  const tables = sweepResults(plan.base.name, spec, outcomes, PLAIN, precision);
+  const charts = sweepCharts(spec, tables.points);
+  return { spec, points: tables.points, text: tables.text, charts, chart: (name) => chartNamed(charts, name), precision };
 }
 
 /** The grid of `--vary path=values`, each checked; throws a SweepError (an InputError) of one line. */
@@ -66,8 +74,10 @@ export function sweepAxes(vary: readonly string[]): Axis[] {
 
 export interface SweepRequest {
   readonly axes: readonly Axis[];
-  /** Runs per point. */
+  /** Runs per point (ignored with `precision`). */
   readonly replications: number;
+  /** Replications in batches until this precision (not with a shard). */
+  readonly precision?: PrecisionRequest;
   /** Seed of the first replication (default: the scenario's). */
   readonly seed?: number;
   /** Overrides laid under every point. */
@@ -91,8 +101,10 @@ export interface SweepPlan {
   readonly points: number;
   /** Runs of the whole sweep. */
   readonly total: number;
-  /** The runs this process makes: every one, or the shard's. */
+  /** The runs this process makes: every one, or the shard's (with `precision`: none planned, the batches decide). */
   readonly tasks: readonly Task[];
+  /** With --precision: the target, and the scenario the batches' runs are of. */
+  readonly precision: { readonly target: PrecisionTarget; readonly ref: ReturnType<typeof refOf> } | null;
   readonly shard: { readonly k: number; readonly n: number } | null;
   /** Worker threads the runs take. */
   readonly workers: number;
@@ -112,27 +124,82 @@ export interface SweepPlan {
 export async function planSweep(input: string | ScenarioInput, req: SweepRequest): Promise<SweepPlan> {
   const shard = typeof req.shard === 'string' ? parseShardOption(req.shard) : (req.shard ?? null);
   const ref = refOf(input, req.baseDir);
+  let target: PrecisionTarget | null = null;
+  if (req.precision !== undefined) {
+    if (shard !== null) throw new InputError('a shard runs its share of a fixed number of replications: --precision cannot go with --shard');
+    target = targetOf(req.precision, 0.95);
+    const problem = checkTarget(target);
+    if (problem !== null) throw new InputError(problem);
+  }
   const base = await scenario(input, { set: req.set, seed: req.seed, variant: req.variant, baseDir: req.baseDir });
-  const spec: SweepSpec = { axes: req.axes, replications: req.replications, seed: base.seed, set: [...req.set], ...(req.variant === undefined ? {} : { variant: req.variant }) };
+  // With a precision, the grid is checked for its largest size: every point at the maximum.
+  const spec: SweepSpec = { axes: req.axes, replications: target === null ? req.replications : target.max, seed: base.seed, set: [...req.set], ...(req.variant === undefined ? {} : { variant: req.variant }) };
+  if (target !== null && base.seed + target.max - 1 > Number.MAX_SAFE_INTEGER) throw new SweepError(`seed ${base.seed} leaves no room for ${target.max} replications (seeds go up to 2^53 − 1)`);
   const total = taskCount(spec);
   if (total > MAX_TASKS) throw new SweepError(`the sweep comes to ${total} runs (${pointCount(spec.axes)} points × ${spec.replications}); at most ${MAX_TASKS}`);
   await validatePoints(ref, spec, req.onPoint);
   const indices = shard === null ? null : shardIndices(total, shard.k, shard.n);
-  const tasks = indices === null ? Array.from({ length: total }, (_, i) => taskAt(spec, ref, i)) : indices.map((i) => taskAt(spec, ref, i));
+  const tasks = target !== null ? [] : indices === null ? Array.from({ length: total }, (_, i) => taskAt(spec, ref, i)) : indices.map((i) => taskAt(spec, ref, i));
   let header: ShardHeader | null = null;
   if (shard !== null) {
     if (typeof input !== 'string') throw new InputError('a shard is of a scenario file, whose bytes its fingerprint vouches for');
     const fp = fingerprint({ version: VERSION, scenarioSha256: sha256File(input), files: referencedFiles(input, readScenarioFile(input), spec), spec });
     header = { format: SHARD_FORMAT, dynosim: VERSION, scenario: basename(input), name: base.name, fingerprint: fp, sweep: spec, tasks: total, shard };
   }
-  return { base, spec, points: pointCount(spec.axes), total, tasks, shard, workers: workerCount(tasks.length, req.jobs), jobs: req.jobs, header, indices };
+  return {
+    base,
+    spec,
+    points: pointCount(spec.axes),
+    total,
+    tasks,
+    precision: target === null ? null : { target, ref },
+    shard,
+    workers: workerCount(target === null ? tasks.length : total, req.jobs),
+    jobs: req.jobs,
+    header,
+    indices,
+  };
 }
 
-/** Makes the plan's runs on the worker pool; `now` (ms) times them. */
-export async function runSweepPlan(plan: SweepPlan, opts: { onDone?: (done: number, total: number) => void; now?: Clock } = {}): Promise<{ outcomes: Outcome[]; wallS: number | null }> {
+export interface SweepRun {
+  /** The outcomes in task order (point by point, R replications each). */
+  readonly outcomes: Outcome[];
+  /** The sweep as run: the plan's, with the replications --precision stopped at. */
+  readonly spec: SweepSpec;
+  /** With --precision: what it reached (one group per point); null otherwise. */
+  readonly precision: PrecisionReport | null;
+  /** Runs made. */
+  readonly runs: number;
+  readonly wallS: number | null;
+}
+
+/**
+ * Makes the plan's runs on the worker pool; `now` (ms) times them. With a precision, in
+ * batches (every point the same number of replications, so that the points stay on common
+ * random numbers); `onDone` then counts the runs of the batches so far against those and
+ * the current batch's.
+ */
+export async function runSweepPlan(plan: SweepPlan, opts: { onDone?: (done: number, total: number) => void; now?: Clock } = {}): Promise<SweepRun> {
   const t0 = opts.now?.();
-  const outcomes = await runTasks(plan.tasks, { jobs: plan.jobs, onDone: opts.onDone });
-  return { outcomes, wallS: opts.now === undefined || t0 === undefined ? null : (opts.now() - t0) / 1000 };
+  const wall = (): number | null => (opts.now === undefined || t0 === undefined ? null : (opts.now() - t0) / 1000);
+  if (plan.precision === null) {
+    const outcomes = await runTasks(plan.tasks, { jobs: plan.jobs, onDone: opts.onDone });
+    return { outcomes, spec: plan.spec, precision: null, runs: outcomes.length, wallS: wall() };
+  }
+  const { target, ref } = plan.precision;
+  const at = (point: number, r: number): Task => ({ ...taskAt(plan.spec, ref, point * plan.spec.replications), seed: plan.spec.seed + r });
+  let before = 0;
+  const r = await runToPrecision(plan.points, target, async (requests) => {
+    const tasks: Task[] = [];
+    for (const q of requests) for (let i = 0; i < q.count; i++) tasks.push(at(q.group, q.from + i));
+    const total = before + tasks.length;
+    const outcomes = await runTasks(tasks, { jobs: plan.jobs, onDone: opts.onDone === undefined ? undefined : (done) => opts.onDone!(before + done, total) });
+    before = total;
+    let k = 0;
+    return requests.map((q) => outcomes.slice(k, (k += q.count)));
+  });
+  const spec: SweepSpec = { ...plan.spec, replications: r.report.replications };
+  return { outcomes: r.outcomes.flat(), spec, precision: r.report, runs: before, wallS: wall() };
 }
 
 /** A whole sweep's results: every point, sweep.csv and runs.csv, and the readable summary. */
@@ -143,20 +210,31 @@ export interface SweepTables {
   readonly sweepCsv: string;
   readonly runsCsv: string;
   readonly text: string;
+  /** With --precision: what it reached, and sweep-precision.json's text; null otherwise. */
+  readonly precision: PrecisionReport | null;
+  readonly precisionJson: string | null;
 }
 
 /** The results of every run of a sweep (in task order), tabulated; `style` styles the summary. */
-export function sweepResults(name: string, spec: SweepSpec, outcomes: readonly Outcome[], style: Styler = PLAIN): SweepTables {
+export function sweepResults(name: string, spec: SweepSpec, outcomes: readonly Outcome[], style: Styler = PLAIN, precision: PrecisionReport | null = null): SweepTables {
   const tables = sweepTables(spec, outcomes);
-  return { name, spec, ...tables, text: sweepSummaryText(name, spec, tables.points, style) };
+  return {
+    name,
+    spec,
+    ...tables,
+    text: sweepSummaryText(name, spec, tables.points, style, precision),
+    precision,
+    precisionJson: precision === null ? null : sweepPrecisionJson(spec, tables.points, precision),
+  };
 }
 
 /** sweep.csv and runs.csv, and the charts and report.html unless the request says no charts. */
 export async function sweepFiles(t: SweepTables, sink: FileSink, request: ReportRequest): Promise<Written> {
   sink.write('sweep.csv', t.sweepCsv);
   sink.write('runs.csv', t.runsCsv);
+  if (t.precisionJson !== null) sink.write('sweep-precision.json', t.precisionJson);
   const report = await reportFiles(sink, request, () => sweepCharts(t.spec, t.points), (charts) => sweepPage(t.name, t.spec, t.points, charts, request.source, request.command));
-  return { files: ['sweep.csv', 'runs.csv'], report };
+  return { files: ['sweep.csv', 'runs.csv', ...(t.precisionJson === null ? [] : ['sweep-precision.json'])], report };
 }
 
 /** A shard's file: its name (shard-K-of-N.json) and its text, the header then its runs' outcomes. */

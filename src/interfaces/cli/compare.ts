@@ -21,8 +21,7 @@ import { addChartOptions, checkChartOptions, shownPath, type ChartOptions } from
 import { BAR, clock, styler, wantBar } from './terminal.ts';
 import { UsageError } from './UsageError.ts';
 import { didYouMean } from '../../engine/suggest.ts';
-import { parseMetricList, parsePrecision, unmetText } from '../../studies/parallel/precision.ts';
-import { DEFAULT_MAX_REPLICATIONS, DEFAULT_MIN_REPLICATIONS, type PrecisionRequest } from '../../studies/compare/runCompare.ts';
+import { DEFAULT_MAX_REPLICATIONS, DEFAULT_MIN_REPLICATIONS, parseMetricList, parsePrecision, unmetText, type PrecisionRequest } from '../../studies/parallel/precision.ts';
 
 export interface CompareOptions extends ChartOptions {
   replications: number;

@@ -24,6 +24,9 @@ import type { Scenario } from '../../model/Scenario.ts';
 import { UsageError } from './UsageError.ts';
 import { addChartOptions, checkChartOptions, shownPath, type ChartOptions } from './chartOptions.ts';
 import { BAR, clock, styler, wantBar } from './terminal.ts';
+import { addPrecisionOptions, precisionArgs, precisionOption } from './compare.ts';
+import { unmetText } from '../../studies/parallel/precision.ts';
+import { pointLabel } from '../../output/report/sweep.ts';
 
 export interface SweepCommandOptions extends ChartOptions {
   vary: string[];
@@ -38,6 +41,12 @@ export interface SweepCommandOptions extends ChartOptions {
   quiet: boolean;
   /** --force: run even points whose run is a runaway (as dynosim run). */
   force?: boolean;
+  precision?: number;
+  metrics?: string;
+  minReplications?: number;
+  maxReplications?: number;
+  /** Whether --replications was given on the command line (not its default). */
+  replicationsGiven?: boolean;
 }
 
 export interface MergeCommandOptions extends ChartOptions {
@@ -67,8 +76,9 @@ export function registerSweep(program: Command): void {
     .option('--no-progress', 'draw no progress bar')
     .addOption(new Option('-q, --quiet', 'print nothing on success (and no progress bar, unless --progress)').default(false))
     .option('--force', 'run even points whose estimate is far past what a run takes (as dynosim run)');
-  addChartOptions(sweep).action(async (file: string, opts: SweepCommandOptions) => {
-      await sweepCommand(file, opts);
+  addPrecisionOptions(sweep, 'point');
+  addChartOptions(sweep).action(async (file: string, opts: SweepCommandOptions, command: Command) => {
+      await sweepCommand(file, { ...opts, replicationsGiven: command.getOptionValueSource('replications') === 'cli' });
     });
 
   const merge = program
@@ -98,11 +108,13 @@ export async function sweepCommand(file: string, opts: SweepCommandOptions): Pro
   const replications = atLeast('--replications', opts.replications, 1);
   const seedOption = opts.seed === undefined ? undefined : atLeast('--seed', opts.seed, 0);
   const jobs = opts.jobs === undefined ? undefined : atLeast('--jobs', opts.jobs, 1);
+  const precision = precisionOption(opts, opts.replicationsGiven === true);
+  if (precision !== undefined && opts.shard !== undefined) throw new UsageError('--precision cannot go with --shard: a shard runs its share of a fixed number of replications');
 
   // The scenario as given, then every grid point loaded once: every problem before any run.
   // Each point's run is checked for a runaway as `dynosim run` checks it (--force to go ahead).
   const onPoint = (s: Scenario, sets: readonly string[]): void => checkRunaway(file, s, opts.force, sets);
-  const plan = await planSweep(file, { axes, replications, seed: seedOption, set: opts.set, variant: opts.variant, jobs, shard: opts.shard ?? null, onPoint });
+  const plan = await planSweep(file, { axes, replications, ...(precision === undefined ? {} : { precision }), seed: seedOption, set: opts.set, variant: opts.variant, jobs, shard: opts.shard ?? null, onPoint });
   const { base, total, workers } = plan;
   const print = !opts.quiet;
   const outTarget = resolve(opts.out ?? join('results', base.name, 'sweep'));
@@ -111,27 +123,30 @@ export async function sweepCommand(file: string, opts: SweepCommandOptions): Pro
     // Locked (with its hidden folder made) before the first run: a second sweep into it fails at once.
     const outDir = new OutputDir(outTarget);
     try {
-      const { outcomes, wallS } = await runWithProgress('sweep', plan, opts.progress, opts.quiet);
+      const { outcomes, wallS, spec, precision: reached, runs } = await runWithProgress('sweep', plan, opts.progress, opts.quiet);
       const st = styler(process.stdout);
-      const tables = sweepResults(base.name, plan.spec, outcomes, st);
-      const command = ['dynosim sweep', shownPath(file), ...axes.map((a) => `--vary ${a.path}=${a.values.join(',')}`), `--replications ${replications}`, ...(opts.variant === undefined ? [] : [`--variant ${opts.variant}`]), ...(seedOption === undefined ? [] : [`--seed ${seedOption}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
+      const tables = sweepResults(base.name, spec, outcomes, st, reached);
+      if (reached !== null && !reached.met) {
+        process.stderr.write(`dynosim sweep: --precision ${+(reached.relative * 100).toPrecision(10)}% not met at --max-replications ${reached.max}: ${unmetText(reached, (g) => pointLabel(spec, tables.points[g]!))}\n`);
+      }
+      const command = ['dynosim sweep', shownPath(file), ...axes.map((a) => `--vary ${a.path}=${a.values.join(',')}`), ...(precision === undefined ? [`--replications ${replications}`] : precisionArgs(precision, opts.metrics)), ...(opts.variant === undefined ? [] : [`--variant ${opts.variant}`]), ...(seedOption === undefined ? [] : [`--seed ${seedOption}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
       const written = await sweepFiles(tables, outDir, { charts: opts.charts, png: opts.png, interactive: opts.interactiveReport === true, command, source: scenarioSource([file], opts.set) });
       const run = {
         dynosim: VERSION,
         scenario: basename(file),
         points: plan.points,
-        replications,
-        runs: total,
+        replications: spec.replications,
+        runs,
         workers,
         cores: availableParallelism(),
         wallS: round(wallS, 3),
-        runsPerS: round(total / wallS, 3),
+        runsPerS: round(runs / wallS, 3),
       };
       outDir.write('sweep-run.json', JSON.stringify(run, null, 2) + '\n');
       outDir.commit();
       if (print) {
         process.stdout.write(tables.text);
-        process.stdout.write(wroteText(shown(outDir.target), [...written.files, 'sweep-run.json', ...written.report], `${total} runs in ${wallS.toFixed(1)} s on ${workers} worker${workers === 1 ? '' : 's'}, ${(total / wallS).toFixed(1)} runs/s`, st));
+        process.stdout.write(wroteText(shown(outDir.target), [...written.files, 'sweep-run.json', ...written.report], `${runs} runs in ${wallS.toFixed(1)} s on ${workers} worker${workers === 1 ? '' : 's'}, ${(runs / wallS).toFixed(1)} runs/s`, st));
       }
     } finally {
       outDir.abandon();
@@ -157,11 +172,23 @@ export async function sweepCommand(file: string, opts: SweepCommandOptions): Pro
 
 /** Runs the plan's runs with a bar on stderr (unless not wanted); their wall time in s. */
 async function runWithProgress(label: string, plan: SweepPlan, progress: boolean | undefined, quiet: boolean) {
-  const bar = (progress ?? (wantBar(undefined) && !quiet)) ? progressBar(label, plan.tasks.length, BAR) : NO_PROGRESS;
-  bar.update(0);
+  const show = progress ?? (wantBar(undefined) && !quiet);
+  // With --precision, each batch has its own bar, over the runs so far and the batch's.
+  let bar = NO_PROGRESS;
+  let barTotal = -1;
+  const onDone = (done: number, total: number): void => {
+    if (!show) return;
+    if (total !== barTotal) {
+      bar.end();
+      bar = progressBar(label, total, BAR);
+      barTotal = total;
+    }
+    bar.update(done);
+  };
+  if (plan.precision === null) onDone(0, plan.tasks.length);
   try {
-    const r = await runSweepPlan(plan, { onDone: (done) => bar.update(done), now: clock });
-    return { outcomes: r.outcomes, wallS: r.wallS! };
+    const r = await runSweepPlan(plan, { onDone, now: clock });
+    return { ...r, wallS: r.wallS! };
   } finally {
     bar.end();
   }

@@ -4,6 +4,8 @@ import { pointCount, type SweepSpec } from '../../studies/sweep/grid.ts';
 import { fmtUsd } from './text.ts';
 import { PLAIN, type Styler } from './style.ts';
 import { tableLines, type Cell, type Column } from './table.ts';
+import { pctText, unmetText, type PrecisionReport } from '../../studies/parallel/precision.ts';
+import { METRICS } from '../../studies/parallel/outcome.ts';
 
 /** Points listed one a line; a bigger grid is summed up by its best point only. */
 const TABLE_POINTS = 24;
@@ -46,11 +48,12 @@ export function pointLabel(spec: SweepSpec, p: PointResult): string {
   return spec.axes.length === 0 ? 'the scenario' : spec.axes.map((a, k) => `${a.path}=${p.cells[k]}`).join(' · ');
 }
 
-export function sweepSummaryText(title: string, spec: SweepSpec, points: readonly PointResult[], st: Styler = PLAIN): string {
+export function sweepSummaryText(title: string, spec: SweepSpec, points: readonly PointResult[], st: Styler = PLAIN, precision: PrecisionReport | null = null): string {
   const n = pointCount(spec.axes);
   const R = spec.replications;
   const seeds = R === 1 ? `seed ${spec.seed}` : `seeds ${spec.seed}–${spec.seed + R - 1}`;
   const lines = [st.bold(`${title}: ${n} point${n === 1 ? '' : 's'} × ${R} replication${R === 1 ? '' : 's'} = ${n * R} run${n * R === 1 ? '' : 's'} (${seeds})`)];
+  if (precision !== null) lines.push(precisionLine(spec, points, precision, st));
   let best: PointResult | null = null;
   for (const p of points) {
     const m = p.metrics.p95?.mean;
@@ -78,4 +81,47 @@ export function sweepSummaryText(title: string, spec: SweepSpec, points: readonl
   }
   if (best !== null && points.length > 1) lines.push(`${st.bold('lowest p95:')} ${pointLabel(spec, best)}: ${p95Text(best)}`);
   return lines.join('\n') + '\n';
+}
+
+/** With --precision: met after how many replications, or which point's metrics were not at the maximum. */
+export function precisionLine(spec: SweepSpec, points: readonly PointResult[], p: PrecisionReport, st: Styler = PLAIN): string {
+  const target = pctText(p.relative);
+  const worst = Math.max(0, ...p.groups.flatMap((g) => p.metrics.map((k) => g.metrics[k]?.relative ?? 0)));
+  if (p.met) return `precision ±${target} (${p.metrics.join(', ')}) met after ${p.replications} replications (batches ${p.groups[0]!.batches.join(', ')}); the widest half-width is ±${pctText(worst)} of its mean`;
+  return st.red(`precision ±${target} not met at the maximum of ${p.max} replications: ${unmetText(p, (g) => pointLabel(spec, points[g]!))}`);
+}
+
+const JSON_DECIMALS: Readonly<Record<string, number>> = { ms: 3, share: 8, usd: 4, h: 4, dynos: 4, count: 3 };
+
+function rounded(x: number | null, digits: number): number | null {
+  if (x === null) return null;
+  const f = 10 ** digits;
+  const r = Math.round(x * f) / f;
+  return r === 0 ? 0 : r;
+}
+
+/** sweep-precision.json (with --precision only): the target, the replications it took, and each point's half-widths. */
+export function sweepPrecisionJson(spec: SweepSpec, points: readonly PointResult[], p: PrecisionReport): string {
+  const obj = {
+    target: p.relative,
+    level: p.level,
+    metrics: p.metrics,
+    minReplications: p.min,
+    maxReplications: p.max,
+    replications: p.replications,
+    batches: p.groups[0]!.batches,
+    met: p.met,
+    points: p.groups.map((g, i) => ({
+      values: Object.fromEntries(spec.axes.map((a, k) => [a.path, points[i]!.cells[k]])),
+      met: g.met,
+      metrics: Object.fromEntries(
+        p.metrics.map((key) => {
+          const m = g.metrics[key]!;
+          const d = JSON_DECIMALS[METRICS.find((x) => x.key === key)!.unit] ?? 6;
+          return [key, { n: m.n, mean: rounded(m.mean, d), half: rounded(m.half, d), relative: rounded(m.relative, 6), met: m.met }];
+        }),
+      ),
+    })),
+  };
+  return JSON.stringify(obj, null, 2) + '\n';
 }

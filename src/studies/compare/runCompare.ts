@@ -14,8 +14,8 @@ import type { Clock } from '../parallel/progress.ts';
 import { InputError } from '../../scenario/InputError.ts';
 import { VERSION } from '../../engine/version.ts';
 import { compareOutcomes, type Alternative, type CompareSetup, type Comparison } from './compare.ts';
-import { METRICS, type MetricKey, type Outcome } from '../parallel/outcome.ts';
-import { checkTarget, runToPrecision, type PrecisionReport } from '../parallel/precision.ts';
+import type { Outcome } from '../parallel/outcome.ts';
+import { checkTarget, runToPrecision, targetOf, type PrecisionReport, type PrecisionRequest } from '../parallel/precision.ts';
 
 /** Confidence level of every interval. */
 export const LEVEL = 0.95;
@@ -28,20 +28,7 @@ export interface Planned {
   readonly name: string;
 }
 
-/** Replications until a precision is reached, instead of a fixed number (see studies/parallel/precision.ts). */
-export interface PrecisionRequest {
-  /** Relative half-width of the 95% interval: 0.05 for ±5% of the mean. */
-  readonly relative: number;
-  /** The metrics that must reach it, in every alternative (default: every metric). */
-  readonly metrics?: readonly MetricKey[];
-  /** Replications of the first batch (default 3). */
-  readonly min?: number;
-  /** Replications never gone past (default 100). */
-  readonly max?: number;
-}
-
-export const DEFAULT_MIN_REPLICATIONS = 3;
-export const DEFAULT_MAX_REPLICATIONS = 100;
+export { DEFAULT_MAX_REPLICATIONS, DEFAULT_MIN_REPLICATIONS, type PrecisionRequest } from '../parallel/precision.ts';
 
 export interface CompareRequest {
   /** Replications of every alternative (at least 2); ignored with `precision`. */
@@ -103,10 +90,7 @@ export function variantAlternatives(
 /** Loads, names, runs and aggregates the alternatives. Bad input: a ScenarioError listing every problem, or an InputError. */
 export async function runComparison(planned: readonly Planned[], req: CompareRequest): Promise<CompareRun> {
   if (planned.length < 2) throw new InputError('compare needs at least two alternatives');
-  const target =
-    req.precision === undefined
-      ? null
-      : { relative: req.precision.relative, metrics: req.precision.metrics ?? METRICS.map((m) => m.key), min: req.precision.min ?? DEFAULT_MIN_REPLICATIONS, max: req.precision.max ?? DEFAULT_MAX_REPLICATIONS, level: LEVEL, mode: 'together' as const };
+  const target = req.precision === undefined ? null : targetOf(req.precision, LEVEL);
   if (target !== null) {
     const problem = checkTarget(target);
     if (problem !== null) throw new InputError(problem);

@@ -29,6 +29,26 @@
 import { METRICS, type MetricKey, type Outcome } from './outcome.ts';
 import { interval, studentTQuantile } from '../../stats/intervals.ts';
 
+/** Replications until a precision is reached, as a command or the library asks for it (the rest defaulted by `targetOf`). */
+export interface PrecisionRequest {
+  /** Relative half-width of the 95% interval: 0.05 for ±5% of the mean. */
+  readonly relative: number;
+  /** The metrics that must reach it, in every group (default: every metric). */
+  readonly metrics?: readonly MetricKey[];
+  /** Replications of the first batch (default 3). */
+  readonly min?: number;
+  /** Replications never gone past (default 100). */
+  readonly max?: number;
+}
+
+export const DEFAULT_MIN_REPLICATIONS = 3;
+export const DEFAULT_MAX_REPLICATIONS = 100;
+
+/** The target a request comes to, defaults filled in. */
+export function targetOf(req: PrecisionRequest, level: number, mode: 'together' | 'each' = 'together'): PrecisionTarget {
+  return { relative: req.relative, metrics: req.metrics ?? METRICS.map((m) => m.key), min: req.min ?? DEFAULT_MIN_REPLICATIONS, max: req.max ?? DEFAULT_MAX_REPLICATIONS, level, mode };
+}
+
 /** What precision to reach, over which metrics, within how many replications. */
 export interface PrecisionTarget {
   /** Relative half-width asked: 0.05 for ±5% of the mean. */
