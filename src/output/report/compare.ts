@@ -253,7 +253,7 @@ function precisionLines(c: Comparison, st: Styler): string[] {
     }),
   ]);
   return [
-    p.met ? head : st.red(head),
+    p.met ? wrap(head, WIDTH) : st.red(wrap(head, WIDTH)),
     ...tableLines([{ header: `half-width / mean (target ±${target})` }, ...c.alternatives.map((a): Column => ({ ...R, header: a.name }))], rows, { styler: st, indent: 2 }),
   ];
 }

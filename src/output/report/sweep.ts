@@ -1,7 +1,7 @@
 /** The readable summary of a sweep: its size, a table of the points when there are few, and the best point by p95 latency. */
 import type { PointResult } from '../../studies/sweep/tables.ts';
 import { pointCount, type SweepSpec } from '../../studies/sweep/grid.ts';
-import { fmtUsd } from './text.ts';
+import { fmtUsd, WIDTH, wrap } from './text.ts';
 import { PLAIN, type Styler } from './style.ts';
 import { tableLines, type Cell, type Column } from './table.ts';
 import { pctText, unmetText, type PrecisionReport } from '../../studies/parallel/precision.ts';
@@ -87,8 +87,8 @@ export function sweepSummaryText(title: string, spec: SweepSpec, points: readonl
 export function precisionLine(spec: SweepSpec, points: readonly PointResult[], p: PrecisionReport, st: Styler = PLAIN): string {
   const target = pctText(p.relative);
   const worst = Math.max(0, ...p.groups.flatMap((g) => p.metrics.map((k) => g.metrics[k]?.relative ?? 0)));
-  if (p.met) return `precision ±${target} (${p.metrics.join(', ')}) met after ${p.replications} replications (batches ${p.groups[0]!.batches.join(', ')}); the widest half-width is ±${pctText(worst)} of its mean`;
-  return st.red(`precision ±${target} not met at the maximum of ${p.max} replications: ${unmetText(p, (g) => pointLabel(spec, points[g]!))}`);
+  if (p.met) return wrap(`precision ±${target} (${p.metrics.join(', ')}) met after ${p.replications} replications (batches ${p.groups[0]!.batches.join(', ')}); the widest half-width is ±${pctText(worst)} of its mean`, WIDTH);
+  return st.red(wrap(`precision ±${target} not met at the maximum of ${p.max} replications: ${unmetText(p, (g) => pointLabel(spec, points[g]!))}`, WIDTH));
 }
 
 const JSON_DECIMALS: Readonly<Record<string, number>> = { ms: 3, share: 8, usd: 4, h: 4, dynos: 4, count: 3 };
