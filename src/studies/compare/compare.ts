@@ -4,8 +4,10 @@
  * seed, so it saw the same arrivals, service times and failures, and the difference
  * between two alternatives' replication r is a fair pair. Per metric and alternative:
  * the mean with its confidence interval; per alternative after the first: the mean paired
- * difference to the first with its interval, the relative difference, and whether the
- * interval excludes 0. Pooled latency figures come from the merged histograms.
+ * difference to the first with its interval, whether that interval excludes 0, and the
+ * relative change with its own interval, from the ratio of the paired replications on the
+ * log scale (stats/intervals.ts, pairedRatio), so that it never goes below −100%. Pooled
+ * latency figures come from the merged histograms.
  *
  * Everything here is computation: output/report/compare.ts writes it as text, CSV and JSON,
  * and the command reads and writes the files.
@@ -63,7 +65,7 @@ export interface Difference extends Estimate {
    * mean is 0 or unknown). See `pctMethod`.
    */
   readonly pct: number | null;
-  /** The change's 95% interval, in percent: above −100% (null with one pair, or when the ratio has no bounded interval). */
+  /** The change's 95% interval, in percent: never below −100% (null with one pair, or when the ratio has no bounded interval). */
   readonly pctLo: number | null;
   readonly pctHi: number | null;
   /**
