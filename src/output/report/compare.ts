@@ -287,7 +287,7 @@ export function compareText(c: Comparison, st: Styler = PLAIN): string {
   const anySignificant = c.metrics.some((mc) => mc.differences.some((d) => d?.significant === true));
   const foot =
     `means ± the half-width of their ${pct}% interval; differences are paired (this − ${ref}, replication by replication), ` +
-    `with their ${pct}% interval and the change relative to ${ref}; pp: percentage points. ` +
+    `with their ${pct}% interval and the change relative to ${ref} (from the ratio of the paired replications, on the log scale; its interval is in compare.csv); pp: percentage points. ` +
     (anySignificant
       ? 'better, worse: the interval excludes 0, a real difference rather than noise.'
       : `no difference's interval excludes 0: none is distinguishable from noise at ${s.replications} replications.`);
