@@ -32,6 +32,7 @@ export { loadScenario, scenarioFromObject } from './scenario/load.ts';
 export { scenarioJsonSchema } from './scenario/schema.ts';
 export { simulate } from './model/run/simulate.ts';
 export { METRICS, outcomeOf, type MetricKey, type Outcome } from './studies/parallel/outcome.ts';
+export type { PrecisionRequest, PrecisionReport } from './studies/parallel/precision.ts';
 export { show, table, text, markdown, vegaLite, type Displayable } from './interfaces/notebook/display.ts';
 export { display } from './interfaces/api/display.ts';
 export * as theory from './stats/theory/index.ts';
