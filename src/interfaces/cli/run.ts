@@ -56,12 +56,13 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   checkChartOptions(opts);
   const s0 = await scenario(file, { set: opts.set, seed: opts.seed, variant: opts.variant });
   checkRunaway(file, s0, opts.force);
-  const s = await withWarmup(file, opts.variant, s0);
   if (opts.logs !== undefined) {
     const parent = dirname(resolve(opts.logs));
     if (!existsSync(parent) || !statSync(parent).isDirectory()) throw new UsageError(`--logs ${opts.logs}: the folder ${relative(process.cwd(), parent) || '.'} does not exist`);
     if (existsSync(opts.logs) && statSync(opts.logs).isDirectory()) throw new UsageError(`--logs ${opts.logs}: is a folder, not a file`);
   }
+  // After the options are checked: the first pass of warmup: auto may take as long as the run.
+  const s = await withWarmup(file, opts.variant, s0);
   const outDir = new OutputDir(opts.out ?? join('results', s.name));
   const logFile = opts.logs === undefined ? null : new AtomicFile(opts.logs);
   try {
