@@ -5,10 +5,10 @@
  *
  * The runs' truth comes from outside MSER: the per-minute queue averaged over 20
  * replications, against the M/M/c queue of Erlang C (stats/theory/mmc.ts) the run settles
- * to. MSER-5 is a heuristic with a known spread: on a steady series it truncates a batch
- * or none about three times in four (White, Cobb & Spratt 2000 report the same kind of
- * figure), so the tests on many series state shares with room, and a fixed seed's
- * detection is pinned only where the transient leaves no doubt.
+ * to. MSER-5 is a heuristic with a spread: on a steady series of 24 batches it truncates
+ * a batch or none about three times in four (measured below), so the tests on many series
+ * state shares with room, and a fixed seed's detection is pinned only where the transient
+ * leaves no doubt.
  */
 import test from 'ava';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
