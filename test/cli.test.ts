@@ -186,7 +186,7 @@ const BAD: Array<[string, string, string[]]> = [
     'broken.yaml: router.policy: expected one of random, round-robin, least-connections, power-of-two, power-of-d, shared-queue, got "smart"',
   ]],
   ['a unit that does not parse', 'name: b\nduration: 1h\nwarmup: 10 minutes\nformation: { web: { count: 1, size: 1X } }\nplatform: heroku-2013\ntraffic: { rate: 1/fortnight, service: { distribution: constant, value: 5 parsecs } }', [
-    'broken.yaml: warmup: expected a duration with a unit (250ms, 30s, 10m, 2h, 30d), got "10 minutes"',
+    'broken.yaml: warmup: expected a duration with a unit (250ms, 30s, 10m, 2h, 30d) or auto, got "10 minutes"',
     'broken.yaml: traffic.rate: expected a rate such as 150/s, 9000/min or 2/h, got "1/fortnight"',
     'broken.yaml: traffic.service.value: expected a duration with a unit (250ms, 30s, 10m, 2h, 30d), got "5 parsecs"',
   ]],

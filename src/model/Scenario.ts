@@ -99,6 +99,20 @@ export interface SchedulerTask {
   readonly miss: number;
 }
 
+/** A warm-up found by MSER-5 (summary.json's `warmup`). */
+export interface WarmupDetection {
+  readonly rule: 'MSER-5';
+  /** The timeseries.csv column read: the web tier's requests waiting, time-averaged per minute. */
+  readonly series: 'queueMean';
+  /** Minutes a batch. */
+  readonly batchMinutes: number;
+  /** Batches the series made, and those truncated. */
+  readonly batches: number;
+  readonly truncatedBatches: number;
+  /** The warm-up detected, in seconds (= truncated batches × batch minutes × 60). */
+  readonly detectedS: number;
+}
+
 /** A scenario ready to run: units parsed, references resolved, frozen. */
 
 export interface Scenario {
@@ -106,7 +120,13 @@ export interface Scenario {
   readonly description: string;
   readonly seed: number;
   readonly durationUs: number;
+  /** The warm-up: fixed, or with `warmupAuto`, the one detected (0 until it has been). */
   readonly warmupUs: number;
+  /**
+   * `warmup: auto` only (absent for a fixed warm-up): the warm-up is found by MSER-5 on a
+   * first pass of the run (model/run/warmup.ts); `detected` once it has been.
+   */
+  readonly warmupAuto?: { readonly rule: 'MSER-5'; readonly detected: WarmupDetection | null };
   readonly platform: PlatformProfile;
   readonly calendar: Calendar;
   /** Every process type of the formation, web first. */

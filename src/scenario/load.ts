@@ -28,6 +28,20 @@ export interface LoadOptions {
   seed?: number;
   /** Runs one of the scenario's `variants` (its fields laid over the base's). */
   variant?: string;
+  /**
+   * The study loading the scenario (compare, sweep, plan): `warmup: auto` is then a
+   * problem of the file. A study sets all its runs over one fixed window, and a warm-up
+   * detected run by run would give each alternative, point and replication its own.
+   */
+  study?: string;
+}
+
+/** The problem of `warmup: auto` in a study. */
+export function autoWarmupInStudy(study: string): Problem {
+  return {
+    path: 'warmup',
+    message: `auto is detected by dynosim run, not in ${study}, whose runs are compared over one fixed window: run the scenario with dynosim run and give the warm-up it detects (summary.json warmup.detectedS) as a duration`,
+  };
 }
 
 /** Loads, validates and resolves a scenario file; throws ScenarioError listing every problem. */
@@ -148,6 +162,7 @@ export async function scenarioFromObject(
   problems.push(...checked.problems);
   if (checked.data === undefined) throw new ScenarioError(label, inFileOrder(problems, obj));
   const data = checked.data;
+  if (options.study !== undefined && data.warmup === 'auto') problems.push(autoWarmupInStudy(options.study));
   const found: Problem[] = [];
   // Replayed traffic starts the calendar at its first arrival, unless the scenario says otherwise.
   const baseDir = options.baseDir ?? '.';

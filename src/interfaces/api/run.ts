@@ -7,6 +7,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Scenario } from '../../model/Scenario.ts';
 import { simulate, simulatePausing, type SimulateOptions } from '../../model/run/simulate.ts';
+import { detectWarmup, detectWarmupPausing } from '../../model/run/warmup.ts';
 import type { RunResult, Summary } from '../../model/run/results.ts';
 import type { RunLogOptions } from '../../model/flow/RunLog.ts';
 import type { Clock, RunProgress } from '../../studies/parallel/progress.ts';
@@ -68,7 +69,8 @@ function chartedOptions(series: RunSeries | null, hooks: Omit<SimulateOptions, '
 
 /** Runs a scenario once, in this thread. */
 export async function run(input: ScenarioLike, opts: RunOptions = {}): Promise<Run> {
-  const s = await scenario(input, opts);
+  // warmup: auto is detected first, so that the charts and the result see the warm-up found.
+  const s = detectWarmup(await scenario(input, opts));
   // The series and metrics stay in the result (timeseries, metrics) for the caller's own charts.
   const timeseries: RunResult['timeseries'] = [];
   const metrics: RunResult['metrics'] = [];
@@ -117,7 +119,9 @@ const SERIES_BATCH = 1024;
  * into `sink` as it goes, then writes summary.json, dynos.csv, events.csv, cost.csv (and
  * scaling.csv), and the charts and report.html unless the request says no charts.
  */
-export async function runFiles(s: Scenario, sink: StreamSink, opts: RunFilesOptions): Promise<RunFiles> {
+export async function runFiles(s0: Scenario, sink: StreamSink, opts: RunFilesOptions): Promise<RunFiles> {
+  // warmup: auto: a first pass detects it before any file is opened (a run too short to tell writes nothing).
+  const s = await detectWarmupPausing(s0, () => new Promise((go) => setImmediate(go)));
   const codes = seriesCodes(s);
   const series = batched(sink.open('timeseries.csv'), timeseriesHeader(codes));
   const metrics = batched(sink.open('metrics.csv'), METRICS_HEADER);

@@ -8,7 +8,8 @@ import { statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { Scenario } from '../../model/Scenario.ts';
 import type { ScenarioInput } from '../../scenario/schema.ts';
-import { applySet, readScenarioFile, withVariant } from '../../scenario/load.ts';
+import { applySet, autoWarmupInStudy, readScenarioFile, withVariant } from '../../scenario/load.ts';
+import { ScenarioError } from '../../scenario/problems.ts';
 import { VERSION } from '../../engine/version.ts';
 import { runTasks, workerCount, type Task } from '../../studies/parallel/runTasks.ts';
 import type { Clock } from '../../studies/parallel/progress.ts';
@@ -132,6 +133,11 @@ export async function planSweep(input: string | ScenarioInput, req: SweepRequest
     if (problem !== null) throw new InputError(problem);
   }
   const base = await scenario(input, { set: req.set, seed: req.seed, variant: req.variant, baseDir: req.baseDir });
+  // warmup: auto is refused once here, not once a point (a --vary of warmup is validatePoints').
+  if (base.warmupAuto !== undefined) {
+    const label = typeof input === 'string' ? basename(input) : base.name;
+    throw new ScenarioError(req.variant === undefined ? label : `${label} (variant ${req.variant})`, [autoWarmupInStudy('sweep')]);
+  }
   // With a precision, the grid is checked for its largest size: every point at the maximum.
   const spec: SweepSpec = { axes: req.axes, replications: target === null ? req.replications : target.max, seed: base.seed, set: [...req.set], ...(req.variant === undefined ? {} : { variant: req.variant }) };
   if (target !== null && base.seed + target.max - 1 > Number.MAX_SAFE_INTEGER) throw new SweepError(`seed ${base.seed} leaves no room for ${target.max} replications (seeds go up to 2^53 − 1)`);

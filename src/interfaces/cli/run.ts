@@ -12,6 +12,8 @@ import { runProgress } from '../../studies/parallel/progress.ts';
 import { wroteText } from '../../output/report/text.ts';
 import { AtomicFile, OutputDir } from './outputDir.ts';
 import { UsageError } from './UsageError.ts';
+import { detectWarmupPausing, WarmupError } from '../../model/run/warmup.ts';
+import { ScenarioError } from '../../scenario/problems.ts';
 import { BAR, clock, styler, wantBar } from './terminal.ts';
 import { checkChartOptions, shownPath } from './chartOptions.ts';
 
@@ -52,13 +54,15 @@ export function checkRunaway(file: string, s: Scenario, force: boolean | undefin
 
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<void> {
   checkChartOptions(opts);
-  const s = await scenario(file, { set: opts.set, seed: opts.seed, variant: opts.variant });
-  checkRunaway(file, s, opts.force);
+  const s0 = await scenario(file, { set: opts.set, seed: opts.seed, variant: opts.variant });
+  checkRunaway(file, s0, opts.force);
   if (opts.logs !== undefined) {
     const parent = dirname(resolve(opts.logs));
     if (!existsSync(parent) || !statSync(parent).isDirectory()) throw new UsageError(`--logs ${opts.logs}: the folder ${relative(process.cwd(), parent) || '.'} does not exist`);
     if (existsSync(opts.logs) && statSync(opts.logs).isDirectory()) throw new UsageError(`--logs ${opts.logs}: is a folder, not a file`);
   }
+  // After the options are checked: the first pass of warmup: auto may take as long as the run.
+  const s = await withWarmup(file, opts.variant, s0);
   const outDir = new OutputDir(opts.out ?? join('results', s.name));
   const logFile = opts.logs === undefined ? null : new AtomicFile(opts.logs);
   try {
@@ -107,6 +111,19 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   } finally {
     outDir.abandon();
     logFile?.abandon();
+  }
+}
+
+/**
+ * The scenario with its `warmup: auto` detected (a first pass of the run), before any
+ * folder is made: a run too short to detect one is a problem of the file's warmup field.
+ */
+export async function withWarmup(file: string, variant: string | undefined, s: Scenario): Promise<Scenario> {
+  try {
+    return await detectWarmupPausing(s, () => new Promise((go) => setImmediate(go)));
+  } catch (e) {
+    if (e instanceof WarmupError) throw new ScenarioError(variant === undefined ? basename(file) : `${basename(file)} (variant ${variant})`, [{ path: e.path, message: e.problem }]);
+    throw e;
   }
 }
 

@@ -71,6 +71,7 @@ export function collect(p: RunParts): RunResult {
       warmupS: warmupUs / 1e6,
       routerPolicy: s.router.policy,
     },
+    ...(s.warmupAuto?.detected ? { warmup: { ...s.warmupAuto.detected } } : {}),
     requests: {
       arrived: flow.arrived,
       completed: flow.completed,

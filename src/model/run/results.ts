@@ -8,11 +8,14 @@ import type { OneOffCounts } from '../dynos/OneOffRunner.ts';
 import type { QueueMinute } from '../flow/JobFlow.ts';
 import type { Histogram } from '../../engine/Histogram.ts';
 import type { ScalingRow } from '../scaling/Scaler.ts';
+import type { WarmupDetection } from '../Scenario.ts';
 
 /** The deterministic summary of a run (summary.json). Times in ms, fractions 0..1, money in USD. */
 export interface Summary {
   dynosim: { version: string };
   scenario: { name: string; description: string; platform: string; seed: number; durationS: number; warmupS: number; routerPolicy: string };
+  /** `warmup: auto` only: how the warm-up (scenario.warmupS) was detected. */
+  warmup?: WarmupDetection;
   requests: {
     /** Requests arriving after the warm-up and before the end. */
     arrived: number;

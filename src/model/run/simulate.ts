@@ -9,19 +9,24 @@ import type { RunResult } from './results.ts';
 import { collect } from './collect.ts';
 import { runRun, runRunPausing } from './runRun.ts';
 import { wire, type SimulateOptions } from './wire.ts';
+import { detectWarmup, detectWarmupPausing } from './warmup.ts';
 
 export type { SimulateOptions };
 
-/** Wires the scenario's parts, runs them to the end, and collects the results. */
+/**
+ * Wires the scenario's parts, runs them to the end, and collects the results. With
+ * `warmup: auto` not yet detected, a first pass detects it (see warmup.ts; throws
+ * WarmupError when the run is too short to tell).
+ */
 export function simulate(s: Scenario, options: SimulateOptions = {}): RunResult {
-  const parts = wire(s, options);
+  const parts = wire(detectWarmup(s), options);
   runRun(parts);
   return collect(parts);
 }
 
 /** The same run, handing the thread to `pause` between minutes now and then (see runRunPausing): the same result. */
 export async function simulatePausing(s: Scenario, options: SimulateOptions, pause: () => Promise<void>): Promise<RunResult> {
-  const parts = wire(s, options);
+  const parts = wire(await detectWarmupPausing(s, pause), options);
   await runRunPausing(parts, pause);
   return collect(parts);
 }

@@ -14,7 +14,7 @@ import type { Slo } from '../../studies/plan/slo.ts';
 import { formationLabel } from '../report/plan.ts';
 import { formatDuration } from '../../engine/units/duration.ts';
 import { VERSION } from '../../engine/version.ts';
-import { fmtInt, fmtMs, fmtPct, fmtUsd } from '../report/text.ts';
+import { fmtInt, fmtMs, fmtPct, fmtUsd, warmupSentence } from '../report/text.ts';
 import type { Chart, ReportPage, ReportTable } from './chart.ts';
 import { allNotes } from '../report/cost.ts';
 import { type CostResult } from '../../studies/cost/price.ts';
@@ -108,7 +108,7 @@ export function runPage(scenario: Scenario, result: RunResult, charts: readonly 
     sections: [
       {
         heading: 'Summary',
-        intro: `${scenario.description}\n\n${n(s.requests.arrived)} requests arrived after the warm-up; ${pct(s.availability, 3)} were answered by a dyno within the router's timeout. p95 response time ${ms(s.latency.p95Ms)}, p99 ${ms(s.latency.p99Ms)}. The run cost ${usd(s.cost.totalUsd)}, ${usd(s.cost.monthlyUsd)} a month at this formation.`,
+        intro: `${scenario.description}\n\n${s.warmup === undefined ? '' : `${warmupSentence(s)} `}${n(s.requests.arrived)} requests arrived after the warm-up; ${pct(s.availability, 3)} were answered by a dyno within the router's timeout. p95 response time ${ms(s.latency.p95Ms)}, p99 ${ms(s.latency.p99Ms)}. The run cost ${usd(s.cost.totalUsd)}, ${usd(s.cost.monthlyUsd)} a month at this formation.`,
         tables: [outcome, latency, dynos, ...scaling, platform],
       },
       { heading: 'Latency and errors', charts: pick(charts, 'latency', 'errors') },

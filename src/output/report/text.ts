@@ -234,9 +234,26 @@ export function summaryText(s: Summary, st: Styler = PLAIN): string {
   const head = [
     st.bold(sc.name),
     ...(sc.description ? [st.dim(wrap(sc.description, 88, '  '))] : []),
-    `${sc.platform} · seed ${sc.seed} · ${formatDuration(sc.durationS * 1e6)} simulated, warm-up ${formatDuration(sc.warmupS * 1e6)} · router ${sc.routerPolicy}`,
+    `${sc.platform} · seed ${sc.seed} · ${formatDuration(sc.durationS * 1e6)} simulated, ${warmupWords(s)} · router ${sc.routerPolicy}`,
   ];
   return [...head, '', ...blocksText(top, labelWidth, st), '', ...timeTable(s, labelWidth, st), '', ...blocksText(bottom, labelWidth, st)].join('\n') + '\n';
+}
+
+/**
+ * The warm-up as the summary's head line says it: "warm-up 10m" as given, or with
+ * `warmup: auto`, "warm-up 25m (MSER-5: 5 of 24 batches of 5 min)".
+ */
+export function warmupWords(s: Summary): string {
+  const given = `warm-up ${formatDuration(s.scenario.warmupS * 1e6)}`;
+  const w = s.warmup;
+  return w === undefined ? given : `${given} (${w.rule}: ${w.truncatedBatches} of ${w.batches} batches of ${w.batchMinutes} min)`;
+}
+
+/** The report's sentence on how the warm-up was found ('' for a fixed one). */
+export function warmupSentence(s: Summary): string {
+  const w = s.warmup;
+  if (w === undefined) return '';
+  return `The warm-up, ${formatDuration(w.detectedS * 1e6)}, was found by ${w.rule} (White 1997) on the web tier's requests waiting per minute (timeseries.csv queue_mean): ${w.truncatedBatches} of its ${w.batches} batches of ${w.batchMinutes} minutes cut off, the truncation that minimises the batch means' squared standard error over the first half of the run; the run was then made again with that warm-up.`;
 }
 
 /**

@@ -43,6 +43,15 @@ export function duration(opts: { positive?: boolean } = {}) {
     });
 }
 
+/** A duration, or `auto` (what `warmup` takes): microseconds, or 'auto'. */
+export function durationOrAuto() {
+  const hint = `${DURATION_HINT} or auto`;
+  return z
+    .string({ error: (iss) => missingOr(iss.input, `expected ${hint}, got ${show(iss.input)}`) })
+    .regex(new RegExp(`^\\s*auto\\s*$|${DURATION_PATTERN}`), { error: (iss) => missingOr(iss.input, `expected ${hint}, got ${show(iss.input)}`) })
+    .transform((text): number | 'auto' => (text.trim() === 'auto' ? 'auto' : parseDurationUs(text)!));
+}
+
 /** A memory size such as "512MB"; parsed to megabytes. */
 export function memory() {
   const hint = 'a memory size with a unit (512MB, 2.5GB)';

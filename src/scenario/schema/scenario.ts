@@ -4,7 +4,7 @@
  * spells out.
  */
 import * as z from 'zod';
-import { duration, instant, oneOf, show, text, whole } from './fields.ts';
+import { duration, durationOrAuto, instant, oneOf, show, text, whole } from './fields.ts';
 import { formationSchema } from './formation.ts';
 import { trafficSchema } from './traffic.ts';
 import { jobSourceSchema, queueSchema, schedulerTask } from './jobs.ts';
@@ -37,7 +37,8 @@ export const scenarioSchema = z
     platform: z.union([oneOf(PROFILE_NAMES as [string, ...string[]]), platformOverride]).default(DEFAULT_PROFILE),
     seed: whole(0).default(1),
     duration: duration({ positive: true }),
-    warmup: duration().prefault('0s'),
+    /** A duration, or auto: found after the run by MSER-5 (model/run/warmup.ts). */
+    warmup: durationOrAuto().prefault('0s'),
     /** The simulated calendar: the instant time zero stands for, and the zone its clock times are in. */
     calendar: z
       .strictObject({ start: instant().optional(), timezone: text('a time zone such as Europe/Paris').default('UTC') })
@@ -69,7 +70,7 @@ export const scenarioSchema = z
     runtimeMetrics: z.boolean({ error: (iss) => `expected true or false, got ${show(iss.input)}` }).default(false),
   })
   .superRefine((s, ctx) => {
-    if (s.warmup >= s.duration) {
+    if (s.warmup !== 'auto' && s.warmup >= s.duration) {
       ctx.addIssue({ code: 'custom', path: ['warmup'], message: 'expected a warm-up shorter than the duration', params: { needs: ['duration'] } });
     }
     s.events.forEach((e, i) => {

@@ -180,7 +180,7 @@ async function loadAll(planned: readonly Planned[], set: readonly string[]): Pro
   const failures: Array<{ p: Planned; e: ScenarioError }> = [];
   for (const p of planned) {
     try {
-      scenarios.push(await loadRef(p.ref, { set, variant: p.variant ?? undefined }));
+      scenarios.push(await loadRef(p.ref, { set, variant: p.variant ?? undefined, study: 'compare' }));
     } catch (e) {
       if (!(e instanceof ScenarioError)) throw e;
       failures.push({ p, e });

@@ -100,7 +100,7 @@ export async function runPlan(ref: ScenarioRef, req: PlanRequest): Promise<PlanO
   const progress = req.progress ?? (() => NO_PROGRESS);
 
   // The scenario as written must load: its problems are the user's to fix.
-  const base = await loadRef(ref, { set: userSet, seed: req.seed });
+  const base = await loadRef(ref, { set: userSet, seed: req.seed, study: 'plan' });
   const seed = req.seed ?? base.seed;
   // By default, as many dynos as the app may run (Heroku's 100, or the scenario's raised limit).
   const maxCount = req.maxCount ?? base.platform.limits.dynosPerApp;
@@ -129,7 +129,7 @@ export async function runPlan(ref: ScenarioRef, req: PlanRequest): Promise<PlanO
         const sets = [...(size === null ? [] : [`formation.web.size=${size}`]), ...(concurrency === null ? [] : [`formation.web.concurrency=${concurrency}`])];
         let s: Scenario;
         try {
-          s = await loadRef(ref, { set: [...userSet, ...sets], seed, variant });
+          s = await loadRef(ref, { set: [...userSet, ...sets], seed, variant, study: 'plan' });
         } catch (e) {
           if (!(e instanceof ScenarioError)) throw e;
           skipped.push({ strategy, size, concurrency, reason: firstLine(e) });
@@ -162,7 +162,7 @@ export async function runPlan(ref: ScenarioRef, req: PlanRequest): Promise<PlanO
       const c = byKey.get(r.combo.key)!;
       const set = [...userSet, ...c.sets, ...c.countSets(r.n)];
       try {
-        await loadRef(ref, { set, seed, variant: c.variant });
+        await loadRef(ref, { set, seed, variant: c.variant, study: 'plan' });
       } catch (e) {
         if (!(e instanceof ScenarioError)) throw e;
         runs.push({ kind: 'rejected', message: firstLine(e) });

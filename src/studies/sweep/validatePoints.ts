@@ -23,7 +23,7 @@ export async function validatePoints(ref: ScenarioRef, spec: SweepSpec, onPoint?
     const sets = pointSets(spec.axes, p);
     const values = pointValues(spec.axes, p);
     try {
-      const s = await loadRef(ref, { set: [...spec.set, ...sets], seed: spec.seed, variant: spec.variant });
+      const s = await loadRef(ref, { set: [...spec.set, ...sets], seed: spec.seed, variant: spec.variant, study: 'sweep' });
       onPoint?.(s, sets);
     } catch (e) {
       if (!(e instanceof ScenarioError)) throw e;

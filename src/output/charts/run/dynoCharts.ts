@@ -6,7 +6,7 @@ import { HEIGHT, WIDTH, topLevel, type Chart, type VlSpec } from '../chart.ts';
 import { binWords, timeX, wallMs } from '../time.ts';
 import { fmtInt } from '../../report/text.ts';
 import { dynoStates, eventMarks } from './states.ts';
-import { HALF, runBins, round3, type RunChartInput } from './common.ts';
+import { HALF, runBins, round3, warmupCaption, warmupMarks, type RunChartInput } from './common.ts';
 
 const STATE_COLOURS: Record<string, string> = { up: '#54a24b', starting: '#eeca3b', crashed: '#e45756', 'down, waiting for a host': '#9d755d' };
 const MARK_COLOURS: Record<string, string> = { 'host failure': '#7f3b08', crash: '#e45756', 'scale up': '#4c78a8', 'scale down': '#72b7b2' };
@@ -22,13 +22,18 @@ export function dynosChart({ scenario, series, result }: RunChartInput): Chart {
     {
       width: WIDTH,
       height: HALF,
-      data: { values: traffic },
-      mark: { type: 'line', interpolate: 'step-after', color: '#4c78a8', strokeWidth: 1.2 },
-      encoding: {
-        x,
-        y: { field: 'rate', type: 'quantitative', axis: { title: 'requests/s arriving' } },
-        tooltip: [{ field: 't', type: 'temporal', title: 'bin start', format: '%a %H:%M', formatType: 'utc' }, { field: 'rate', title: 'requests/s', format: ',.1f' }],
-      },
+      layer: [
+        {
+          data: { values: traffic },
+          mark: { type: 'line', interpolate: 'step-after', color: '#4c78a8', strokeWidth: 1.2 },
+          encoding: {
+            x,
+            y: { field: 'rate', type: 'quantitative', axis: { title: 'requests/s arriving' } },
+            tooltip: [{ field: 't', type: 'temporal', title: 'bin start', format: '%a %H:%M', formatType: 'utc' }, { field: 'rate', title: 'requests/s', format: ',.1f' }],
+          },
+        },
+        ...warmupMarks(scenario),
+      ],
     },
   ];
   const stateDomain = Object.keys(STATE_COLOURS);
@@ -72,7 +77,7 @@ export function dynosChart({ scenario, series, result }: RunChartInput): Chart {
   return {
     name: 'dynos',
     title: 'Traffic and dynos by state',
-    caption: `Requests arriving per second, and below, per process type, how many dynos were up, starting, crashed or waiting for a host to be placed on (mean over each ${binWords(series.binS)}). ${happened.length === 0 ? 'No host failed, no dyno crashed and the formation did not change.' : `Vertical marks: ${happened.join(', ')} (hover for details).`}`,
+    caption: `Requests arriving per second, and below, per process type, how many dynos were up, starting, crashed or waiting for a host to be placed on (mean over each ${binWords(series.binS)}). ${happened.length === 0 ? 'No host failed, no dyno crashed and the formation did not change.' : `Vertical marks: ${happened.join(', ')} (hover for details).`}${warmupCaption(scenario)}`,
     spec: topLevel('Traffic and dynos', 'requests/s arriving; dynos by state, with failures, crashes and scaling marked', { vconcat: panels, resolve: { scale: { x: 'shared' } } }),
   };
 }
@@ -143,6 +148,7 @@ export function memoryChart({ scenario, series }: RunChartInput): Chart | null {
             },
           ]
         : []),
+      ...warmupMarks(scenario, withQuota),
     ],
   });
   return {

@@ -5,7 +5,7 @@ import { SERIES_CODES } from '../../../model/router/codes.ts';
 import { HEIGHT, WIDTH, topLevel, type Chart, type VlSpec } from '../chart.ts';
 import { binWords, timeX, wallMs } from '../time.ts';
 import { fmtInt } from '../../report/text.ts';
-import { HALF, runBins, round3, type RunChartInput } from './common.ts';
+import { HALF, runBins, round3, warmupCaption, warmupMarks, type RunChartInput } from './common.ts';
 
 export function latencyChart({ scenario, series }: RunChartInput): Chart {
   const cal = scenario.calendar;
@@ -41,23 +41,29 @@ export function latencyChart({ scenario, series }: RunChartInput): Chart {
           { mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#b00', fontSize: 10 }, encoding: { y: { field: 'ms', type: 'quantitative' }, x: { value: 0 }, text: { field: 'label' } } },
         ],
       },
+      ...warmupMarks(scenario),
     ],
   };
   const waits: VlSpec = {
     width: WIDTH,
     height: HALF,
-    data: { values: queue },
-    mark: { type: 'area', interpolate: 'step-after', color: '#4c78a8', opacity: 0.7, line: { color: '#4c78a8', strokeWidth: 1 } },
-    encoding: {
-      x,
-      y: { field: 'ms', type: 'quantitative', axis: { title: 'mean queue time (ms)' } },
-      tooltip: [{ field: 't', type: 'temporal', title: 'bin start', format: '%a %H:%M', formatType: 'utc' }, { field: 'ms', title: 'mean queue time (ms)', format: ',.1f' }, { field: 'waiting', title: 'requests waiting (mean)', format: ',.2f' }],
-    },
+    layer: [
+      {
+        data: { values: queue },
+        mark: { type: 'area', interpolate: 'step-after', color: '#4c78a8', opacity: 0.7, line: { color: '#4c78a8', strokeWidth: 1 } },
+        encoding: {
+          x,
+          y: { field: 'ms', type: 'quantitative', axis: { title: 'mean queue time (ms)' } },
+          tooltip: [{ field: 't', type: 'temporal', title: 'bin start', format: '%a %H:%M', formatType: 'utc' }, { field: 'ms', title: 'mean queue time (ms)', format: ',.1f' }, { field: 'waiting', title: 'requests waiting (mean)', format: ',.2f' }],
+        },
+      },
+      ...warmupMarks(scenario, false),
+    ],
   };
   return {
     name: 'latency',
     title: 'Response time and queue time',
-    caption: `Latency percentiles of the responses in each ${binWords(series.binS)} of the run (log scale), with the router's ${timeoutMs / 1000} s timeout. Below: the mean time a request waited for a free worker, the router's queue plus the dyno's backlog (waiting request-time over arrivals in the bin).`,
+    caption: `Latency percentiles of the responses in each ${binWords(series.binS)} of the run (log scale), with the router's ${timeoutMs / 1000} s timeout. Below: the mean time a request waited for a free worker, the router's queue plus the dyno's backlog (waiting request-time over arrivals in the bin).${warmupCaption(scenario)}`,
     spec: topLevel('Response time', `percentiles per ${binWords(series.binS)}; queue time below`, { vconcat: [percentiles, waits], resolve: { scale: { x: 'shared' } } }),
   };
 }
@@ -85,20 +91,26 @@ export function errorsChart({ scenario, series, result }: RunChartInput): Chart 
               encoding: { x, y: { field: 'n', type: 'quantitative', axis: { title: 'errors' }, scale: { domain: [0, 1] } } },
             },
             { data: { values: [{ label: 'no router errors in this run' }] }, mark: { type: 'text', fontSize: 13, color: '#555' }, encoding: { text: { field: 'label' } } },
+            ...warmupMarks(scenario),
           ],
         }
       : {
           width: WIDTH,
           height: HEIGHT,
-          data: { values: rows },
-          mark: { type: 'rect' },
-          encoding: {
-            x,
-            x2: { field: 't2', type: 'temporal' },
-            y: { field: 'n', type: 'quantitative', stack: 'zero', axis: { title: `errors per ${binWords(series.binS)}` } },
-            color: { field: 'code', type: 'nominal', title: 'Heroku code', scale: { domain: codes, range: codes.map(codeColour) } },
-            tooltip: [{ field: 't', type: 'temporal', title: 'bin start', format: '%a %H:%M', formatType: 'utc' }, { field: 'code' }, { field: 'n', title: 'errors', format: ',' }],
-          },
+          layer: [
+            {
+              data: { values: rows },
+              mark: { type: 'rect' },
+              encoding: {
+                x,
+                x2: { field: 't2', type: 'temporal' },
+                y: { field: 'n', type: 'quantitative', stack: 'zero', axis: { title: `errors per ${binWords(series.binS)}` } },
+                color: { field: 'code', type: 'nominal', title: 'Heroku code', scale: { domain: codes, range: codes.map(codeColour) } },
+                tooltip: [{ field: 't', type: 'temporal', title: 'bin start', format: '%a %H:%M', formatType: 'utc' }, { field: 'code' }, { field: 'n', title: 'errors', format: ',' }],
+              },
+            },
+            ...warmupMarks(scenario),
+          ],
         };
   return {
     name: 'errors',
