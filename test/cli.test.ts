@@ -166,7 +166,7 @@ test('the readable summary labels every figure with its unit', (t) => {
   t.regex(r.stdout, /^latency( +[\d.]+ m?s){6}$/m);
   t.regex(r.stdout, /^queue +[\d.]+ m?s +[\d.]+ m?s +[\d.]+ m?s +[\d.]+% of requests waited$/m);
   t.regex(r.stdout, /^dynos +web +2 × 1X +concurrency 1 +[\d.]+% busy$/m);
-  t.regex(r.stdout, /^cost\s+[\d.]+ dyno-hours \([\d.]+ h free, [\d.]+ h billable\) · bill \$[\d.]+ · \$34\.50 a month$/m);
+  t.regex(r.stdout, /^cost\s+[\d.]+ dyno-hours \([\d.]+ h free, 1X-equivalent; [\d.]+ h billable\) · bill \$[\d.]+(?: · |\n +)\$34\.50 a month$/m);
   // The figures of the latency table line up under their headers (right-aligned).
   const lines = r.stdout.split('\n');
   const header = lines.find((l) => /^ +mean +p50/.test(l))!;

@@ -68,7 +68,7 @@ export function dynosCsv(rows: readonly DynoRow[]): string {
 
 export function costCsv(cost: CostReport): string {
   return csv([
-    ['process_type', 'size', 'dynos', 'dyno_hours', 'free_hours', 'billable_hours', 'total_usd', 'monthly_usd'],
+    ['process_type', 'size', 'dynos_count', 'dyno_hours', 'free_1x_equivalent_hours', 'billable_hours', 'total_usd', 'monthly_usd'],
     ...cost.lines.map((l) => [l.processType, l.size, l.dynos, l.dynoHours, l.freeHours, l.billableHours, l.totalUsd, l.monthlyUsd]),
     ['all', 'all', cost.lines.reduce((a, l) => a + l.dynos, 0), cost.dynoHours, cost.freeHours, cost.billableHours, cost.totalUsd, cost.monthlyUsd],
   ]);
