@@ -129,7 +129,7 @@ test('compare files round per unit and never write a negative zero', (t) => {
   ]);
   const csv = compareCsv(c);
   const rows = csv.trimEnd().split('\n').map((r) => r.split(','));
-  t.deepEqual(rows[0], ['alternative', 'metric', 'unit', 'replications', 'mean', 'lo', 'hi', 'diff', 'diff_lo', 'diff_hi', 'diff_pct', 'diff_pct_lo', 'diff_pct_hi', 'significant']);
+  t.deepEqual(rows[0], ['alternative', 'metric', 'unit', 'replications', 'mean', 'lo', 'hi', 'diff', 'diff_lo', 'diff_hi', 'diff_pct', 'diff_lo_pct', 'diff_hi_pct', 'significant']);
   t.is(rows.length, 1 + 2 * METRICS.length);
   const row = (alt: string, key: string) => rows.find((r) => r[0] === alt && r[1] === key)!;
   t.is(row('a', 'mean')[4], '0.123');

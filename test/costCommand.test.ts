@@ -281,7 +281,7 @@ test('cost writes cost.csv, cost.json and charts; --json prints cost.json; the s
   const png = readFileSync(join(dir, 'a', 'charts', 'cost-by-count.png'));
   t.deepEqual([...png.subarray(1, 4)], [...Buffer.from('PNG')]);
   const csv = readFileSync(join(dir, 'a', 'cost.csv'), 'utf8').split('\n');
-  t.is(csv[0], 'formation,kind,book,process_type,size,mapped_from,dynos_count,runs_count,dyno_hours,free_1x_equivalent_hours,billable_hours,monthly_usd,monthly_usd_no_free_hours,usd_per_dyno_hour,estimate');
+  t.is(csv[0], 'formation,kind,book,process_type,size,mapped_from,dynos_count,runs_count,dyno_hours,free_1x_equivalent_hours,billable_hours,monthly_usd,monthly_no_free_hours_usd,usd_per_dyno_hour,estimate');
   t.true(csv.includes('as written,as-written,heroku-2013,all,all,,2,0,1440,750,690,34.5,72,0.023958,0'));
 
   const j = dynosim(['cost', EXAMPLE, '--out', join(dir, 'b'), '--json', '--no-charts']);

@@ -34,7 +34,7 @@ function cell(x: number | null, digits: number): string {
  * `diff_hi` are in the row's `unit` (the unit suffix of the metric's column in sweep.csv: ms,
  * fraction, usd, usd_month, hours, count); the `diff_pct` columns are percentages.
  */
-export const COMPARE_CSV_HEADER = ['alternative', 'metric', 'unit', 'replications', 'mean', 'lo', 'hi', 'diff', 'diff_lo', 'diff_hi', 'diff_pct', 'diff_pct_lo', 'diff_pct_hi', 'significant'] as const;
+export const COMPARE_CSV_HEADER = ['alternative', 'metric', 'unit', 'replications', 'mean', 'lo', 'hi', 'diff', 'diff_lo', 'diff_hi', 'diff_pct', 'diff_lo_pct', 'diff_hi_pct', 'significant'] as const;
 
 /** compare.csv: a row per alternative and metric; the difference columns are empty for the first alternative. */
 export function compareCsv(c: Comparison): string {

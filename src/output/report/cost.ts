@@ -200,7 +200,7 @@ export function allNotes(r: CostResult): string[] {
 }
 
 /** cost.csv's columns; free hours are 1X-equivalent (see freeHoursNote), the other hours on the clock. */
-const CSV_HEADER = ['formation', 'kind', 'book', 'process_type', 'size', 'mapped_from', 'dynos_count', 'runs_count', 'dyno_hours', 'free_1x_equivalent_hours', 'billable_hours', 'monthly_usd', 'monthly_usd_no_free_hours', 'usd_per_dyno_hour', 'estimate'];
+const CSV_HEADER = ['formation', 'kind', 'book', 'process_type', 'size', 'mapped_from', 'dynos_count', 'runs_count', 'dyno_hours', 'free_1x_equivalent_hours', 'billable_hours', 'monthly_usd', 'monthly_no_free_hours_usd', 'usd_per_dyno_hour', 'estimate'];
 
 /** cost.csv: each formation's lines in each book, then an `all` row with its totals. */
 export function costCsv(table: CostTable): string {

@@ -142,7 +142,7 @@ function num(x: number | null): number | null {
 }
 
 /** plan.csv's columns before the SLOs' (the formation, then its mean monthly cost and mean web dynos). */
-const PLAN_COLUMNS = ['strategy', 'autoscaler', 'size', 'concurrency', 'count', 'replications', 'feasible', metricColumn('monthly', 'mean'), metricColumn('dynos', 'mean')];
+const PLAN_COLUMNS = ['strategy', 'autoscaler', 'size', 'concurrency', 'formation_count', 'replications', 'feasible', metricColumn('monthly', 'mean'), metricColumn('dynos', 'mean')];
 
 /** The SLO columns of plan.csv: each metric's mean and each bound an SLO is judged on (`p95_mean_ms`, `p95_upper95_ms`), but a column already there. */
 function sloColumns(slos: readonly Slo[]): { header: string; value: (p: Probe) => number | null }[] {
