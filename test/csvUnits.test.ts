@@ -60,6 +60,7 @@ const RUN = ['run', 'scenarios/black-friday.yaml', '--variant', 'queue-time', '-
 test('every numeric column of every CSV of a run, compare, sweep, plan and cost says its unit', (t) => {
   const dir = scratch();
   ok(t, dynosim([...RUN, '--out', join(dir, 'run')]));
+  ok(t, dynosim(['run', 'scenarios/web-and-workers.yaml', '--set', 'duration=20m', '--set', 'events=[]', '-q', '--no-charts', '--out', join(dir, 'jobs')]));
   ok(t, dynosim(['compare', 'test/fixtures/compare/two-dynos.yaml', 'test/fixtures/compare/four-dynos.yaml', '--replications', '2', '--out', join(dir, 'compare'), '-q', '--no-charts']));
   ok(t, dynosim(['sweep', 'test/fixtures/sweep/tiny.yaml', '--vary', 'formation.web.count=2,3', '--replications', '2', '--out', join(dir, 'sweep'), '-q', '--no-charts']));
   ok(t, dynosim(['plan', 'test/fixtures/plan/erlang-c.yaml', '--slo', 'queue.mean<60ms', '--slo', 'monthly<$5000', '--replications', '3', '--max-count', '12', '--out', join(dir, 'plan'), '-q', '--no-charts']));
@@ -67,6 +68,11 @@ test('every numeric column of every CSV of a run, compare, sweep, plan and cost 
   const runFiles = readdirSync(join(dir, 'run')).filter((f) => f.endsWith('.csv')).sort();
   t.deepEqual(runFiles, ['cost.csv', 'dynos.csv', 'events.csv', 'metrics.csv', 'scaling.csv', 'timeseries.csv']);
   for (const f of runFiles) t.deepEqual(unitless(join(dir, 'run', f), f), [], f);
+  t.deepEqual(unitless(join(dir, 'jobs', 'queues.csv'), 'queues.csv'), []);
+  // queues.csv tells the minute as timeseries.csv does: web-and-workers starts at midnight in New York.
+  const queues = parse(readFileSync(join(dir, 'jobs', 'queues.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+  t.is(queues[0]!['local_time'], '2026-11-23T00:00:00-05:00');
+  t.is(queues.find((r) => r['minute'] === '19')!['local_time'], '2026-11-23T00:19:00-05:00');
   t.deepEqual(unitless(join(dir, 'compare', 'compare.csv'), 'compare.csv'), []);
   // sweep.csv and runs.csv begin with the varied fields, named by their paths.
   for (const f of ['sweep.csv', 'runs.csv']) t.deepEqual(unitless(join(dir, 'sweep', f), f, ['formation.web.count']), [], f);

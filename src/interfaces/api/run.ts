@@ -128,7 +128,7 @@ export async function runFiles(s: Scenario, sink: StreamSink, opts: RunFilesOpti
     onProgress: progress === undefined ? undefined : (nowUs, endUs, requests) => progress.update(nowUs, endUs, requests),
     onMinute: (row) => series.add(timeseriesRecord(row, codes, s.calendar)),
     onMetrics: (m) => metrics.add(metricsRecord(m)),
-    onQueueMinute: (row) => queues?.add(queueRecord(row)),
+    onQueueMinute: (row) => queues?.add(queueRecord(row, s.calendar)),
     log: opts.log,
   });
   progress?.end();

@@ -54,10 +54,11 @@ export function metricsRecord(m: MetricsSample): Array<string | number> {
   ];
 }
 
-export const QUEUES_HEADER = ['minute', 't_start_s', 'queue', 'enqueued_count', 'wait_mean_ms', 'length_mean_count', 'length_end_count', 'lost_count', 'redelivered_count'];
+/** queues.csv's columns: the minute as in timeseries.csv (`local_time` included), then the queue's. */
+export const QUEUES_HEADER = ['minute', 't_start_s', 'local_time', 'queue', 'enqueued_count', 'wait_mean_ms', 'length_mean_count', 'length_end_count', 'lost_count', 'redelivered_count'];
 
-export function queueRecord(r: QueueMinute): Array<string | number> {
-  return [r.minute, r.minute * 60, r.queue, r.enqueued, r.waitMeanMs ?? '', r.lengthMean, r.lengthEnd, r.lost, r.redelivered];
+export function queueRecord(r: QueueMinute, calendar: Calendar): Array<string | number> {
+  return [r.minute, r.minute * 60, calendar.isoLocal(r.minute * 60), r.queue, r.enqueued, r.waitMeanMs ?? '', r.lengthMean, r.lengthEnd, r.lost, r.redelivered];
 }
 
 export function csv(rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
