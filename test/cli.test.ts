@@ -48,7 +48,7 @@ test('run writes every result file and the example costs $34.50', (t) => {
   // Two 1X dynos at 0.5 req/s each, 100 ms service: M/M/1 with response mean 1/(10 − 0.5) s.
   t.true(Math.abs(s.latency.meanMs - 105.26) < 1.5, `mean ${s.latency.meanMs}`);
   const series = readFileSync(join(out, 'timeseries.csv'), 'utf8').trimEnd().split('\n');
-  t.is(series[0], 'minute,t_start_s,arrivals,completed,errors_H10,errors_H11,errors_H12,errors_H13,errors_H14,errors_H19,errors_H20,errors_H21,errors_H99,latency_p50_ms,latency_p95_ms,latency_p99_ms,queue_mean,busy_dynos,dynos_up');
+  t.is(series[0], 'minute,t_start_s,local_time,arrivals_count,completed_count,errors_H10_count,errors_H11_count,errors_H12_count,errors_H13_count,errors_H14_count,errors_H19_count,errors_H20_count,errors_H21_count,errors_H99_count,latency_p50_ms,latency_p95_ms,latency_p99_ms,queue_length_mean_count,busy_dynos_count,dynos_up_count');
   // A row per minute of the month, and one more when the last answers go out after the end.
   t.true(series.length - 1 === 43200 || series.length - 1 === 43201, `${series.length - 1} rows`);
   t.is(series[1]!.split(',')[0], '0');
@@ -166,7 +166,7 @@ test('the readable summary labels every figure with its unit', (t) => {
   t.regex(r.stdout, /^latency( +[\d.]+ m?s){6}$/m);
   t.regex(r.stdout, /^queue +[\d.]+ m?s +[\d.]+ m?s +[\d.]+ m?s +[\d.]+% of requests waited$/m);
   t.regex(r.stdout, /^dynos +web +2 × 1X +concurrency 1 +[\d.]+% busy$/m);
-  t.regex(r.stdout, /^cost\s+[\d.]+ dyno-hours \([\d.]+ h free, [\d.]+ h billable\) · bill \$[\d.]+ · \$34\.50 a month$/m);
+  t.regex(r.stdout, /^cost\s+[\d.]+ dyno-hours \([\d.]+ h free, 1X-equivalent; [\d.]+ h billable\) · bill \$[\d.]+(?: · |\n +)\$34\.50 a month$/m);
   // The figures of the latency table line up under their headers (right-aligned).
   const lines = r.stdout.split('\n');
   const header = lines.find((l) => /^ +mean +p50/.test(l))!;

@@ -129,13 +129,14 @@ test('compare files round per unit and never write a negative zero', (t) => {
   ]);
   const csv = compareCsv(c);
   const rows = csv.trimEnd().split('\n').map((r) => r.split(','));
-  t.deepEqual(rows[0], ['alternative', 'metric', 'unit', 'n', 'mean', 'lo', 'hi', 'diff', 'diffLo', 'diffHi', 'diffPct', 'diffPctLo', 'diffPctHi', 'significant']);
+  t.deepEqual(rows[0], ['alternative', 'metric', 'unit', 'replications', 'mean', 'lo', 'hi', 'diff', 'diff_lo', 'diff_hi', 'diff_pct', 'diff_lo_pct', 'diff_hi_pct', 'significant']);
   t.is(rows.length, 1 + 2 * METRICS.length);
   const row = (alt: string, key: string) => rows.find((r) => r[0] === alt && r[1] === key)!;
   t.is(row('a', 'mean')[4], '0.123');
   t.is(row('b', 'mean')[7], '0.000');
   t.is(row('a', 'errors')[4], '0.001235');
   t.is(row('a', 'cost')[4], '12.85');
+  t.deepEqual([row('a', 'p95')[2], row('a', 'errors')[2], row('a', 'monthly')[2], row('a', 'dyno-hours')[2], row('a', 'dynos')[2]], ['ms', 'fraction', 'usd_month', 'hours', 'count'], 'the unit column speaks the suffixes of the study CSVs');
   // The change from the ratios 10.005/12.345 and 11.005/13.345 on the log scale: −18.25% [−26.79%, −8.71%].
   t.deepEqual(row('b', 'cost').slice(7), ['-2.34', '-2.34', '-2.34', '-18.25', '-26.79', '-8.71', 'true']);
   t.false(csv.includes('-0.000'));

@@ -266,6 +266,13 @@ test('cost writes cost.csv, cost.json and charts; --json prints cost.json; the s
   t.regex(r.stdout, /as written\s+heroku-2013\s+web\s+2 dynos\s+1X\s+1,440\.0 h\s+750\.0 h\s+690\.0 h\s+\$34\.50\s+\$72\.00/);
   t.regex(r.stdout, /heroku-2025\s+web\s+2 dynos\s+standard-1x¹\s+1,440\.0 h/);
   t.regex(r.stdout, /¹ standard-1x stands in for 1X in heroku-2025: same memory \(512 MB\)/);
+  // The free hours are labelled 1X-equivalent, and a note says how a 2X uses them (750 free cover 375 of its 720 h).
+  t.regex(r.stdout, /^formation .* dyno-hours +free \(1X-equivalent h\) +billable /m);
+  t.regex(r.stdout.replace(/\s+/g, ' '), /heroku-2013's 750 free hours a month are 1X-equivalent hours, used up per hour on the clock at 1 for a 1X, 2 for a 2X and 16 for a PX; dyno-hours and billable hours are on the clock \(one 2X dyno for a month: 720 dyno-hours, 1,440 1X-equivalent; the 750 free hours cover 375\.0 of them, leaving 345\.0 billable\)\./);
+  t.notRegex(r.stdout, /heroku-2025's .* 1X-equivalent/, 'a book without free hours has no such note');
+  const html = readFileSync(join(dir, 'a', 'report.html'), 'utf8');
+  t.true(html.includes('free hours (1X-equivalent)'));
+  t.true(html.includes('750 free hours a month are 1X-equivalent hours'));
   t.deepEqual(readdirSync(join(dir, 'a')).sort(), ['charts', 'cost.csv', 'cost.json', 'report.html']);
   t.deepEqual(readdirSync(join(dir, 'a', 'charts')).sort(), [
     'cost-by-count.png', 'cost-by-count.svg', 'cost-by-count.vl.json',
@@ -274,7 +281,7 @@ test('cost writes cost.csv, cost.json and charts; --json prints cost.json; the s
   const png = readFileSync(join(dir, 'a', 'charts', 'cost-by-count.png'));
   t.deepEqual([...png.subarray(1, 4)], [...Buffer.from('PNG')]);
   const csv = readFileSync(join(dir, 'a', 'cost.csv'), 'utf8').split('\n');
-  t.is(csv[0], 'formation,kind,book,process_type,size,mapped_from,dynos,runs,dyno_hours,free_hours,billable_hours,monthly_usd,monthly_usd_no_free_hours,usd_per_dyno_hour,estimate');
+  t.is(csv[0], 'formation,kind,book,process_type,size,mapped_from,dynos_count,runs_count,dyno_hours,free_1x_equivalent_hours,billable_hours,monthly_usd,monthly_no_free_hours_usd,usd_per_dyno_hour,estimate');
   t.true(csv.includes('as written,as-written,heroku-2013,all,all,,2,0,1440,750,690,34.5,72,0.023958,0'));
 
   const j = dynosim(['cost', EXAMPLE, '--out', join(dir, 'b'), '--json', '--no-charts']);

@@ -193,7 +193,7 @@ test('plan finds the true minimum count of an M/M/c queue (Erlang C)', (t) => {
   t.regex(r.stdout, new RegExp(`^answer: .*\\n {4}queue\\.mean < 25 ms +[\\d.]+ ms +upper +[\\d.]+ ms +met\\n`, 'm'));
   // Far fewer probes than counts: it starts at the stability bound λ/μ = 4.
   const csv = readFileSync(join(out, 'plan.csv'), 'utf8').trimEnd().split('\n');
-  t.is(csv[0], 'strategy,autoscaler,size,concurrency,n,replications,feasible,monthly_mean_usd,dynos_mean,queue.mean_mean_ms,queue.mean_upper95_ms');
+  t.is(csv[0], 'strategy,autoscaler,size,concurrency,formation_count,replications,feasible,cost_mean_usd_month,dynos_mean_count,queue_mean_mean_ms,queue_mean_upper95_ms');
   const counts = csv.slice(1).map((line) => Number(line.split(',')[4]));
   t.is(counts[0], LAMBDA / MU);
   t.is(plan.search.probes, counts.length);

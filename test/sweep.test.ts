@@ -106,22 +106,22 @@ test('sweep.csv has one row per point: means, 95% intervals over the replication
   const { sweepCsv, runsCsv } = sweepTables(spec, outcomes);
   const rows = sweepCsv.trimEnd().split('\n').map((l) => l.split(','));
   const col = (name: string) => rows[0]!.indexOf(name);
-  t.deepEqual(rows[0]!.slice(0, 5), ['formation.web.count', 'replications', 'p50', 'p50.lo', 'p50.hi']);
+  t.deepEqual(rows[0]!.slice(0, 5), ['formation.web.count', 'replications', 'p50_ms', 'p50_lo_ms', 'p50_hi_ms']);
   t.is(rows.length, 3);
   const iv = interval([100, 120]);
-  t.is(rows[1]![col('p95')], '110');
-  t.is(rows[1]![col('p95.lo')], fixed(iv.lo, 3));
-  t.is(rows[1]![col('p95.hi')], fixed(iv.hi, 3));
+  t.is(rows[1]![col('p95_ms')], '110');
+  t.is(rows[1]![col('p95_lo_ms')], fixed(iv.lo, 3));
+  t.is(rows[1]![col('p95_hi_ms')], fixed(iv.hi, 3));
   // errors: the one replication that measured it; no interval to draw from one value.
-  t.deepEqual([rows[1]![col('errors')], rows[1]![col('errors.lo')], rows[1]![col('errors.hi')]], ['0', '0', '0']);
-  t.is(rows[2]![col('errors')], '0.2');
-  t.is(rows[1]![col('cost')], '1.2346');
+  t.deepEqual([rows[1]![col('errors_fraction')], rows[1]![col('errors_lo_fraction')], rows[1]![col('errors_hi_fraction')]], ['0', '0', '0']);
+  t.is(rows[2]![col('errors_fraction')], '0.2');
+  t.is(rows[1]![col('cost_usd')], '1.2346');
   // Pooled over the point's four requests: the median is the 2nd value (ms, to 3 decimals).
   const pooled = mergeHistograms([outcomes[0]!.latency, outcomes[1]!.latency]);
   t.is(pooled.count, 4);
-  t.is(rows[1]![col('pooled.p50')], fixed(pooled.quantile(0.5) / 1000, 3));
-  t.is(rows[1]![col('pooled.p999')], '4');
-  t.is(runsCsv.split('\n')[0], 'formation.web.count,replication,seed,p50,p95,p99,p999,mean,queue.mean,queue.p95,errors,availability,cost,monthly,dyno-hours,dynos,scalings');
+  t.is(rows[1]![col('pooled_p50_ms')], fixed(pooled.quantile(0.5) / 1000, 3));
+  t.is(rows[1]![col('pooled_p999_ms')], '4');
+  t.is(runsCsv.split('\n')[0], 'formation.web.count,replication,seed,p50_ms,p95_ms,p99_ms,p999_ms,mean_ms,queue_mean_ms,queue_p95_ms,errors_fraction,availability_fraction,cost_usd,cost_usd_month,dyno_hours,dynos_count,scalings_count');
   t.is(runsCsv.split('\n')[2], '2,2,2,1,120,1,1,1,1,1,,1,1.2346,34.5,1,2,0');
 });
 
@@ -177,7 +177,7 @@ test('a sweep run as two shards and merged gives byte-identical sweep.csv and ru
   t.regex(r.stdout, /lowest p95: router\.policy=(random|least-connections)/);
   const sweep = readFileSync(join(whole, 'sweep.csv'), 'utf8');
   t.is(sweep.split('\n').length, 4);
-  t.true(sweep.startsWith('router.policy,replications,p50,p50.lo,p50.hi,'));
+  t.true(sweep.startsWith('router.policy,replications,p50_ms,p50_lo_ms,p50_hi_ms,'));
   const runs = readFileSync(join(whole, 'runs.csv'), 'utf8').trimEnd().split('\n');
   t.deepEqual(runs.slice(1).map((l) => l.split(',').slice(0, 3).join(',')), ['random,1,11', 'random,2,12', 'least-connections,1,11', 'least-connections,2,12']);
   t.false(sweep.includes('wall') || runs.join('').includes('wall'));

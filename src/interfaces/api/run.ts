@@ -130,9 +130,9 @@ export async function runFiles(s0: Scenario, sink: StreamSink, opts: RunFilesOpt
   const t0 = opts.now?.();
   const { result, series: chartSeries } = await simulateChartedPausing(s, opts.charts !== false, {
     onProgress: progress === undefined ? undefined : (nowUs, endUs, requests) => progress.update(nowUs, endUs, requests),
-    onMinute: (row) => series.add(timeseriesRecord(row, codes)),
+    onMinute: (row) => series.add(timeseriesRecord(row, codes, s.calendar)),
     onMetrics: (m) => metrics.add(metricsRecord(m)),
-    onQueueMinute: (row) => queues?.add(queueRecord(row)),
+    onQueueMinute: (row) => queues?.add(queueRecord(row, s.calendar)),
     log: opts.log,
   });
   progress?.end();

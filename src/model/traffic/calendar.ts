@@ -89,6 +89,22 @@ export class Calendar {
     return this.localMs(this.epochMs(tS));
   }
 
+  /**
+   * The local clock reading `tS` seconds after the start, to the second (rounded down), in
+   * ISO 8601 with the zone's UTC offset then: `2026-11-27T09:00:00-05:00`, `…+00:00` in UTC.
+   * Only Intl's zone data is read, never the machine's zone. An offset of seconds (local
+   * mean time before 1900) is rounded to the minute, and the reading with it.
+   */
+  isoLocal(tS: number): string {
+    const epochMs = Math.floor(this.epochMs(tS) / SECOND_MS) * SECOND_MS;
+    const offsetMin = Math.round((this.localMs(epochMs) - epochMs) / 60_000);
+    const local = new Date(epochMs + offsetMin * 60_000).toISOString().slice(0, 19);
+    const abs = Math.abs(offsetMin);
+    const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+    const mm = String(abs % 60).padStart(2, '0');
+    return `${local}${offsetMin < 0 ? '-' : '+'}${hh}:${mm}`;
+  }
+
   /** The local clock hour at `tS`, a float in [0, 24): 18.5 at 18:30 local time. */
   hourOfDay(tS: number): number {
     const localMs = this.localMs(this.startEpochMs + tS * SECOND_MS);

@@ -16,7 +16,7 @@ import { formatDuration } from '../../engine/units/duration.ts';
 import { VERSION } from '../../engine/version.ts';
 import { fmtInt, fmtMs, fmtPct, fmtUsd, warmupSentence } from '../report/text.ts';
 import type { Chart, ReportPage, ReportTable } from './chart.ts';
-import { allNotes } from '../report/cost.ts';
+import { allNotes, freeHoursNote } from '../report/cost.ts';
 import { type CostResult } from '../../studies/cost/price.ts';
 
 const n = fmtInt;
@@ -95,8 +95,8 @@ export function runPage(scenario: Scenario, result: RunResult, charts: readonly 
           },
         ];
   const cost: ReportTable = {
-    caption: `The bill, ${scenario.platform.name} price book (per ${s.cost.pricePer})`,
-    columns: ['process type', 'size', 'dynos', 'dyno-hours', 'free hours', 'billable hours', 'bill of the run', 'a month'],
+    caption: `The bill, ${scenario.platform.name} price book (per ${s.cost.pricePer})${freeHoursCaption(scenario.platform)}`,
+    columns: ['process type', 'size', 'dynos', 'dyno-hours', 'free hours (1X-equivalent)', 'billable hours', 'bill of the run', 'a month'],
     rows: [
       ...result.cost.lines.map((l) => [l.processType, l.size, l.dynos, hours(l.dynoHours), hours(l.freeHours), hours(l.billableHours), usd(l.totalUsd), usd(l.monthlyUsd)]),
       ['all', '', result.cost.lines.reduce((a, l) => a + l.dynos, 0), hours(result.cost.dynoHours), hours(result.cost.freeHours), hours(result.cost.billableHours), usd(result.cost.totalUsd), usd(result.cost.monthlyUsd)],
@@ -191,6 +191,12 @@ export function planPage(name: string, slos: readonly Slo[], plan: PlanResult, c
   };
 }
 
+/** The bill's caption goes on with how the book counts free hours, when it has any. */
+function freeHoursCaption(book: Scenario['platform']): string {
+  const note = freeHoursNote(book);
+  return note === null ? '' : `; ${note.slice(0, -1)}`;
+}
+
 // ---- cost ----
 
 export function costPage(r: CostResult, charts: readonly Chart[], src: ScenarioSource | undefined, command: string): ReportPage {
@@ -212,7 +218,7 @@ export function costPage(r: CostResult, charts: readonly Chart[], src: ScenarioS
       {
         heading: 'Bills',
         intro: [r.scenario.description, ...mappings, ...allNotes(r)].join('\n\n'),
-        tables: [{ caption: 'Each formation in each price book, a month', columns: ['formation', 'price book', 'dynos', 'dyno-hours', 'free hours', 'billable hours', 'a month', 'with no free hours'], rows }],
+        tables: [{ caption: 'Each formation in each price book, a month', columns: ['formation', 'price book', 'dynos', 'dyno-hours', 'free hours (1X-equivalent)', 'billable hours', 'a month', 'with no free hours'], rows }],
         charts: [...charts],
       },
     ],

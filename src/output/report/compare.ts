@@ -8,7 +8,7 @@ import { round, type Comparison, type Difference, type Estimate, type Metric, ty
 import { fmtInt, TIME_HEADERS, WIDTH, wrap } from './text.ts';
 import { PLAIN, type Styler } from './style.ts';
 import { tableLines, type Cell, type Column } from './table.ts';
-import { METRICS, type MetricKey } from '../../studies/parallel/outcome.ts';
+import { METRIC_COLUMNS, METRICS, type MetricKey } from '../../studies/parallel/outcome.ts';
 import { pctText, unmetText } from '../../studies/parallel/precision.ts';
 
 const METRIC_UNITS = Object.fromEntries(METRICS.map((m) => [m.key, m.unit])) as Record<MetricKey, Unit>;
@@ -29,7 +29,12 @@ function cell(x: number | null, digits: number): string {
   return x === null ? '' : round(x, digits).toFixed(digits);
 }
 
-export const COMPARE_CSV_HEADER = ['alternative', 'metric', 'unit', 'n', 'mean', 'lo', 'hi', 'diff', 'diffLo', 'diffHi', 'diffPct', 'diffPctLo', 'diffPctHi', 'significant'] as const;
+/**
+ * compare.csv's columns. A row holds one metric, so `mean`, `lo`, `hi`, `diff`, `diff_lo` and
+ * `diff_hi` are in the row's `unit` (the unit suffix of the metric's column in sweep.csv: ms,
+ * fraction, usd, usd_month, hours, count); the `diff_pct` columns are percentages.
+ */
+export const COMPARE_CSV_HEADER = ['alternative', 'metric', 'unit', 'replications', 'mean', 'lo', 'hi', 'diff', 'diff_lo', 'diff_hi', 'diff_pct', 'diff_lo_pct', 'diff_hi_pct', 'significant'] as const;
 
 /** compare.csv: a row per alternative and metric; the difference columns are empty for the first alternative. */
 export function compareCsv(c: Comparison): string {
@@ -42,7 +47,7 @@ export function compareCsv(c: Comparison): string {
       rows.push([
         alt.name,
         mc.metric.key,
-        mc.metric.unit,
+        METRIC_COLUMNS[mc.metric.key].unit,
         String(e.n),
         cell(e.mean, d),
         cell(e.lo, d),

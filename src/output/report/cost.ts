@@ -42,7 +42,7 @@ function aligned(rows: readonly (readonly string[])[], right: readonly boolean[]
   return rows.map((r) => r.map(pad).join(gap).trimEnd()).join('\n');
 }
 
-const HEADER = ['formation', 'price book', 'process', 'dynos', 'size', 'dyno-hours', 'free hours', 'billable', '$ a month', '$ with no free hours', '$ per dyno-hour'];
+const HEADER = ['formation', 'price book', 'process', 'dynos', 'size', 'dyno-hours', 'free (1X-equivalent h)', 'billable', '$ a month', '$ with no free hours', '$ per dyno-hour'];
 const RIGHT = [false, false, false, true, false, true, true, true, true, true, true];
 
 /** The readable report. */
@@ -160,9 +160,36 @@ function fromSuperscript(text: string): number {
 /** Eco's pool of hours a month (Heroku: $5 for 1000 dyno-hours shared by all eco dynos). */
 const ECO_POOL_HOURS = 1000;
 
-/** The setup's notes, and what eco's pricing leaves out when eco dynos are priced. */
+/**
+ * How a book with free hours counts them, or null for a book without: in 1X-equivalent
+ * hours (a size of weight w uses w of them an hour on the clock), while dyno-hours and
+ * billable hours are on the clock. With the first size of weight above 1, a month of one
+ * such dyno worked through: heroku-2013's 2X, 720 h using 1 440 free hours' worth.
+ */
+export function freeHoursNote(book: PlatformProfile): string | null {
+  const free = book.billing.freeHoursPerMonth;
+  if (free <= 0) return null;
+  const sizes = Object.values(book.sizes);
+  const uses = sizes.filter((z) => z.freeHoursWeight > 0).map((z) => `${whole.format(z.freeHoursWeight)} for a ${z.name}`);
+  const heavier = sizes.filter((z) => z.freeHoursWeight > 1);
+  let text = `${book.name}'s ${whole.format(free)} free hours a month are 1X-equivalent hours, used up per hour on the clock at ${uses.length === 1 ? uses[0] : `${uses.slice(0, -1).join(', ')} and ${uses[uses.length - 1]}`}`;
+  text += '; dyno-hours and billable hours are on the clock';
+  const z = heavier[0];
+  const month = monthHours(book);
+  if (z !== undefined && month * z.freeHoursWeight > free) {
+    const covered = free / z.freeHoursWeight;
+    text += ` (one ${z.name} dyno for a month: ${whole.format(month)} dyno-hours, ${whole.format(month * z.freeHoursWeight)} 1X-equivalent; the ${whole.format(free)} free hours cover ${hours1.format(covered)} of them, leaving ${hours1.format(month - covered)} billable)`;
+  }
+  return `${text}.`;
+}
+
+/** The setup's notes, how the free hours are counted, and what eco's pricing leaves out when eco dynos are priced. */
 export function allNotes(r: CostResult): string[] {
   const notes = [...r.setup.notes];
+  for (const book of r.setup.books) {
+    const note = freeHoursNote(book);
+    if (note !== null) notes.push(note);
+  }
   const eco = r.table.rows.map((row) => ({ row, hours: row.lines.filter((l) => l.size === 'eco').reduce((h, l) => h + l.dynoHours, 0) })).filter((x) => x.hours > 0);
   if (eco.length > 0) {
     notes.push(`eco is priced as the simulator bills it, $5 a dyno-month; Heroku sells eco as one $5 pool of ${whole.format(ECO_POOL_HOURS)} dyno-hours a month shared by all of an account's eco dynos, which sleep when it runs out (not modelled).`);
@@ -172,7 +199,8 @@ export function allNotes(r: CostResult): string[] {
   return notes;
 }
 
-const CSV_HEADER = ['formation', 'kind', 'book', 'process_type', 'size', 'mapped_from', 'dynos', 'runs', 'dyno_hours', 'free_hours', 'billable_hours', 'monthly_usd', 'monthly_usd_no_free_hours', 'usd_per_dyno_hour', 'estimate'];
+/** cost.csv's columns; free hours are 1X-equivalent (see freeHoursNote), the other hours on the clock. */
+const CSV_HEADER = ['formation', 'kind', 'book', 'process_type', 'size', 'mapped_from', 'dynos_count', 'runs_count', 'dyno_hours', 'free_1x_equivalent_hours', 'billable_hours', 'monthly_usd', 'monthly_no_free_hours_usd', 'usd_per_dyno_hour', 'estimate'];
 
 /** cost.csv: each formation's lines in each book, then an `all` row with its totals. */
 export function costCsv(table: CostTable): string {

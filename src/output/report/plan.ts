@@ -4,7 +4,7 @@
  * same text and bytes.
  */
 import { stringify } from 'csv-stringify/sync';
-import { metricInfo } from '../../studies/parallel/outcome.ts';
+import { metricColumn } from '../../studies/parallel/outcome.ts';
 import { boundSide, formatMetric, type Slo } from '../../studies/plan/slo.ts';
 import type { Combination, CombinationResult, PlanResult, Probe } from '../../studies/plan/search.ts';
 import type { PlanSetup, SkippedCombination } from '../../studies/plan/runPlan.ts';
@@ -141,21 +141,21 @@ function num(x: number | null): number | null {
   return x === null || !Number.isFinite(x) ? null : Number(x.toPrecision(10));
 }
 
-const UNIT_SUFFIX: Record<string, string> = { ms: 'ms', share: 'share', usd: 'usd', h: 'h', dynos: 'dynos', count: 'count' };
+/** plan.csv's columns before the SLOs' (the formation, then its mean monthly cost and mean web dynos). */
+const PLAN_COLUMNS = ['strategy', 'autoscaler', 'size', 'concurrency', 'formation_count', 'replications', 'feasible', metricColumn('monthly', 'mean'), metricColumn('dynos', 'mean')];
 
-/** The SLO columns of plan.csv: each metric's mean, and each bound an SLO is judged on. */
+/** The SLO columns of plan.csv: each metric's mean and each bound an SLO is judged on (`p95_mean_ms`, `p95_upper95_ms`), but a column already there. */
 function sloColumns(slos: readonly Slo[]): { header: string; value: (p: Probe) => number | null }[] {
   const cols: { header: string; value: (p: Probe) => number | null }[] = [];
-  const seen = new Set<string>();
+  const seen = new Set<string>(PLAN_COLUMNS);
   const add = (header: string, value: (p: Probe) => number | null): void => {
     if (seen.has(header)) return;
     seen.add(header);
     cols.push({ header, value });
   };
   slos.forEach((slo, i) => {
-    const unit = UNIT_SUFFIX[metricInfo(slo.metric)!.unit];
-    add(`${slo.metric}_mean_${unit}`, (p) => p.checks[i]!.mean);
-    add(`${slo.metric}_${boundSide(slo)}95_${unit}`, (p) => p.checks[i]!.bound);
+    add(metricColumn(slo.metric, 'mean'), (p) => p.checks[i]!.mean);
+    add(metricColumn(slo.metric, `${boundSide(slo)}95`), (p) => p.checks[i]!.bound);
   });
   return cols;
 }
@@ -163,7 +163,7 @@ function sloColumns(slos: readonly Slo[]): { header: string; value: (p: Probe) =
 /** plan.csv: one row per probe, in the order run. */
 export function planCsv(slos: readonly Slo[], plan: PlanResult): string {
   const cols = sloColumns(slos);
-  const header = ['strategy', 'autoscaler', 'size', 'concurrency', 'n', 'replications', 'feasible', 'monthly_mean_usd', 'dynos_mean', ...cols.map((c) => c.header)];
+  const header = [...PLAN_COLUMNS, ...cols.map((c) => c.header)];
   const rows = plan.probes.map((p) => [
     p.combo.strategy,
     p.combo.autoscaler ?? 'fixed',

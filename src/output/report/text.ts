@@ -227,7 +227,7 @@ export function summaryText(s: Summary, st: Styler = PLAIN): string {
   const c = s.cost;
   bottom.push({
     label: 'cost',
-    parts: [`${c.dynoHours.toFixed(1)} dyno-hours (${c.freeHours.toFixed(1)} h free, ${c.billableHours.toFixed(1)} h billable)`, `bill ${fmtUsd(c.totalUsd)}`, `${fmtUsd(c.monthlyUsd)} a month`],
+    parts: [`${c.dynoHours.toFixed(1)} dyno-hours (${c.freeHours.toFixed(1)} h free${c.freeHours > 0 ? ', 1X-equivalent;' : ','} ${c.billableHours.toFixed(1)} h billable)`, `bill ${fmtUsd(c.totalUsd)}`, `${fmtUsd(c.monthlyUsd)} a month`],
   });
 
   const labelWidth = Math.max(...[...top, ...bottom].map((b) => b.label.length));

@@ -14,6 +14,7 @@ import { platformOverride } from './platform.ts';
 import { ROUTER_POLICIES } from '../../model/router/policies.ts';
 import { DEFAULT_PROFILE, PROFILE_NAMES } from '../../model/platform/profiles.ts';
 import { formatDuration } from '../../engine/units/duration.ts';
+import { describeFields } from './describe.ts';
 
 // Messages for the cases no field spells out: a field left out, a mapping where a value
 // was expected and the like.
@@ -86,7 +87,7 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 /** A scenario after parsing: durations in microseconds, defaults filled in. */
 export type ScenarioFile = z.output<typeof scenarioSchema>;
 
-/** The JSON Schema of the scenario format, for editors. */
+/** The JSON Schema of the scenario format, for editors: every field with its description (docs/scenario.md's). */
 export function scenarioJsonSchema(): object {
-  return z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' });
+  return describeFields(z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }), 'A dynosim scenario: a Heroku app (its formation, traffic, queues, scheduled and scripted events, scaling) on a platform profile, simulated for a duration. Fields: docs/scenario.md.');
 }

@@ -26,6 +26,34 @@ export const METRICS = [
 ] as const;
 
 export type MetricKey = (typeof METRICS)[number]['key'];
+
+/**
+ * Each metric's column in the study CSVs (sweep.csv, runs.csv, plan.csv): a snake_case
+ * name and the unit it ends with, so that every header says its unit (`p95_ms`,
+ * `cost_usd_month`). A qualifier goes before the unit: `p95_lo_ms`, `cost_mean_usd_month`.
+ */
+export const METRIC_COLUMNS: Readonly<Record<MetricKey, { readonly name: string; readonly unit: string }>> = {
+  p50: { name: 'p50', unit: 'ms' },
+  p95: { name: 'p95', unit: 'ms' },
+  p99: { name: 'p99', unit: 'ms' },
+  p999: { name: 'p999', unit: 'ms' },
+  mean: { name: 'mean', unit: 'ms' },
+  'queue.mean': { name: 'queue_mean', unit: 'ms' },
+  'queue.p95': { name: 'queue_p95', unit: 'ms' },
+  errors: { name: 'errors', unit: 'fraction' },
+  availability: { name: 'availability', unit: 'fraction' },
+  cost: { name: 'cost', unit: 'usd' },
+  monthly: { name: 'cost', unit: 'usd_month' },
+  'dyno-hours': { name: 'dyno', unit: 'hours' },
+  dynos: { name: 'dynos', unit: 'count' },
+  scalings: { name: 'scalings', unit: 'count' },
+};
+
+/** A metric's CSV column, with `qualifier` (lo, hi, mean, upper95 …) before the unit: `p95_ms`, `p95_lo_ms`. */
+export function metricColumn(key: MetricKey, qualifier?: string): string {
+  const c = METRIC_COLUMNS[key];
+  return qualifier === undefined ? `${c.name}_${c.unit}` : `${c.name}_${qualifier}_${c.unit}`;
+}
 export type HistogramJson = ReturnType<Histogram['toJSON']>;
 
 export interface Outcome {

@@ -12,17 +12,17 @@
  * counts to 3) and written without trailing zeros; a metric no run measured is an empty cell.
  */
 import { stringify } from 'csv-stringify/sync';
-import { METRICS, mergeHistograms, type MetricKey, type Outcome } from '../parallel/outcome.ts';
+import { METRICS, mergeHistograms, metricColumn, type MetricKey, type Outcome } from '../parallel/outcome.ts';
 import { interval, type Interval } from '../../stats/intervals.ts';
 import { cellOf, pointCount, pointValues, taskCount, type SweepSpec } from './grid.ts';
 
 const DECIMALS: Readonly<Record<string, number>> = { ms: 3, share: 8, usd: 4, h: 4, dynos: 4, count: 3 };
 
 export const POOLED = [
-  { key: 'pooled.p50', q: 0.5 },
-  { key: 'pooled.p95', q: 0.95 },
-  { key: 'pooled.p99', q: 0.99 },
-  { key: 'pooled.p999', q: 0.999 },
+  { key: 'pooled.p50', column: 'pooled_p50_ms', q: 0.5 },
+  { key: 'pooled.p95', column: 'pooled_p95_ms', q: 0.95 },
+  { key: 'pooled.p99', column: 'pooled_p99_ms', q: 0.99 },
+  { key: 'pooled.p999', column: 'pooled_p999_ms', q: 0.999 },
 ] as const;
 
 /** A number to `decimals` places, without trailing zeros ('' for null or NaN). */
@@ -77,7 +77,8 @@ function csv(rows: string[][]): string {
   return stringify(rows, { record_delimiter: '\n' });
 }
 
-export const SWEEP_COLUMNS: readonly string[] = [...METRICS.flatMap((m) => [m.key, `${m.key}.lo`, `${m.key}.hi`]), ...POOLED.map((x) => x.key)];
+/** sweep.csv's columns after the varied fields and `replications`: each metric's mean and 95% interval (`p95_ms`, `p95_lo_ms`, `p95_hi_ms`), then the pooled percentiles. */
+export const SWEEP_COLUMNS: readonly string[] = [...METRICS.flatMap((m) => [metricColumn(m.key), metricColumn(m.key, 'lo'), metricColumn(m.key, 'hi')]), ...POOLED.map((x) => x.column)];
 
 /** sweep.csv and runs.csv of a sweep whose tasks had these outcomes (in task order), and the points' results they show. */
 export function sweepTables(spec: SweepSpec, outcomes: readonly Outcome[]): { sweepCsv: string; runsCsv: string; points: PointResult[] } {
@@ -93,7 +94,7 @@ export function sweepTables(spec: SweepSpec, outcomes: readonly Outcome[]): { sw
     for (const x of POOLED) row.push(fixed(p.pooled[x.key], 3));
     sweepRows.push(row);
   }
-  const runRows: string[][] = [[...paths, 'replication', 'seed', ...METRICS.map((m) => m.key)]];
+  const runRows: string[][] = [[...paths, 'replication', 'seed', ...METRICS.map((m) => metricColumn(m.key))]];
   outcomes.forEach((o, i) => {
     const r = i % spec.replications;
     const cells = points[Math.floor(i / spec.replications)]!.cells;
