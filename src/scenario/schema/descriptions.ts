@@ -9,7 +9,7 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "platform": "heroku-2013, heroku-2025, or a mapping overriding a profile (see docs/scenario.md#overriding-the-platform). Default: heroku-2025.",
   "seed": "whole number; the root of every random stream. Default: 1.",
   "duration": "simulated time during which requests arrive. Required.",
-  "warmup": "start of the measured window (shorter than duration); excluded from latency statistics, never from billing. Default: 0s.",
+  "warmup": "start of the measured window (shorter than duration); excluded from latency statistics, never from billing. auto: found from the run itself by MSER-5 on the per-minute queue, in whole 5-minute batches (how, and its limits: docs/model.md#the-warm-up-warmup-auto); dynosim run and run() only, compare, sweep and plan refuse it; a run under 50 minutes, or one whose queue is still settling at its half, is refused (exit 2). Default: 0s.",
   "calendar": "the simulated calendar: the instant time zero stands for, and the zone its clock times are in.",
   "calendar.start": "the instant time zero stands for (log timestamps, clock times, rate helpers). Default: the profile's date (2013-03-01, 2025-06-02), or a replay's first arrival.",
   "calendar.timezone": "IANA zone of the calendar's clock (Europe/Paris); daylight saving followed. Default: UTC.",
