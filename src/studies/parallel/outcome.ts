@@ -27,6 +27,44 @@ export const METRICS = [
 
 export type MetricKey = (typeof METRICS)[number]['key'];
 
+/** The statistics of a job queue's wait a `<process>.wait.<stat>` metric names. */
+export const WAIT_STATS = ['mean', 'p50', 'p95', 'p99'] as const;
+export type WaitStat = (typeof WAIT_STATS)[number];
+
+/**
+ * A worker process type's job wait (enqueue to the start of the job on a worker, ms, over
+ * jobs enqueued after the warm-up), as summary.json's `queues.<queue>.wait` reports it for
+ * the queue that process type takes its jobs from: `worker.wait.p95`, `urgent.wait.mean`.
+ */
+export type WaitMetricKey = `${string}.wait.${WaitStat}`;
+
+/** Any metric a plan's SLO or precision may name: a run's metric, or a worker process type's wait. */
+export type AnyMetricKey = MetricKey | WaitMetricKey;
+
+/** `worker.wait.p95` as its process type and statistic; null when the key is not of that form. */
+export function parseWaitMetric(key: string): { readonly process: string; readonly stat: WaitStat } | null {
+  const m = /^([A-Za-z0-9_-]+)\.wait\.([a-z0-9]+)$/.exec(key);
+  if (m === null) return null;
+  const stat = WAIT_STATS.find((s) => s === m[2]);
+  return stat === undefined ? null : { process: m[1]!, stat };
+}
+
+/** A metric's label and unit, for a run's metric or a worker's wait. */
+export function anyMetricInfo(key: string): { readonly key: AnyMetricKey; readonly label: string; readonly unit: (typeof METRICS)[number]['unit']; readonly better: 'lower' | 'higher' } | undefined {
+  const known = metricInfo(key);
+  if (known !== undefined) return known;
+  const w = parseWaitMetric(key);
+  if (w === null) return undefined;
+  return { key: `${w.process}.wait.${w.stat}`, label: `${w.stat} job wait of ${w.process}`, unit: 'ms', better: 'lower' };
+}
+
+/** One replication's value of any metric: a run's, or a worker process type's wait (null when the run has no such worker or it ran no job). */
+export function metricValue(o: Pick<Outcome, 'metrics' | 'waits'>, key: AnyMetricKey): number | null {
+  const w = parseWaitMetric(key);
+  if (w === null) return o.metrics[key as MetricKey] ?? null;
+  return o.waits?.[w.process]?.[w.stat] ?? null;
+}
+
 /**
  * Each metric's column in the study CSVs (sweep.csv, runs.csv, plan.csv): a snake_case
  * name and the unit it ends with, so that every header says its unit (`p95_ms`,
@@ -49,9 +87,10 @@ export const METRIC_COLUMNS: Readonly<Record<MetricKey, { readonly name: string;
   scalings: { name: 'scalings', unit: 'count' },
 };
 
-/** A metric's CSV column, with `qualifier` (lo, hi, mean, upper95 …) before the unit: `p95_ms`, `p95_lo_ms`. */
-export function metricColumn(key: MetricKey, qualifier?: string): string {
-  const c = METRIC_COLUMNS[key];
+/** A metric's CSV column, with `qualifier` (lo, hi, mean, upper95 …) before the unit: `p95_ms`, `p95_lo_ms`; a worker's wait `worker_wait_p95_ms`. */
+export function metricColumn(key: AnyMetricKey, qualifier?: string): string {
+  const w = parseWaitMetric(key);
+  const c = w === null ? METRIC_COLUMNS[key as MetricKey] : { name: `${w.process}_wait_${w.stat}`, unit: 'ms' };
   return qualifier === undefined ? `${c.name}_${c.unit}` : `${c.name}_${qualifier}_${c.unit}`;
 }
 export type HistogramJson = ReturnType<Histogram['toJSON']>;
@@ -64,6 +103,8 @@ export interface Outcome {
   readonly queue: HistogramJson;
   /** Requests simulated, warm-up included. */
   readonly requests: number;
+  /** Each worker process type's job wait (ms), from the queue it takes jobs from; absent or empty without workers. */
+  readonly waits?: Readonly<Record<string, Readonly<Record<WaitStat, number | null>>>>;
 }
 
 export function metricInfo(key: string): (typeof METRICS)[number] | undefined {
@@ -98,7 +139,18 @@ export function outcomeOf(r: RunResult): Outcome {
     latency: r.histograms.latency.toJSON(),
     queue: r.histograms.queue.toJSON(),
     requests: r.requests,
+    ...waitsOf(s),
   };
+}
+
+/** `{ waits }`: each worker process type's wait statistics, from the summary of its queue; nothing for a run without workers (its outcome stays as it was). */
+function waitsOf(s: RunResult['summary']): { waits?: Record<string, Record<WaitStat, number | null>> } {
+  const out: Record<string, Record<WaitStat, number | null>> = {};
+  for (const q of Object.values(s.queues ?? {})) {
+    if (q.workers === null) continue;
+    out[q.workers] = { mean: q.wait.meanMs, p50: q.wait.p50Ms, p95: q.wait.p95Ms, p99: q.wait.p99Ms };
+  }
+  return Object.keys(out).length === 0 ? {} : { waits: out };
 }
 
 function round6(x: number): number {

@@ -26,15 +26,15 @@
  * (no requests, so no p95) is met, as there is nothing to estimate; a metric with a single
  * measured value is not met.
  */
-import { METRICS, type MetricKey, type Outcome } from './outcome.ts';
+import { METRICS, metricValue, parseWaitMetric, type AnyMetricKey, type MetricKey, type Outcome } from './outcome.ts';
 import { interval, studentTQuantile } from '../../stats/intervals.ts';
 
 /** Replications until a precision is reached, as a command or the library asks for it (the rest defaulted by `targetOf`). */
-export interface PrecisionRequest {
+export interface PrecisionRequest<K extends AnyMetricKey = MetricKey> {
   /** Relative half-width of the 95% interval: 0.05 for ±5% of the mean. */
   readonly relative: number;
-  /** The metrics that must reach it, in every group (default: every metric). */
-  readonly metrics?: readonly MetricKey[];
+  /** The metrics that must reach it, in every group (default: every metric; plan's default: the metrics its SLOs name). */
+  readonly metrics?: readonly K[];
   /** Replications of the first batch (default 3). */
   readonly min?: number;
   /** Replications never gone past (default 100). */
@@ -45,16 +45,16 @@ export const DEFAULT_MIN_REPLICATIONS = 3;
 export const DEFAULT_MAX_REPLICATIONS = 100;
 
 /** The target a request comes to, defaults filled in. */
-export function targetOf(req: PrecisionRequest, level: number, mode: 'together' | 'each' = 'together'): PrecisionTarget {
-  return { relative: req.relative, metrics: req.metrics ?? METRICS.map((m) => m.key), min: req.min ?? DEFAULT_MIN_REPLICATIONS, max: req.max ?? DEFAULT_MAX_REPLICATIONS, level, mode };
+export function targetOf<K extends AnyMetricKey = MetricKey>(req: PrecisionRequest<K>, level: number, mode: 'together' | 'each' = 'together', defaultMetrics: readonly K[] = METRICS.map((m) => m.key as K)): PrecisionTarget<K> {
+  return { relative: req.relative, metrics: req.metrics ?? defaultMetrics, min: req.min ?? DEFAULT_MIN_REPLICATIONS, max: req.max ?? DEFAULT_MAX_REPLICATIONS, level, mode };
 }
 
 /** What precision to reach, over which metrics, within how many replications. */
-export interface PrecisionTarget {
+export interface PrecisionTarget<K extends AnyMetricKey = MetricKey> {
   /** Relative half-width asked: 0.05 for ±5% of the mean. */
   readonly relative: number;
-  /** The metrics that must reach it (in every group). */
-  readonly metrics: readonly MetricKey[];
+  /** The metrics that must reach it (in every group): a run's, or a worker's wait (`worker.wait.p95`, plan only). */
+  readonly metrics: readonly K[];
   /** Replications of the first batch (at least 2). */
   readonly min: number;
   /** Replications a group never goes past, met or not. */
@@ -91,18 +91,18 @@ export interface MetricPrecision {
   readonly met: boolean;
 }
 
-export interface GroupPrecision {
+export interface GroupPrecision<K extends AnyMetricKey = MetricKey> {
   readonly replications: number;
   /** The number of replications after each batch: [3, 6, 12, …]. */
   readonly batches: readonly number[];
   readonly met: boolean;
-  readonly metrics: Readonly<Partial<Record<MetricKey, MetricPrecision>>>;
+  readonly metrics: Readonly<Partial<Record<K, MetricPrecision>>>;
 }
 
-export interface PrecisionReport {
+export interface PrecisionReport<K extends AnyMetricKey = MetricKey> {
   readonly relative: number;
   readonly level: number;
-  readonly metrics: readonly MetricKey[];
+  readonly metrics: readonly K[];
   readonly min: number;
   readonly max: number;
   readonly mode: 'together' | 'each';
@@ -110,16 +110,16 @@ export interface PrecisionReport {
   readonly met: boolean;
   /** The most replications of any group. */
   readonly replications: number;
-  readonly groups: readonly GroupPrecision[];
+  readonly groups: readonly GroupPrecision<K>[];
 }
 
 /** One line for what a target is wrong with, or null when it is fine (messages name the options as `names` gives them). */
-export function checkTarget(t: PrecisionTarget, names: { precision: string; min: string; max: string; metrics: string } = { precision: 'precision', min: 'min-replications', max: 'max-replications', metrics: 'metrics' }): string | null {
+export function checkTarget(t: PrecisionTarget<AnyMetricKey>, names: { precision: string; min: string; max: string; metrics: string } = { precision: 'precision', min: 'min-replications', max: 'max-replications', metrics: 'metrics' }): string | null {
   if (!(Number.isFinite(t.relative) && t.relative > 0)) return `${names.precision}: expected a relative half-width above 0, such as 5%, got ${t.relative}`;
   if (!(Number.isSafeInteger(t.min) && t.min >= 2)) return `${names.min}: expected a whole number of at least 2, got ${t.min}`;
   if (!(Number.isSafeInteger(t.max) && t.max >= t.min)) return `${names.max} ${t.max} is below ${names.min} ${t.min}`;
   if (t.metrics.length === 0) return `${names.metrics}: no metric named`;
-  for (const m of t.metrics) if (!METRICS.some((x) => x.key === m)) return `${names.metrics}: no metric ${m}`;
+  for (const m of t.metrics) if (!METRICS.some((x) => x.key === m) && parseWaitMetric(m) === null) return `${names.metrics}: no metric ${m}`;
   return null;
 }
 
@@ -129,7 +129,7 @@ export function checkTarget(t: PrecisionTarget, names: { precision: string; min:
  * or the group is at `max`. Returns every group's outcomes (replication r at index r) and
  * what precision each reached.
  */
-export async function runToPrecision(groups: number, target: PrecisionTarget, runBatch: RunBatch): Promise<{ outcomes: Outcome[][]; report: PrecisionReport }> {
+export async function runToPrecision<K extends AnyMetricKey = MetricKey>(groups: number, target: PrecisionTarget<K>, runBatch: RunBatch): Promise<{ outcomes: Outcome[][]; report: PrecisionReport<K> }> {
   const problem = checkTarget(target);
   if (problem !== null) throw new RangeError(problem);
   if (!(Number.isInteger(groups) && groups >= 1)) throw new RangeError('at least one group');
@@ -154,9 +154,9 @@ export async function runToPrecision(groups: number, target: PrecisionTarget, ru
     const next = outcomes.map((os) => nextCount(os, target));
     wanted = mode === 'together' ? new Array<number>(groups).fill(Math.max(...next)) : next;
   }
-  const states = outcomes.map((os, g): GroupPrecision => {
-    const metrics = Object.fromEntries(target.metrics.map((m) => [m, metricPrecision(os, m, target)])) as Partial<Record<MetricKey, MetricPrecision>>;
-    return { replications: os.length, batches: batches[g]!, met: Object.values(metrics).every((x) => x!.met), metrics };
+  const states = outcomes.map((os, g): GroupPrecision<K> => {
+    const metrics = Object.fromEntries(target.metrics.map((m) => [m, metricPrecision(os, m, target)])) as Partial<Record<K, MetricPrecision>>;
+    return { replications: os.length, batches: batches[g]!, met: (Object.values(metrics) as MetricPrecision[]).every((x) => x.met), metrics };
   });
   return {
     outcomes,
@@ -174,17 +174,17 @@ export async function runToPrecision(groups: number, target: PrecisionTarget, ru
   };
 }
 
-function valuesOf(os: readonly Outcome[], key: MetricKey): number[] {
+function valuesOf(os: readonly Outcome[], key: AnyMetricKey): number[] {
   const xs: number[] = [];
   for (const o of os) {
-    const x = o.metrics[key];
+    const x = metricValue(o, key);
     if (x !== null && Number.isFinite(x)) xs.push(x);
   }
   return xs;
 }
 
 /** Where a metric of a group stands. */
-export function metricPrecision(os: readonly Outcome[], key: MetricKey, target: Pick<PrecisionTarget, 'relative' | 'level'>): MetricPrecision {
+export function metricPrecision(os: readonly Outcome[], key: AnyMetricKey, target: Pick<PrecisionTarget, 'relative' | 'level'>): MetricPrecision {
   const xs = valuesOf(os, key);
   if (xs.length === 0) return { n: 0, mean: null, half: null, relative: null, met: true };
   const iv = interval(xs, target.level);
@@ -194,7 +194,7 @@ export function metricPrecision(os: readonly Outcome[], key: MetricKey, target: 
 }
 
 /** The replications a group should have next: its own count when every metric is met (or it is at the maximum). */
-function nextCount(os: readonly Outcome[], target: PrecisionTarget): number {
+function nextCount(os: readonly Outcome[], target: PrecisionTarget<AnyMetricKey>): number {
   const n = os.length;
   if (n >= target.max) return n;
   let need = n;
@@ -208,7 +208,7 @@ function nextCount(os: readonly Outcome[], target: PrecisionTarget): number {
 }
 
 /** Law & Kelton's n*(γ): the fewest replications i ≥ n whose interval, with the spread seen so far, would be within γ|X̄| (the maximum when none up to it would). */
-function needed(xs: readonly number[], n: number, target: PrecisionTarget): number {
+function needed(xs: readonly number[], n: number, target: PrecisionTarget<AnyMetricKey>): number {
   if (xs.length < 2) return 2 * n;
   const iv = interval(xs, target.level);
   const goal = target.relative * Math.abs(iv.mean);
@@ -230,7 +230,7 @@ function tQuantile(p: number, df: number): number {
 }
 
 /** "p95 of fixed (7.1%), errors of queue-time (n=1)": the metrics a report did not meet, named by `groupName`. */
-export function unmetText(report: PrecisionReport, groupName: (g: number) => string): string {
+export function unmetText<K extends AnyMetricKey>(report: PrecisionReport<K>, groupName: (g: number) => string): string {
   const parts: string[] = [];
   report.groups.forEach((g, i) => {
     for (const key of report.metrics) {
@@ -260,14 +260,23 @@ export function parsePrecision(text: string): number {
 
 /** `p95,mean,cost` as metric keys; throws a message naming the first unknown one, with a did-you-mean. */
 export function parseMetricList(text: string, didYouMean: (word: string, known: readonly string[]) => string): MetricKey[] | string {
+  return metricList(text, didYouMean, false) as MetricKey[] | string;
+}
+
+/** As parseMetricList, and a worker's wait too (`worker.wait.p95`), as plan's --metrics takes them. */
+export function parsePlanMetricList(text: string, didYouMean: (word: string, known: readonly string[]) => string): AnyMetricKey[] | string {
+  return metricList(text, didYouMean, true);
+}
+
+function metricList(text: string, didYouMean: (word: string, known: readonly string[]) => string, waits: boolean): AnyMetricKey[] | string {
   const names = text.split(',').map((s) => s.trim());
   if (names.some((s) => s === '')) return `expected metric names separated by commas, got ${JSON.stringify(text)}`;
-  const known = METRICS.map((m) => m.key);
-  const out: MetricKey[] = [];
+  const known: string[] = METRICS.map((m) => m.key);
+  const out: AnyMetricKey[] = [];
   for (const n of names) {
-    const k = known.find((x) => x === n);
-    if (k === undefined) return `no metric ${JSON.stringify(n)}${didYouMean(n, known)} (the metrics: ${known.join(', ')})`;
-    if (!out.includes(k)) out.push(k);
+    const k = known.find((x) => x === n) ?? (waits && parseWaitMetric(n) !== null ? n : undefined);
+    if (k === undefined) return `no metric ${JSON.stringify(n)}${didYouMean(n, known)} (the metrics: ${known.join(', ')}${waits ? ', <process>.wait.<mean|p50|p95|p99>' : ''})`;
+    if (!out.includes(k as AnyMetricKey)) out.push(k as AnyMetricKey);
   }
   return out;
 }

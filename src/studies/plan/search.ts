@@ -21,7 +21,7 @@
  * No I/O: `evaluate` runs the probes. The order of probes, and so everything reported,
  * depends only on the inputs and the outcomes, never on timing.
  */
-import type { MetricKey } from '../parallel/outcome.ts';
+import type { AnyMetricKey, MetricKey, WaitMetricKey } from '../parallel/outcome.ts';
 import { checkSlo, sloTrend, type Slo, type SloCheck } from './slo.ts';
 
 /** Combinations whose probes go to `evaluate` together. A constant: the probes run, and so the output, must not depend on the machine. */
@@ -47,9 +47,16 @@ export interface Combination {
   readonly pricePerDyno: number;
   /** A floor under the monthly cost of every formation of this combination whose searched number is at least n. */
   readonly costFloor: (n: number) => number;
+  /** The process type whose count is searched (default web). */
+  readonly process?: string;
+  /** The formations of other process types, fixed by an earlier stage of the plan: "3 × standard-1x worker, concurrency 5". */
+  readonly with?: readonly string[];
 }
 
-export type ProbeRun = { readonly kind: 'ran'; readonly metrics: readonly Readonly<Record<MetricKey, number | null>>[] } | { readonly kind: 'rejected'; readonly message: string };
+/** One replication's metrics: a run's, and the wait of each worker process type (`worker.wait.p95`). */
+export type ProbeMetrics = Readonly<Record<MetricKey, number | null>> & Readonly<Partial<Record<WaitMetricKey, number | null>>>;
+
+export type ProbeRun = { readonly kind: 'ran'; readonly metrics: readonly ProbeMetrics[] } | { readonly kind: 'rejected'; readonly message: string };
 
 export interface ProbeRequest {
   readonly combo: Combination;
@@ -145,9 +152,9 @@ export async function searchPlan(combos: readonly Combination[], options: Search
   let ceiling: number | null = null;
 
   const judge = (req: ProbeRequest, metrics: ProbeRun & { kind: 'ran' }): Probe => {
-    const checks = slos.map((slo) => checkSlo(slo, metrics.metrics.map((m) => m[slo.metric]), level));
-    const mean = (key: MetricKey): number | null => {
-      const xs = metrics.metrics.map((m) => m[key]);
+    const checks = slos.map((slo) => checkSlo(slo, metrics.metrics.map((m) => m[slo.metric] ?? null), level));
+    const mean = (key: AnyMetricKey): number | null => {
+      const xs = metrics.metrics.map((m) => m[key] ?? null);
       return xs.some((x) => x === null) || xs.length === 0 ? null : (xs as number[]).reduce((a, b) => a + b, 0) / xs.length;
     };
     const probe: Probe = {
@@ -268,7 +275,13 @@ export async function searchPlan(combos: readonly Combination[], options: Search
     });
   }
 
-  const results = states.map((s) => s.result!);
+  // A combination pruned early was pruned against the ceiling of its time; the answer found
+  // since may be cheaper. Its floor is above that ceiling and so above the last one too: the
+  // last one, the true bound (the answer's cost, as a rule), is what it is reported against.
+  const results = states.map((s): CombinationResult => {
+    const r = s.result!;
+    return r.status === 'pruned' && ceiling !== null ? { ...r, ceilingUsd: ceiling } : r;
+  });
   const feasible = results
     .filter((r): r is Extract<CombinationResult, { status: 'feasible' }> => r.status === 'feasible')
     .map((r, i) => ({ r, i }))

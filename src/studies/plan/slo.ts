@@ -6,8 +6,13 @@
  * metric's mean over the replications is on the right side of the limit: the upper bound
  * for < and <=, the lower bound for > and >=. A replication with nothing to measure the
  * metric on (a null value) fails the SLO.
+ *
+ * Besides a run's metrics, an SLO may name a worker process type's job wait:
+ * `<process>.wait.<stat>` with stat mean, p50, p95 or p99, such as `worker.wait.p95<30s`
+ * (from enqueue to the start of the job on a worker, over the queue that process type
+ * takes its jobs from). Whether the scenario has that process type is checked by the plan.
  */
-import { METRICS, metricInfo, type MetricKey } from '../parallel/outcome.ts';
+import { anyMetricInfo, METRICS, parseWaitMetric, WAIT_STATS, type AnyMetricKey, type MetricKey } from '../parallel/outcome.ts';
 import { oneSidedBounds } from '../../stats/intervals.ts';
 import { PlanInputError } from './PlanInputError.ts';
 
@@ -17,7 +22,7 @@ export type MetricUnit = (typeof METRICS)[number]['unit'];
 export interface Slo {
   /** As the user wrote it (trimmed). */
   readonly text: string;
-  readonly metric: MetricKey;
+  readonly metric: AnyMetricKey;
   readonly op: SloOp;
   /** In the metric's unit: ms for latencies, a share (0.001 for 0.1%) for rates, US dollars for money. */
   readonly limit: number;
@@ -33,10 +38,10 @@ const FALLING: readonly MetricKey[] = ['p50', 'p95', 'p99', 'p999', 'mean', 'que
 const RISING: readonly MetricKey[] = ['availability', 'cost', 'monthly', 'dyno-hours', 'dynos'];
 
 const NUMBER = String.raw`(\d+(?:\.\d+)?|\.\d+)`;
-const SLO = /^\s*([A-Za-z][A-Za-z0-9.-]*)\s*(<=|>=|<|>)\s*(.*?)\s*$/;
+const SLO = /^\s*([A-Za-z][A-Za-z0-9._-]*)\s*(<=|>=|<|>)\s*(.*?)\s*$/;
 
 function metricList(): string {
-  return METRICS.map((m) => m.key).join(', ');
+  return `${METRICS.map((m) => m.key).join(', ')}, <process>.wait.<${WAIT_STATS.join('|')}>`;
 }
 
 /** Parses one `--slo` value; throws PlanInputError naming it and listing the metrics. */
@@ -46,7 +51,7 @@ export function parseSlo(text: string): Slo {
   if (m === null || m[3] === '') {
     throw new PlanInputError(`--slo ${shown}: expected <metric><op><value> such as p95<500ms or errors<0.1% (op: <, <=, >, >=; metrics: ${metricList()})`);
   }
-  const info = metricInfo(m[1]!);
+  const info = anyMetricInfo(m[1]!);
   if (info === undefined) throw new PlanInputError(`--slo ${shown}: unknown metric ${JSON.stringify(m[1])} (metrics: ${metricList()})`);
   const limit = parseValue(m[3]!, info.unit);
   if (typeof limit === 'string') throw new PlanInputError(`--slo ${shown}: expected ${limit} after ${m[2]}, got ${JSON.stringify(m[3])} (metrics: ${metricList()})`);
@@ -89,8 +94,9 @@ function parseValue(v: string, unit: MetricUnit): number | string {
 /** Whether more dynos make the SLO easier to meet, harder, or neither for sure. */
 export function sloTrend(slo: Slo): SloTrend {
   const below = slo.op === '<' || slo.op === '<=';
-  if (FALLING.includes(slo.metric)) return below ? 'eases' : 'hardens';
-  if (RISING.includes(slo.metric)) return below ? 'hardens' : 'eases';
+  // A worker's wait falls as its dynos are added, as a web queue time does.
+  if (FALLING.includes(slo.metric as MetricKey) || parseWaitMetric(slo.metric) !== null) return below ? 'eases' : 'hardens';
+  if (RISING.includes(slo.metric as MetricKey)) return below ? 'hardens' : 'eases';
   return 'unknown';
 }
 
