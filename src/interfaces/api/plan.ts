@@ -37,12 +37,15 @@ export async function plan(input: string | ScenarioInput, opts: PlanOptions): Pr
   return { ...answer, charts, chart: (name) => chartNamed(charts, name) };
 }
 
-export interface PlanJobRequest extends Omit<PlanRequest, 'slo' | 'sizes' | 'concurrency' | 'strategies'> {
+export interface PlanJobRequest extends Omit<PlanRequest, 'slo' | 'sizes' | 'concurrency' | 'workerSizes' | 'workerConcurrency' | 'strategies'> {
   readonly slo: string | readonly string[];
   /** Dyno sizes to try: names, or a comma list of them. */
   readonly sizes?: string | readonly string[] | null;
-  /** Web concurrencies to try: numbers, or a list such as 1..8 or 1,2,4. */
+  /** Concurrencies to try: numbers, or a list such as 1..8 or 1,2,4. */
   readonly concurrency?: string | readonly number[] | null;
+  /** The workers' sizes and concurrencies, when not those above. */
+  readonly workerSizes?: string | readonly string[] | null;
+  readonly workerConcurrency?: string | readonly number[] | null;
   /** Strategies to try: variant names and base, or a comma list of them. */
   readonly strategies?: string | readonly string[];
   readonly baseDir?: string;
@@ -62,9 +65,11 @@ export async function planJob(input: string | ScenarioInput, req: PlanJobRequest
   const name = req.optionName ?? ((f: string) => f);
   const sizes = typeof req.sizes === 'string' ? parseNames(name('sizes'), req.sizes) : req.sizes;
   const concurrency = typeof req.concurrency === 'string' ? parseConcurrency(req.concurrency) : req.concurrency;
+  const workerSizes = typeof req.workerSizes === 'string' ? parseNames(name('worker-sizes'), req.workerSizes) : req.workerSizes;
+  const workerConcurrency = typeof req.workerConcurrency === 'string' ? parseConcurrency(req.workerConcurrency, name('worker-concurrency')) : req.workerConcurrency;
   const strategies = typeof req.strategies === 'string' ? parseNames(name('strategies'), req.strategies) : req.strategies;
   const slo = typeof req.slo === 'string' ? [req.slo] : req.slo;
-  const out = await runPlan(refOf(input, req.baseDir), { ...req, slo, sizes, concurrency, strategies });
+  const out = await runPlan(refOf(input, req.baseDir), { ...req, slo, sizes, concurrency, workerSizes, workerConcurrency, strategies });
   return {
     ...out,
     text: planText(out.setup, out.slos, out.plan, out.skipped, req.style ?? PLAIN),

@@ -22,6 +22,7 @@ import { BAR, clock, styler, wantBar } from './terminal.ts';
 import { UsageError } from './UsageError.ts';
 import { didYouMean } from '../../engine/suggest.ts';
 import { DEFAULT_MAX_REPLICATIONS, DEFAULT_MIN_REPLICATIONS, parseMetricList, parsePrecision, unmetText, type PrecisionRequest } from '../../studies/parallel/precision.ts';
+import type { AnyMetricKey, MetricKey } from '../../studies/parallel/outcome.ts';
 
 export interface CompareOptions extends ChartOptions {
   replications: number;
@@ -65,16 +66,20 @@ export function precisionValue(value: string): number {
  * Adds --precision, --metrics, --min-replications and --max-replications (compare and
  * sweep): replications in batches until every named metric is that precise.
  */
-export function addPrecisionOptions(cmd: Command, what: string): Command {
+export function addPrecisionOptions(cmd: Command, what: string, help: { precision?: string; metrics?: string } = {}): Command {
   return cmd
-    .option('--precision <p>', `instead of a fixed --replications: add replications (in batches, the same for every ${what}) until each named metric's 95% half-width is within p of its mean, e.g. 5%`, precisionValue)
-    .option('--metrics <names>', 'with --precision: the metrics that must reach it, comma-separated, e.g. p95,mean,cost (default: every metric)')
+    .option('--precision <p>', help.precision ?? `instead of a fixed --replications: add replications (in batches, the same for every ${what}) until each named metric's 95% half-width is within p of its mean, e.g. 5%`, precisionValue)
+    .option('--metrics <names>', help.metrics ?? 'with --precision: the metrics that must reach it, comma-separated, e.g. p95,mean,cost (default: every metric)')
     .option('--min-replications <n>', `with --precision: replications of the first batch, at least 2 (default ${DEFAULT_MIN_REPLICATIONS})`, wholeNumber(2))
     .option('--max-replications <n>', `with --precision: replications never gone past, met or not (default ${DEFAULT_MAX_REPLICATIONS})`, wholeNumber(2));
 }
 
 /** The precision the options ask for (undefined without --precision); a UsageError naming the option when they do not fit together. */
-export function precisionOption(opts: { precision?: number; metrics?: string; minReplications?: number; maxReplications?: number }, replicationsGiven: boolean): PrecisionRequest | undefined {
+export function precisionOption<K extends AnyMetricKey = MetricKey>(
+  opts: { precision?: number; metrics?: string; minReplications?: number; maxReplications?: number },
+  replicationsGiven: boolean,
+  parseMetrics: (text: string, suggest: typeof didYouMean) => K[] | string = parseMetricList as unknown as (text: string, suggest: typeof didYouMean) => K[] | string,
+): PrecisionRequest<K> | undefined {
   if (opts.precision === undefined) {
     const stray = opts.metrics !== undefined ? '--metrics' : opts.minReplications !== undefined ? '--min-replications' : opts.maxReplications !== undefined ? '--max-replications' : null;
     if (stray !== null) throw new UsageError(`${stray} goes with --precision`);
@@ -84,9 +89,9 @@ export function precisionOption(opts: { precision?: number; metrics?: string; mi
   const min = opts.minReplications ?? DEFAULT_MIN_REPLICATIONS;
   const max = opts.maxReplications ?? Math.max(DEFAULT_MAX_REPLICATIONS, min);
   if (max < min) throw new UsageError(`--max-replications ${max} is below --min-replications ${min}`);
-  let metrics: PrecisionRequest['metrics'];
+  let metrics: PrecisionRequest<K>['metrics'];
   if (opts.metrics !== undefined) {
-    const m = parseMetricList(opts.metrics, didYouMean);
+    const m = parseMetrics(opts.metrics, didYouMean);
     if (typeof m === 'string') throw new UsageError(`--metrics: ${m}`);
     metrics = m;
   }
@@ -94,7 +99,7 @@ export function precisionOption(opts: { precision?: number; metrics?: string; mi
 }
 
 /** The options a precision was asked with, as a command line repeats them. */
-export function precisionArgs(p: PrecisionRequest | undefined, metrics: string | undefined): string[] {
+export function precisionArgs(p: PrecisionRequest<AnyMetricKey> | undefined, metrics: string | undefined): string[] {
   if (p === undefined) return [];
   return [`--precision ${+(p.relative * 100).toPrecision(10)}%`, ...(metrics === undefined ? [] : [`--metrics ${metrics}`]), `--min-replications ${p.min}`, `--max-replications ${p.max}`];
 }

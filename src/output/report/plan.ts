@@ -8,24 +8,16 @@ import { metricColumn } from '../../studies/parallel/outcome.ts';
 import { boundSide, formatMetric, type Slo } from '../../studies/plan/slo.ts';
 import type { Combination, CombinationResult, PlanResult, Probe } from '../../studies/plan/search.ts';
 import type { PlanSetup, SkippedCombination } from '../../studies/plan/runPlan.ts';
+import { formationLabel, strategyLabel } from '../../studies/plan/labels.ts';
 import { packParts, WIDTH, wrap } from './text.ts';
+import { pctText } from '../../studies/parallel/precision.ts';
 import { PLAIN, type Styler } from './style.ts';
 import { tableLines, wrapWords, type Cell, type Column } from './table.ts';
 
 /** Runners-up the text shows. */
 export const RUNNERS_UP = 5;
 
-/** "fixed", "heroku-autoscale", or "variant (strategy)" when the variant's name does not say it. */
-export function strategyLabel(c: Combination): string {
-  const kind = c.autoscaler ?? 'fixed';
-  return c.strategy === 'base' || c.strategy === kind ? kind : `${c.strategy} (${kind})`;
-}
-
-/** "4 × performance-m, concurrency 8, fixed"; "up to 6 × …" under an autoscaler; without n, the combination alone. */
-export function formationLabel(c: Combination, n?: number): string {
-  const head = n === undefined ? c.size : `${c.autoscaler === null ? '' : 'up to '}${n} × ${c.size}`;
-  return `${head}, concurrency ${c.concurrency}, ${strategyLabel(c)}`;
-}
+export { formationLabel, strategyLabel } from '../../studies/plan/labels.ts';
 
 function costText(p: Probe): string {
   const dynos = p.combo.autoscaler !== null && p.dynos !== null ? ` (mean ${formatMetric(p.dynos, 'dynos')})` : '';
@@ -78,7 +70,7 @@ export function planText(setup: PlanSetup, slos: readonly Slo[], plan: PlanResul
   const confidence = `${setup.confidence * 100}%`;
   lines.push(
     st.bold(`dynosim plan: ${setup.scenario} on ${setup.platform}`),
-    wrap(`SLOs ${slos.map((s) => s.text).join(', ')}, each met with ${confidence} confidence (${setup.replications} replications a probe)`, WIDTH),
+    wrap(`SLOs ${slos.map((s) => s.text).join(', ')}, each met with ${confidence} confidence (${replicationsText(setup)})`, WIDTH),
     '',
   );
   const none = plan.results.filter((r): r is Extract<CombinationResult, { status: 'infeasible' }> => r.status === 'infeasible');
@@ -132,6 +124,13 @@ export function planText(setup: PlanSetup, slos: readonly Slo[], plan: PlanResul
   return lines.join('\n') + '\n';
 }
 
+/** "10 replications a probe", or with a precision how many a probe takes. */
+function replicationsText(setup: PlanSetup): string {
+  const p = setup.precision;
+  if (p === undefined || p === null) return `${setup.replications} replications a probe`;
+  return `replications a probe until the 95% half-width of ${p.metrics.length === 1 ? '' : 'each of '}${p.metrics.join(', ')} is within ±${pctText(p.relative)} of its mean, ${p.min} to ${p.max}`;
+}
+
 /** Probes a search of every count from 1 to --max-count would take over the same combinations. */
 export function bruteForceProbes(plan: PlanResult, maxCount: number): number {
   return plan.results.length * maxCount;
@@ -153,18 +152,23 @@ function sloColumns(slos: readonly Slo[]): { header: string; value: (p: Probe) =
     seen.add(header);
     cols.push({ header, value });
   };
-  slos.forEach((slo, i) => {
-    add(metricColumn(slo.metric, 'mean'), (p) => p.checks[i]!.mean);
-    add(metricColumn(slo.metric, `${boundSide(slo)}95`), (p) => p.checks[i]!.bound);
-  });
+  // A probe of an earlier stage was judged on its own process type's SLOs only: the others' cells are empty.
+  const check = (p: Probe, slo: Slo) => p.checks.find((ch) => ch.slo === slo);
+  for (const slo of slos) {
+    add(metricColumn(slo.metric, 'mean'), (p) => check(p, slo)?.mean ?? null);
+    add(metricColumn(slo.metric, `${boundSide(slo)}95`), (p) => check(p, slo)?.bound ?? null);
+  }
   return cols;
 }
 
 /** plan.csv: one row per probe, in the order run. */
 export function planCsv(slos: readonly Slo[], plan: PlanResult): string {
   const cols = sloColumns(slos);
-  const header = [...PLAN_COLUMNS, ...cols.map((c) => c.header)];
+  // A plan that searched a worker type says which process type each probe counted (a web-only plan's file is as it was).
+  const typed = plan.probes.some((p) => p.combo.process !== undefined);
+  const header = [...(typed ? ['process'] : []), ...PLAN_COLUMNS, ...cols.map((c) => c.header)];
   const rows = plan.probes.map((p) => [
+    ...(typed ? [p.combo.process ?? 'web'] : []),
     p.combo.strategy,
     p.combo.autoscaler ?? 'fixed',
     p.combo.size,
@@ -185,7 +189,7 @@ function cell(x: number | null): string | number {
 }
 
 function comboJson(c: Combination) {
-  return { strategy: c.strategy, autoscaler: c.autoscaler, size: c.size, concurrency: c.concurrency };
+  return { ...(c.process === undefined ? {} : { process: c.process }), strategy: c.strategy, autoscaler: c.autoscaler, size: c.size, concurrency: c.concurrency, ...(c.with === undefined ? {} : { with: c.with }) };
 }
 
 function probeJson(p: Probe) {
@@ -211,6 +215,8 @@ export function planJson(setup: PlanSetup, slos: readonly Slo[], plan: PlanResul
       sizes: setup.sizes,
       concurrency: setup.concurrency,
       replications: setup.replications,
+      ...(setup.precision === undefined || setup.precision === null ? {} : { precision: setup.precision }),
+      ...(setup.processes === undefined || (setup.processes.length === 1 && setup.processes[0] === 'web') ? {} : { processes: setup.processes, workerSizes: setup.workerSizes ?? null, workerConcurrency: setup.workerConcurrency ?? null }),
       seed: setup.seed,
       maxCount: setup.maxCount,
       set: setup.set,

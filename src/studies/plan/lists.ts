@@ -12,8 +12,8 @@ export function parseNames(option: string, text: string): string[] {
 }
 
 /** `1..8`, `1,2,4` or a mix (`1,2,4..8`): whole numbers of at least 1, ascending, without repeats. */
-export function parseConcurrency(text: string): number[] {
-  const bad = (why: string): PlanInputError => new PlanInputError(`--concurrency ${JSON.stringify(text)}: ${why}`);
+export function parseConcurrency(text: string, option = '--concurrency'): number[] {
+  const bad = (why: string): PlanInputError => new PlanInputError(`${option} ${JSON.stringify(text)}: ${why}`);
   const out = new Set<number>();
   for (const item of text.split(',').map((s) => s.trim())) {
     const range = /^(\d+)\s*\.\.\s*(\d+)$/.exec(item);
