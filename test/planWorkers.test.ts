@@ -52,26 +52,35 @@ test('SLOs on a worker’s wait: <process>.wait.<mean|p50|p95|p99>, in ms, easin
 
 // ---------------------------------------------------------------- against Erlang C
 
-test('plan finds the fewest workers of an M/M/c job queue: mean wait against Erlang C', (t) => {
-  const target = 25;
-  const wait = (c: number) => mmc(LAMBDA, MU, c).meanWaitS;
-  const c = smallestC(wait, target / 1000);
-  t.is(c, minServersForMeanWait(LAMBDA, MU, target / 1000));
-  const atC = wait(c) * 1000;
-  const below = wait(c - 1) * 1000;
-  // Not borderline: the answer waits well under the target, one worker fewer well over it.
-  t.true(atC < 0.6 * target && below > 1.5 * target, `Wq(${c}) = ${atC} ms, Wq(${c - 1}) = ${below} ms`);
-
+/**
+ * Plans the workers against an SLO on `stat` of the wait; checks that the theory's smallest
+ * c is not borderline (c − 1 misses by `margin`, c meets with it) and that the plan chose c,
+ * its simulated figure near the theory's. Returns the plan's output folder and c.
+ */
+function erlangCase(t: import('ava').ExecutionContext, stat: 'mean' | 'p95', targetMs: number, figureS: (c: number) => number, margin: { under: number; over: number }) {
+  const c = smallestC(figureS, targetMs / 1000);
+  const atC = figureS(c) * 1000;
+  const below = figureS(c - 1) * 1000;
+  t.true(atC < margin.under * targetMs && below > margin.over * targetMs, `${stat}(${c}) = ${atC} ms, ${stat}(${c - 1}) = ${below} ms`);
+  const slo = `worker.wait.${stat}<${targetMs}ms`;
   const out = join(scratch(), 'plan');
-  const r = dynosim(['plan', WORKERS, '--slo', `worker.wait.mean<${target}ms`, '--out', out, '--no-charts']);
+  const r = dynosim(['plan', WORKERS, '--slo', slo, '--out', out, '--no-charts']);
   t.is(r.status, 0, r.stderr);
   const plan = planJson(out);
   const simulated = plan.answer.slos[0].mean;
-  t.log(`λ = ${LAMBDA}/s, μ = ${MU}/s, SLO worker.wait.mean<${target}ms: plan chose c = ${plan.answer.count}; Erlang C: Wq(${c - 1}) = ${below.toFixed(2)} ms, Wq(${c}) = ${atC.toFixed(2)} ms; simulated at ${plan.answer.count}: ${simulated} ms`);
+  t.log(`λ = ${LAMBDA}/s, μ = ${MU}/s, SLO ${slo}: plan chose c = ${plan.answer.count}; Erlang C: ${stat}(${c - 1}) = ${below.toFixed(2)} ms, ${stat}(${c}) = ${atC.toFixed(2)} ms; simulated at ${plan.answer.count}: ${simulated} ms`);
+  t.is(plan.answer.count, c);
+  t.true(Math.abs(simulated - atC) < 0.15 * atC, `simulated ${simulated} ms, Erlang C ${atC} ms`);
+  return { out, stdout: r.stdout, plan, c };
+}
+
+test('plan finds the fewest workers of an M/M/c job queue: mean wait against Erlang C', (t) => {
+  // Not borderline: the answer waits well under the target, one worker fewer well over it.
+  const { out, stdout, plan, c } = erlangCase(t, 'mean', 25, (n) => mmc(LAMBDA, MU, n).meanWaitS, { under: 0.6, over: 1.5 });
+  t.is(c, minServersForMeanWait(LAMBDA, MU, 0.025));
   t.like(plan.answer, { process: 'worker', size: 'standard-1x', concurrency: 1, count: c, monthlyUsd: c * 25 });
   t.deepEqual(plan.setup.processes, ['worker']);
-  t.true(Math.abs(simulated - atC) < 0.15 * atC, `simulated ${simulated} ms, Erlang C ${atC} ms`);
-  t.regex(r.stdout, new RegExp(`^answer: ${c} × standard-1x worker, concurrency 1, fixed: \\$${c * 25}\\.00/month\\n {4}worker\\.wait\\.mean < 25 ms +[\\d.]+ ms +upper +[\\d.]+ ms +met$`, 'm'));
+  t.regex(stdout, new RegExp(`^answer: ${c} × standard-1x worker, concurrency 1, fixed: \\$${c * 25}\\.00/month\\n {4}worker\\.wait\\.mean < 25 ms +[\\d.]+ ms +upper +[\\d.]+ ms +met$`, 'm'));
   const csv = readFileSync(join(out, 'plan.csv'), 'utf8').trimEnd().split('\n');
   t.is(csv[0], 'process,strategy,autoscaler,size,concurrency,formation_count,replications,feasible,cost_mean_usd_month,dynos_mean_count,worker_wait_mean_mean_ms,worker_wait_mean_upper95_ms');
   const rows = csv.slice(1).map((l) => l.split(','));
@@ -82,21 +91,8 @@ test('plan finds the fewest workers of an M/M/c job queue: mean wait against Erl
 });
 
 test('plan finds the fewest workers for a p95 wait: P(W > t) = C(c, a)·e^{−(cμ−λ)t} against the SLO', (t) => {
-  const target = 160;
-  const p95 = (c: number) => mmc(LAMBDA, MU, c).waitQuantileS(0.95);
-  const c = smallestC(p95, target / 1000);
-  t.is(c, minServersForWaitQuantile(LAMBDA, MU, 0.95, target / 1000));
-  const atC = p95(c) * 1000;
-  const below = p95(c - 1) * 1000;
-  t.true(atC < 0.7 * target && below > 1.4 * target, `p95(${c}) = ${atC} ms, p95(${c - 1}) = ${below} ms`);
-  const out = join(scratch(), 'plan');
-  const r = dynosim(['plan', WORKERS, '--slo', `worker.wait.p95<${target}ms`, '--out', out, '--no-charts']);
-  t.is(r.status, 0, r.stderr);
-  const plan = planJson(out);
-  const simulated = plan.answer.slos[0].mean;
-  t.log(`λ = ${LAMBDA}/s, μ = ${MU}/s, SLO worker.wait.p95<${target}ms: plan chose c = ${plan.answer.count}; Erlang C: p95(${c - 1}) = ${below.toFixed(2)} ms, p95(${c}) = ${atC.toFixed(2)} ms; simulated at ${plan.answer.count}: ${simulated} ms`);
-  t.is(plan.answer.count, c);
-  t.true(Math.abs(simulated - atC) < 0.15 * atC, `simulated ${simulated} ms, Erlang C ${atC} ms`);
+  const { c } = erlangCase(t, 'p95', 160, (n) => mmc(LAMBDA, MU, n).waitQuantileS(0.95), { under: 0.7, over: 1.4 });
+  t.is(c, minServersForWaitQuantile(LAMBDA, MU, 0.95, 0.16));
 });
 
 test('plan over worker concurrencies and sizes: jobs at once per dyno make M/M/(concurrency·dynos), and the cheapest wins', (t) => {

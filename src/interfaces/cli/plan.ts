@@ -1,6 +1,7 @@
 /**
  * `dynosim plan`: the cheapest formation (size × count × concurrency, optionally under a
- * scaling strategy) that meets every SLO with 95% confidence. The plan is the library's
+ * scaling strategy, of web and of the workers a wait SLO names) that meets every SLO with
+ * 95% confidence. The plan is the library's
  * (interfaces/api/plan.ts, as plan() runs it); this layer reads the options, draws the
  * progress and writes plan.csv, plan.json, plan-run.json and the report.
  */
@@ -59,7 +60,7 @@ function collect(value: string, previous: string[]): string[] {
 export function registerPlan(program: Command): void {
   const cmd = program
     .command('plan')
-    .description('find the cheapest formation (dyno size × count × concurrency, optionally a scaling strategy) that meets every SLO with 95% confidence; write plan.csv, plan.json and plan-run.json')
+    .description('find the cheapest formation (dyno size × count × concurrency, optionally a scaling strategy, of web and of the workers a wait SLO names) that meets every SLO with 95% confidence; write plan.csv, plan.json and plan-run.json')
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .option('--slo <slo>', "an objective <metric><op><value>, e.g. 'p95<500ms', 'errors<0.1%', 'monthly<=$2000', or a worker process type's job wait <process>.wait.<mean|p50|p95|p99>, e.g. 'worker.wait.p95<30s' (repeatable; op <, <=, >, >=)", collect, [])
     .option('--sizes <list>', 'dyno sizes to try for each process type searched (web, and the workers a wait SLO names), e.g. standard-1x,standard-2x,performance-m (default: the scenario’s)')
@@ -67,7 +68,7 @@ export function registerPlan(program: Command): void {
     .option('--worker-sizes <list>', 'dyno sizes to try for the workers instead of --sizes')
     .option('--worker-concurrency <list>', 'worker concurrencies to try instead of --concurrency, e.g. 5,10,25')
     .option('--strategies <list>', 'scaling strategies to try: variant names of the scenario, and base for the scenario as written (default: base)')
-    .option('--max-count <n>', 'the most web dynos (or an autoscaler’s ceiling) to consider (default: the app’s limit, platform.limits.dynosPerApp: 100 unless the scenario raises it)')
+    .option('--max-count <n>', 'the most dynos of each process type searched (or an autoscaler’s ceiling) to consider (default: the app’s limit, platform.limits.dynosPerApp: 100 unless the scenario raises it)')
     .option('--replications <n>', `runs per formation tried, seeds seed, seed+1, … (default ${DEFAULT_REPLICATIONS}; or --precision)`)
     .option('--seed <n>', 'the first replication’s seed (default: the scenario’s)')
     .option('--set <path=value>', 'override a scenario field, e.g. --set duration=30m (repeatable)', collect, [])

@@ -79,7 +79,7 @@ export interface PlanRequest {
   readonly workerConcurrency?: readonly number[] | null;
   /** Variant names of the scenario, and base for the scenario as written (default: base). */
   readonly strategies?: readonly string[];
-  /** The most web dynos (or an autoscaler's ceiling) to consider (default: the scenario's platform.limits.dynosPerApp). */
+  /** The most dynos of each process type searched (or an autoscaler's ceiling) to consider (default: the scenario's platform.limits.dynosPerApp). */
   readonly maxCount?: number;
   /** Runs per formation tried (default 10), with seeds seed, seed+1, … */
   readonly replications?: number;
