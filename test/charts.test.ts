@@ -133,9 +133,9 @@ async function drawn(t: import('ava').ExecutionContext, charts: readonly Chart[]
 test('every chart of a run with a scaling strategy compiles without a warning and draws marks', async (t) => {
   const s = await loadScenario(join(ROOT, 'scenarios/black-friday.yaml'), { variant: 'queue-time', set: ['duration=3h'] });
   const series = new RunSeries(s.durationUs / 1e6);
-  const result = simulate(s, { onMinute: (r) => series.minute(r), onMinuteLatency: (m, h) => series.minuteLatency(m, h), onMetrics: (m) => series.metrics(m) });
+  const result = simulate(s, { onMinute: (r) => series.minute(r), onMinuteLatency: (m, h) => series.minuteLatency(m, h), onMetrics: (m) => series.metrics(m), onAutoscaleTick: (p, tUs, v) => series.autoscaleTick(p, tUs, v) });
   const charts = runCharts({ scenario: s, result, series });
-  t.deepEqual(charts.map((c) => c.name).slice(0, 6), ['latency', 'errors', 'dynos', 'dyno-balance', 'cost-month', 'cost-breakdown']);
+  t.deepEqual(charts.map((c) => c.name), ['latency', 'errors', 'dynos', 'dyno-balance', 'cost-month', 'cost-breakdown', 'autoscaler-web']);
   await drawn(t, charts);
   // The bill curve ends at the run's bill.
   const month = charts.find((c) => c.name === 'cost-month')!;

@@ -11,6 +11,7 @@ import { simulate } from '../src/model/run/simulate.ts';
 import type { ScalingPlan } from '../src/model/Scenario.ts';
 import { HerokuAutoscaleRule, QueueTimeRule } from '../src/model/scaling/strategies.ts';
 import { TimeBins } from '../src/model/scaling/TimeBins.ts';
+import { STEP } from './helpers/step.ts';
 
 type QueueTime = Extract<ScalingPlan, { strategy: 'queue-time' }>;
 type Heroku = Extract<ScalingPlan, { strategy: 'heroku-autoscale' }>;
@@ -130,19 +131,6 @@ test('time bins: the window holds the last buckets only, late and taken-back sam
   t.is(bins.mean(), null);
 });
 
-/** 40 requests/s, five times that from 20 min to 50 min; 2 to 10 dynos of 4 workers. */
-const STEP = {
-  name: 'step',
-  seed: 7,
-  duration: '80m',
-  dynoAges: 'zero',
-  platform: { profile: 'heroku-2025', hosts: { mtbf: 'never' }, dynoManager: { cycling: false } },
-  formation: { web: { count: 2, size: 'performance-m', concurrency: 4 } },
-  router: { policy: 'random' },
-  traffic: { rate: '40/s', service: { distribution: 'lognormal', median: '60ms', sigma: 0.6 } },
-  events: [{ at: '20m', traffic: { multiply: 5 }, for: '30m' }],
-  scaling: { web: { strategy: 'queue-time', up: '50ms', down: '5ms', min: 2, max: 10 } },
-};
 
 test('queue-time autoscaler meets a step in traffic: up within a sample of it, 3 min between upscales, down only after 10 min under', async (t) => {
   const r = simulate(await scenarioFromObject(STEP));

@@ -64,6 +64,7 @@ function chartedOptions(series: RunSeries | null, hooks: Omit<SimulateOptions, '
       hooks.onMetrics?.(m);
       series?.metrics(m);
     },
+    onAutoscaleTick: series === null ? undefined : (process, tUs, valueUs) => series.autoscaleTick(process, tUs, valueUs),
   };
 }
 

@@ -156,7 +156,10 @@ export function collect(p: RunParts): RunResult {
     summary.scaling = Object.fromEntries(
       scalers.map((sc) => {
         const m = managers[sc.plan.process]!;
-        return [m.proc.type, { strategy: sc.plan.strategy, changes: sc.changes, min: m.formationMin, max: m.formationMax, mean: round3(m.formationMean(durationUs)) }];
+        const bySize: Record<string, number> = {};
+        for (const u of usages) if (u.processType === m.proc.type) bySize[u.size] = (bySize[u.size] ?? 0) + billedSeconds(u.startUs, u.endUs);
+        const dynoHours = Object.fromEntries(Object.keys(bySize).sort().map((size) => [size, round3(bySize[size]! / 3600)]));
+        return [m.proc.type, { strategy: sc.plan.strategy, changes: sc.changes, min: m.formationMin, max: m.formationMax, mean: round3(m.formationMean(durationUs)), dynoHours }];
       }),
     );
   }

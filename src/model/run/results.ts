@@ -73,6 +73,8 @@ export interface ScalingSummary {
   min: number;
   max: number;
   mean: number;
+  /** Billed dyno-hours of the process type by dyno size (a resize can give more than one). */
+  dynoHours: Record<string, number>;
 }
 
 export type ClassSummary = { arrived: number; completed: number; errors: number } & Summary['latency'];

@@ -40,6 +40,8 @@ export interface SimulateOptions {
   log?: RunLogOptions;
   /** Receives each change a scaling strategy makes; without it they are kept in `RunResult.scaling`. */
   onScaling?: (row: ScalingRow) => void;
+  /** Sees what each autoscaler observed at each of its looks (µs, or null when there was nothing to measure), for its chart. */
+  onAutoscaleTick?: (process: string, tUs: number, valueUs: number | null) => void;
 }
 
 /** The parts of one run, as wire() joins them; runRun() drives them and collect() reads them. */
@@ -175,7 +177,7 @@ export function wire(s: Scenario, options: SimulateOptions): RunParts {
   const scalingRows: ScalingRow[] = [];
   const onScaling = options.onScaling ?? ((row: ScalingRow) => void scalingRows.push(row));
   const scalers = s.scaling.map((plan) => {
-    const sc = new Scaler(engine, plan, managers[plan.process]!, durationUs, onScaling);
+    const sc = new Scaler(engine, plan, managers[plan.process]!, durationUs, onScaling, options.onAutoscaleTick);
     if (sc.needsMetric) {
       if (plan.process === 0) flow.observer = sc;
       else queues[s.processes[plan.process]!.queue]!.observer = sc;

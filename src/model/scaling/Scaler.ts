@@ -45,8 +45,10 @@ export class Scaler implements FlowObserver {
   private readonly kind: number;
   private readonly watchResponses: boolean;
   private readonly p95: boolean;
+  private readonly onTick: ((process: string, tUs: number, valueUs: number | null) => void) | undefined;
 
-  constructor(engine: Engine, plan: ScalingPlan, manager: DynoManager, endUs: number, onRow: (row: ScalingRow) => void) {
+  constructor(engine: Engine, plan: ScalingPlan, manager: DynoManager, endUs: number, onRow: (row: ScalingRow) => void, onTick?: (process: string, tUs: number, valueUs: number | null) => void) {
+    this.onTick = onTick;
     this.engine = engine;
     this.plan = plan;
     this.manager = manager;
@@ -95,6 +97,7 @@ export class Scaler implements FlowObserver {
     const rule = this.rule!;
     bins.closeTo(tUs);
     const value = this.p95 ? bins.quantile(0.95) : bins.mean();
+    this.onTick?.(this.manager.proc.type, tUs, value);
     const from = this.manager.formation;
     const d = rule.decide(tUs, from, value);
     if (d !== null && d.to !== from) this.change(from, d.to, rule.metricName, value, d.reason);

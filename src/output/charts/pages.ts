@@ -76,7 +76,11 @@ export function runPage(scenario: Scenario, result: RunResult, charts: readonly 
   const dynos: ReportTable = {
     caption: 'The formation',
     columns: ['process type', 'dynos', 'size', 'at once per dyno', 'busy'],
-    rows: Object.entries(s.dynos).map(([type, d]) => [type, d.count, d.size, d.concurrency, pct(d.busyFraction, 1)]),
+    // An autoscaled type as it ran: fewest–most, and the sizes it ran at.
+    rows: Object.entries(s.dynos).map(([type, d]) => {
+      const x = s.scaling?.[type];
+      return x === undefined ? [type, d.count, d.size, d.concurrency, pct(d.busyFraction, 1)] : [type, `${x.min}–${x.max} (mean ${x.mean.toFixed(2)})`, Object.keys(x.dynoHours).join(', ') || d.size, d.concurrency, pct(d.busyFraction, 1)];
+    }),
   };
   const p = s.platform;
   const platform: ReportTable = {
@@ -90,8 +94,8 @@ export function runPage(scenario: Scenario, result: RunResult, charts: readonly 
       : [
           {
             caption: 'Scaling strategies',
-            columns: ['process type', 'strategy', 'changes', 'fewest dynos', 'most', 'mean'],
-            rows: Object.entries(s.scaling).map(([type, x]) => [type, x.strategy, x.changes, x.min, x.max, x.mean.toFixed(2)]),
+            columns: ['process type', 'strategy', 'changes', 'fewest dynos', 'most', 'mean', 'dyno-hours by size'],
+            rows: Object.entries(s.scaling).map(([type, x]) => [type, x.strategy, x.changes, x.min, x.max, x.mean.toFixed(2), Object.entries(x.dynoHours).map(([size, h]) => `${h.toFixed(1)} ${size}`).join(', ')]),
           },
         ];
   const cost: ReportTable = {
@@ -112,7 +116,7 @@ export function runPage(scenario: Scenario, result: RunResult, charts: readonly 
         tables: [outcome, latency, dynos, ...scaling, platform],
       },
       { heading: 'Latency and errors', charts: pick(charts, 'latency', 'errors') },
-      { heading: 'Dynos', charts: pick(charts, 'dynos', 'dyno-balance', 'memory') },
+      { heading: 'Dynos', charts: pick(charts, 'dynos', 'dyno-balance', 'memory', ...scenario.processes.map((p) => `autoscaler-${p.type}`)) },
       { heading: 'Cost', tables: [cost], charts: pick(charts, 'cost-month', 'cost-breakdown') },
     ],
     scenario: scenarioBlock(src),

@@ -170,13 +170,23 @@ export function summaryText(s: Summary, st: Styler = PLAIN): string {
   const bottom: Block[] = [];
   /** A block whose lines are a table without a header. */
   const tableBlock = (label: string, columns: readonly Column[], rows: readonly (readonly Cell[])[]): Block => ({ label, lines: tableLines(columns, rows, { styler: st }) });
-  const formation = Object.entries(s.dynos).filter(([type, d]) => type === 'web' || d.count > 0);
-  const countWidth = Math.max(...formation.map(([, d]) => String(d.count).length));
+  const formation = Object.entries(s.dynos).filter(([type, d]) => type === 'web' || d.count > 0 || s.scaling?.[type] !== undefined);
+  // An autoscaled type as it ran (fewest–most, and the mean), not as it started.
+  const counts = formation.map(([type, d]) => {
+    const x = s.scaling?.[type];
+    return x === undefined ? String(d.count) : `${x.min}–${x.max}`;
+  });
+  const countWidth = Math.max(...counts.map((c) => c.length));
   bottom.push(
     tableBlock(
       'dynos',
       [{}, {}, {}, { align: 'right' }],
-      formation.map(([type, d]) => [type, `${String(d.count).padStart(countWidth)} × ${d.size}`, `concurrency ${d.concurrency}`, `${fmtPct(d.busyFraction)} busy`]),
+      formation.map(([type, d], i) => {
+        const x = s.scaling?.[type];
+        const sizes = x === undefined ? d.size : Object.keys(x.dynoHours).join(', ') || d.size;
+        const row = [type, `${counts[i]!.padStart(countWidth)} × ${sizes}`, `concurrency ${d.concurrency}`, `${fmtPct(d.busyFraction)} busy`];
+        return x === undefined ? row : [...row, `autoscaled, ${x.mean.toFixed(2)} on average`];
+      }),
     ),
   );
   const queues = Object.entries(s.queues ?? {});
@@ -202,7 +212,13 @@ export function summaryText(s: Summary, st: Styler = PLAIN): string {
       tableBlock(
         'scaling',
         [{}, {}, { align: 'right' }, { align: 'right' }, {}],
-        scaling.map(([type, x]) => [type, x.strategy, count(x.changes, 'change'), `${x.min}–${x.max} dynos`, `${x.mean.toFixed(2)} dynos on average`]),
+        scaling.map(([type, x]) => [
+          type,
+          x.strategy,
+          count(x.changes, 'change'),
+          `${x.min}–${x.max} dynos`,
+          `${x.mean.toFixed(2)} dynos on average · ${Object.entries(x.dynoHours).map(([size, h]) => `${h.toFixed(1)} dyno-hours ${size}`).join(', ')}`,
+        ]),
       ),
     );
   }

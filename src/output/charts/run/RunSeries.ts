@@ -39,12 +39,23 @@ export interface MemoryBin {
   quotaMb: number;
 }
 
+/** An autoscaler's metric in one bin: the mean and the highest of what it read at its looks in the bin (ms). */
+export interface AutoscaleBin {
+  startS: number;
+  meanMs: number;
+  maxMs: number;
+  /** Looks in the bin that read a value (a look with nothing to measure reads none). */
+  looks: number;
+}
+
 const MINUTE_S = 60;
 
 export class RunSeries {
   readonly binS: number;
   readonly bins: SeriesBin[] = [];
   readonly memory: MemoryBin[] = [];
+  /** Each autoscaled process type's metric, bin by bin, in the order the looks came. */
+  readonly autoscale = new Map<string, AutoscaleBin[]>();
   private readonly latency = new Histogram(7);
   private latencyBin = -1;
   /** Index in `memory` of each dyno's current bin. */
@@ -52,6 +63,20 @@ export class RunSeries {
 
   constructor(durationS: number) {
     this.binS = binSeconds(durationS);
+  }
+
+  /** What an autoscaler read at a look (µs, null: nothing to measure). */
+  autoscaleTick(process: string, tUs: number, valueUs: number | null): void {
+    if (valueUs === null) return;
+    let bins = this.autoscale.get(process);
+    if (bins === undefined) this.autoscale.set(process, (bins = []));
+    const startS = Math.floor(tUs / 1e6 / this.binS) * this.binS;
+    const ms = valueUs / 1000;
+    const last = bins[bins.length - 1];
+    if (last !== undefined && last.startS === startS) {
+      last.meanMs += (ms - last.meanMs) / ++last.looks;
+      if (ms > last.maxMs) last.maxMs = ms;
+    } else bins.push({ startS, meanMs: ms, maxMs: ms, looks: 1 });
   }
 
   /** A minute's latency histogram (µs), before its row. */

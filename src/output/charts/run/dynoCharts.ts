@@ -6,10 +6,11 @@ import { HEIGHT, WIDTH, topLevel, type Chart, type VlSpec } from '../chart.ts';
 import { binWords, timeX, wallMs } from '../time.ts';
 import { fmtInt } from '../../report/text.ts';
 import { dynoStates, eventMarks } from './states.ts';
+import { DECISION_COLOURS } from './autoscaleCharts.ts';
 import { HALF, runBins, round3, warmupCaption, warmupMarks, type RunChartInput } from './common.ts';
 
 const STATE_COLOURS: Record<string, string> = { up: '#54a24b', starting: '#eeca3b', crashed: '#e45756', 'down, waiting for a host': '#9d755d' };
-const MARK_COLOURS: Record<string, string> = { 'host failure': '#7f3b08', crash: '#e45756', 'scale up': '#4c78a8', 'scale down': '#72b7b2' };
+const MARK_COLOURS: Record<string, string> = { 'host failure': '#7f3b08', crash: '#e45756', ...DECISION_COLOURS };
 
 export function dynosChart({ scenario, series, result }: RunChartInput): Chart {
   const cal = scenario.calendar;
@@ -61,7 +62,7 @@ export function dynosChart({ scenario, series, result }: RunChartInput): Chart {
         encoding: {
           x: { field: 't', type: 'temporal' },
           stroke: { field: 'kind', type: 'nominal', title: 'marked', scale: { domain: markDomain, range: markDomain.map((k) => MARK_COLOURS[k]) } },
-          strokeDash: { field: 'kind', type: 'nominal', legend: null, scale: { domain: markDomain, range: [[1, 0], [2, 2], [6, 2], [6, 2]] } },
+          strokeDash: { field: 'kind', type: 'nominal', legend: null, scale: { domain: markDomain, range: [[1, 0], [2, 2], [6, 2], [1, 3]] } },
           tooltip: [{ field: 't', type: 'temporal', title: 'around', format: '%a %H:%M', formatType: 'utc' }, { field: 'what', title: 'what happened' }],
         },
       });
@@ -86,7 +87,7 @@ export function balanceChart({ scenario, result }: RunChartInput): Chart {
   const types = new Set(scenario.processes.map((p) => p.type));
   const rows = result.dynos
     .filter((d) => types.has(d.processType) && d.billedHours > 0)
-    .map((d) => ({ dyno: d.dyno, type: d.processType, order: dynoNumber(d.dyno), requests: d.requests, busy: round3(d.busyFraction * 100), timeouts: d.timeouts }));
+    .map((d) => ({ dyno: d.dyno, type: d.processType, order: dynoNumber(d.dyno), requests: d.requests, busy: round3(d.busyFraction * 100), timeouts: d.timeouts, hours: d.billedHours }));
   const many = rows.length > 40;
   const bar = (field: string, title: string, format: string): VlSpec => ({
     width: many ? { step: 6 } : WIDTH,
@@ -112,9 +113,23 @@ export function balanceChart({ scenario, result }: RunChartInput): Chart {
   return {
     name: 'dyno-balance',
     title: 'Work per dyno',
-    caption: `Requests (web) or jobs (workers) each dyno took after the warm-up, and the share of its workers' time spent busy; dashed lines are the means. Under ${scenario.router.policy} routing ${scenario.router.policy === 'random' ? 'some dynos queue while others idle' : 'work spreads as the router chooses'}. ${spread}`.trim(),
+    caption: `Requests (web) or jobs (workers) each dyno took after the warm-up, and the share of its workers' time spent busy; dashed lines are the means. ${spreadCause(scenario.router.policy, web.map((r) => r.hours))} ${spread}`.trim(),
     spec: topLevel('Work per dyno', 'requests or jobs taken, and busy share of worker time', { data: { values: rows }, vconcat: [bar('requests', 'requests or jobs', ','), bar('busy', 'busy (% of worker time)', '.1f')] }),
   };
+}
+
+/**
+ * What the spread of work across web dynos comes from: dynos that ran for different
+ * lengths of time (an autoscaler's, a replaced or a crashed dyno's) take different amounts
+ * of work whatever the router does; among dynos that ran alike, the router's choices.
+ */
+function spreadCause(policy: string, hours: readonly number[]): string {
+  const router = `Under ${policy} routing ${policy === 'random' ? 'some dynos queue while others idle' : 'work spreads as the router chooses'}.`;
+  if (hours.length < 2) return router;
+  const least = Math.min(...hours);
+  const most = Math.max(...hours);
+  if (most <= least * 1.05) return router;
+  return `Web dynos ran for different lengths of time (${least.toFixed(1)} to ${most.toFixed(1)} billed hours), so most of the spread in requests comes from how long each dyno lived, not from the router; the busy share, per hour a dyno was up, is where ${policy} routing shows.`;
 }
 
 export function memoryChart({ scenario, series }: RunChartInput): Chart | null {

@@ -4,6 +4,7 @@
  * gives the same specs to the byte.
  */
 import type { Chart } from '../chart.ts';
+import { autoscaleCharts } from './autoscaleCharts.ts';
 import { balanceChart, dynosChart, memoryChart } from './dynoCharts.ts';
 import { costBreakdownChart, costMonthChart } from './costCharts.ts';
 import { errorsChart, latencyChart } from './requestCharts.ts';
@@ -16,5 +17,6 @@ export function runCharts(input: RunChartInput): Chart[] {
   const charts = [latencyChart(input), errorsChart(input), dynosChart(input), balanceChart(input), costMonthChart(input), costBreakdownChart(input)];
   const memory = memoryChart(input);
   if (memory !== null) charts.push(memory);
+  charts.push(...autoscaleCharts(input));
   return charts;
 }
