@@ -6,6 +6,10 @@
  * work-per-dyno caption naming what the spread comes from.
  */
 import test from 'ava';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dynosim } from './helpers/cli.ts';
 import { run, type ScenarioInput } from '../src/index.ts';
 import { STEP } from './helpers/step.ts';
 
@@ -49,7 +53,7 @@ test('the text summary shows the autoscaled formation as it ran, and a fixed one
   t.true(dynos.includes(`autoscaled, ${sc.mean.toFixed(2)} on average`), dynos);
   t.false(/\b2 × performance-m/.test(dynos), dynos);
   const scaling = r.text.split('\n').find((l) => l.startsWith('scaling'))!;
-  t.true(scaling.includes(`${sc.dynoHours['performance-m']!.toFixed(1)} dyno-hours performance-m`), scaling);
+  t.true(scaling.includes(`${sc.dynoHours['performance-m']!.toFixed(1)} dyno-hours of performance-m`), scaling);
   const fixed = await run(FIXED);
   t.regex(fixed.text.split('\n').find((l) => l.startsWith('dynos'))!, /web\s+3 × performance-m\s+concurrency 4\s+[\d.]+% busy$/);
 });
@@ -103,4 +107,23 @@ test('a fixed formation has no autoscaler chart; the work-per-dyno caption names
   const caption = scaled.chart('dyno-balance').caption;
   t.true(caption.includes('ran for different lengths of time'), caption);
   t.false(caption.includes('some dynos queue while others idle'), caption);
+});
+
+test("dynosim cost --from-run: an autoscaled type's min, mean and max dynos and dyno-hours as the run found them; a run of another variant is one line, exit 2", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'dynosim-from-run-'));
+  const runDir = join(dir, 'run');
+  const args = ['scenarios/black-friday.yaml', '--variant', 'queue-time', '--set', 'duration=3h'];
+  t.is(dynosim(['run', ...args, '--no-charts', '--out', runDir]).status, 0);
+  const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as { scaling: Record<string, { min: number; mean: number; max: number; dynoHours: Record<string, number> }> };
+  const web = summary.scaling['web']!;
+  const priced = dynosim(['cost', ...args, '--from-run', runDir, '--no-charts', '--out', join(dir, 'cost')]);
+  t.is(priced.status, 0, priced.stderr);
+  t.true(priced.stdout.replace(/\s+/g, ' ').includes(`min ${web.min} · mean ${web.mean.toFixed(2)} · max ${web.max} dynos; ${web.dynoHours['performance-m']!.toFixed(1)} dyno-hours of performance-m over the run`), priced.stdout);
+  const json = JSON.parse(readFileSync(join(dir, 'cost', 'cost.json'), 'utf8')) as { asRun: { processType: string; mean: number }[] };
+  t.deepEqual(json.asRun.map((a) => [a.processType, a.mean]), [['web', web.mean]]);
+  const other = dynosim(['cost', 'scenarios/black-friday.yaml', '--variant', 'fixed', '--set', 'duration=3h', '--from-run', runDir, '--out', join(dir, 'other')]);
+  t.is(other.status, 2);
+  t.regex(other.stderr.trim(), /^dynosim: --from-run \S+summary\.json: scenario\.name: the run is of black-friday\.queue-time, not black-friday\.fixed$/);
+  t.false(existsSync(join(dir, 'other')));
+  rmSync(dir, { recursive: true, force: true });
 });

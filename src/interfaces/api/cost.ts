@@ -24,6 +24,8 @@ export interface CostOptions extends ScenarioOptions {
   readonly counts?: readonly number[] | string;
   /** Each dyno of the process type up this long: '8/day', '40h/week', '200h/month'. */
   readonly hours?: string;
+  /** A run's summary.json (parsed) and its name for messages: the autoscaled types' min, mean, max and dyno-hours as run. */
+  readonly fromRun?: { readonly summary: unknown; readonly file: string };
 }
 
 export interface CostAnswer extends CostResult {
@@ -61,7 +63,7 @@ export async function costJob(input: ScenarioLike, opts: CostJobOptions = {}): P
   const s = await scenario(input, opts);
   const request = { process: opts.process ?? 'web', sizes, counts, hours };
   const file = typeof input === 'string' ? basename(input) : s.name;
-  const result = priceScenario(s, request, { file, variant: opts.variant, set: opts.set });
+  const result = priceScenario(s, request, { file, variant: opts.variant, set: opts.set, ...(opts.fromRun === undefined ? {} : { fromRun: opts.fromRun }) });
   return { ...result, text: costText(result), json: costJson(result) };
 }
 

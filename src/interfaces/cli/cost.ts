@@ -6,7 +6,9 @@
  * prices them). A table on stdout; cost.csv, cost.json and charts/ in
  * results/<scenario name>/cost/, written atomically.
  */
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { CostInputError } from '../../studies/cost/CostInputError.ts';
 import type { Command } from 'commander';
 import { costFiles, costJob } from '../api/cost.ts';
 import { scenarioSource } from '../api/report.ts';
@@ -25,6 +27,8 @@ export interface CostCommandOptions {
   sizes?: string;
   counts?: string;
   hours?: string;
+  /** --from-run: a run's results folder (or its summary.json). */
+  fromRun?: string;
   out?: string;
   charts: boolean;
   png: boolean;
@@ -53,6 +57,7 @@ export function registerCost(program: Command): void {
     .option('--sizes <list>', 'also price these sizes, e.g. 2X,PX or standard-2x,performance-m (each in the price books that have it)')
     .option('--counts <list>', 'also price these dyno counts, e.g. 1..10 or 2,4,8 (each dyno up all month)')
     .option('--hours <h/period>', 'each dyno of the process type up this long, e.g. 8/day, 40h/week, 200h/month (a staging app)')
+    .option('--from-run <dir>', "a run's results folder (or its summary.json): each autoscaled type's min, mean and max dynos and dyno-hours by size as that run found them")
     .option('--out <dir>', 'folder for the results (default results/<scenario name>/cost)')
     .option('--no-charts', 'write no charts/ folder and no report.html (cost.csv and cost.json only)')
     .option('--no-png', 'charts as vega-lite specs and SVG only, no PNG')
@@ -64,18 +69,35 @@ export function registerCost(program: Command): void {
     });
 }
 
+/** A run's summary.json, from its folder or the file itself: one line and exit 2 when it cannot be read. */
+function readRunSummary(path: string): { summary: unknown; file: string } {
+  const file = path.endsWith('.json') ? path : join(path, 'summary.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new CostInputError(`--from-run ${path}: no ${file} to read (give the folder dynosim run wrote, or its summary.json)`);
+  }
+  try {
+    return { summary: JSON.parse(text) as unknown, file };
+  } catch {
+    throw new CostInputError(`--from-run ${file}: not JSON`);
+  }
+}
+
 export async function costCommand(file: string, opts: CostCommandOptions): Promise<void> {
   const t0 = clock();
   checkChartOptions(opts);
   // The options' mistakes are found before the scenario is read.
-  const job = await costJob(file, { set: opts.set, variant: opts.variant, process: opts.process, sizes: opts.sizes, counts: opts.counts, hours: opts.hours });
+  const fromRun = opts.fromRun === undefined ? undefined : readRunSummary(opts.fromRun);
+  const job = await costJob(file, { set: opts.set, variant: opts.variant, process: opts.process, sizes: opts.sizes, counts: opts.counts, hours: opts.hours, ...(fromRun === undefined ? {} : { fromRun }) });
   const table = job.table;
   const pricedS = (clock() - t0) / 1000;
 
   const outDir = new OutputDir(opts.out ?? join('results', job.scenario.name, 'cost'));
   let written;
   try {
-    const command = ['dynosim cost', shownPath(file), ...(opts.variant === undefined ? [] : [`--variant ${opts.variant}`]), ...(opts.process === 'web' ? [] : [`--process ${opts.process}`]), ...(opts.sizes === undefined ? [] : [`--sizes ${opts.sizes}`]), ...(opts.counts === undefined ? [] : [`--counts ${opts.counts}`]), ...(opts.hours === undefined ? [] : [`--hours ${opts.hours}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
+    const command = ['dynosim cost', shownPath(file), ...(opts.variant === undefined ? [] : [`--variant ${opts.variant}`]), ...(opts.process === 'web' ? [] : [`--process ${opts.process}`]), ...(opts.sizes === undefined ? [] : [`--sizes ${opts.sizes}`]), ...(opts.counts === undefined ? [] : [`--counts ${opts.counts}`]), ...(opts.hours === undefined ? [] : [`--hours ${opts.hours}`]), ...(opts.fromRun === undefined ? [] : [`--from-run ${shownPath(opts.fromRun)}`]), ...opts.set.map((x) => `--set ${x}`)].join(' ');
     written = await costFiles(job, outDir, { charts: opts.charts, png: opts.png, interactive: opts.interactiveReport === true, command, source: scenarioSource([file], opts.set) });
     outDir.commit();
   } finally {

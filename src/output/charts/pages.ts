@@ -16,7 +16,7 @@ import { formatDuration } from '../../engine/units/duration.ts';
 import { VERSION } from '../../engine/version.ts';
 import { fmtInt, fmtMs, fmtPct, fmtUsd, warmupSentence } from '../report/text.ts';
 import type { Chart, ReportPage, ReportTable } from './chart.ts';
-import { allNotes, freeHoursNote } from '../report/cost.ts';
+import { allNotes, asRunLines, freeHoursNote } from '../report/cost.ts';
 import { type CostResult } from '../../studies/cost/price.ts';
 
 const n = fmtInt;
@@ -112,7 +112,7 @@ export function runPage(scenario: Scenario, result: RunResult, charts: readonly 
     sections: [
       {
         heading: 'Summary',
-        intro: `${scenario.description}\n\n${s.warmup === undefined ? '' : `${warmupSentence(s)} `}${n(s.requests.arrived)} requests arrived after the warm-up; ${pct(s.availability, 3)} were answered by a dyno within the router's timeout. p95 response time ${ms(s.latency.p95Ms)}, p99 ${ms(s.latency.p99Ms)}. The run cost ${usd(s.cost.totalUsd)}, ${usd(s.cost.monthlyUsd)} a month at this formation.`,
+        intro: `${scenario.description}\n\n${s.warmup === undefined ? '' : `${warmupSentence(s)} `}${n(s.requests.arrived)} requests arrived after the warm-up; ${pct(s.availability, 3)} were answered by a dyno within the router's timeout. p95 response time ${ms(s.latency.p95Ms)}, p99 ${ms(s.latency.p99Ms)}. The run cost ${usd(s.cost.totalUsd)}, ${usd(s.cost.monthlyUsd)} a month at ${s.scaling === undefined ? 'this formation' : 'the dynos this run used'}.`,
         tables: [outcome, latency, dynos, ...scaling, platform],
       },
       { heading: 'Latency and errors', charts: pick(charts, 'latency', 'errors') },
@@ -221,7 +221,7 @@ export function costPage(r: CostResult, charts: readonly Chart[], src: ScenarioS
     sections: [
       {
         heading: 'Bills',
-        intro: [r.scenario.description, ...mappings, ...allNotes(r)].join('\n\n'),
+        intro: [r.scenario.description, ...asRunLines(r).map((l) => `As run: ${l}`), ...mappings, ...allNotes(r)].join('\n\n'),
         tables: [{ caption: 'Each formation in each price book, a month', columns: ['formation', 'price book', 'dynos', 'dyno-hours', 'free hours (1X-equivalent)', 'billable hours', 'a month', 'with no free hours'], rows }],
         charts: [...charts],
       },

@@ -5,7 +5,8 @@
  */
 import type { PlatformProfile } from '../../model/platform/profile.ts';
 import { csv } from './csv.ts';
-import { wrap } from './text.ts';
+import { dynoHoursText, wrap } from './text.ts';
+import { formatDuration } from '../../engine/units/duration.ts';
 import type { CostFigures, CostRow, CostTable } from '../../studies/cost/costTable.ts';
 import { monthHours } from '../../studies/cost/costTable.ts';
 import { partTimeText } from '../../studies/cost/options.ts';
@@ -103,6 +104,7 @@ export function costText(r: CostResult): string {
     const who = setup.autoscaled.map((a) => `${a.processType} ${a.min}..${a.max}`).join(', ');
     add('autoscaled', `${who}: ${ranges.map((g) => `${approx(table, g.book)}${usdText(g.minUsd)} to ${usdText(g.maxUsd)} a month on ${g.book}`).join('; ')}.`);
   }
+  for (const text of asRunLines(r)) add('as run', text);
   if (table.rows.some((x) => x.kind === 'what-if')) {
     for (const book of setup.books) {
       const rows = table.rows.filter((x) => x.book === book.name);
@@ -129,6 +131,11 @@ export function costText(r: CostResult): string {
   for (const n of allNotes(r)) add('note', n);
   if (side.length > 0) out.push('', aligned(side, [false, false]));
   return out.join('\n') + '\n';
+}
+
+/** Each autoscaled type as the run given with --from-run found it, one sentence each. */
+export function asRunLines(r: CostResult): string[] {
+  return r.asRun.map((a) => `${a.processType} (${a.strategy}, a run of ${formatDuration(a.durationS * 1e6)}, seed ${a.seed}): min ${a.min} · mean ${a.mean.toFixed(2)} · max ${a.max} dynos; ${dynoHoursText(a.dynoHours)} over the run.`);
 }
 
 function figures(f: CostFigures, estimate: boolean): string[] {
@@ -248,6 +255,7 @@ export function costJsonObject(r: CostResult): unknown {
     rows: table.rows,
     skipped: table.skipped,
     ranges: autoscaleRanges(table),
+    asRun: r.asRun,
     curve: { process: setup.process, points: r.curve },
     needsRun: setup.needsRun,
     notes: allNotes(r),

@@ -217,7 +217,7 @@ export function summaryText(s: Summary, st: Styler = PLAIN): string {
           x.strategy,
           count(x.changes, 'change'),
           `${x.min}–${x.max} dynos`,
-          `${x.mean.toFixed(2)} dynos on average · ${Object.entries(x.dynoHours).map(([size, h]) => `${h.toFixed(1)} dyno-hours ${size}`).join(', ')}`,
+          `${x.mean.toFixed(2)} dynos on average · ${dynoHoursText(x.dynoHours)}`,
         ]),
       ),
     );
@@ -287,4 +287,13 @@ export function wroteText(dir: string, files: readonly string[], tail: string, s
     else lines[lines.length - 1] += ` ${item}`;
   });
   return [...lines, ...(tail === '' ? [] : [s.dim(`  ${tail}`)])].join('\n') + '\n';
+}
+
+/** Dyno-hours by size in words: `77.7 dyno-hours of performance-m`, or each size's hours and the unit once. */
+export function dynoHoursText(bySize: Readonly<Record<string, number>>): string {
+  const sizes = Object.entries(bySize);
+  if (sizes.length === 0) return 'no dyno-hours';
+  if (sizes.length === 1) return `${sizes[0]![1].toFixed(1)} dyno-hours of ${sizes[0]![0]}`;
+  const each = sizes.map(([size, h]) => `${h.toFixed(1)} h of ${size}`);
+  return `${each.slice(0, -1).join(', ')} and ${each.at(-1)} dyno-hours`;
 }

@@ -266,7 +266,7 @@ function notesOf(s: Scenario, books: readonly PlatformProfile[], oneOffs: readon
 function needsRunOf(s: Scenario, autoscaled: readonly Autoscaled[]): string[] {
   const out: string[] = [];
   for (const a of autoscaled) {
-    out.push(`${a.processType}: the ${a.strategy} autoscaler runs ${a.min} to ${a.max} dynos, so the bill lies between the "at min" and "at max" rows; where depends on the traffic: dynosim run gives one run's bill, dynosim compare its mean with a 95% interval.`);
+    out.push(`${a.processType}: the ${a.strategy} autoscaler runs ${a.min} to ${a.max} dynos, so the bill lies between the "at min" and "at max" rows; where depends on the traffic: dynosim run gives one run's bill (and --from-run its results folder, the dynos it ran), dynosim compare its mean with a 95% interval.`);
   }
   const scales = s.events.filter((e) => e.kind === 'scale');
   if (scales.length > 0) {

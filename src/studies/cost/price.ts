@@ -9,16 +9,20 @@ import type { Scenario } from '../../model/Scenario.ts';
 import { VERSION } from '../../engine/version.ts';
 import { costCurve, costTable, type CostTable, type CurvePoint } from './costTable.ts';
 import { costSetup, type CostRequest, type CostSetup } from './formations.ts';
+import { asRunOf, type AsRun } from './asRun.ts';
 
 /** Where the scenario came from, for the report. */
 export interface CostOrigin {
   readonly file: string;
   readonly variant?: string | null;
   readonly set?: readonly string[];
+  /** A run's summary.json (parsed) and where it came from, for the autoscaled types' figures as run. */
+  readonly fromRun?: { readonly summary: unknown; readonly file: string };
 }
 
 export function priceScenario(scenario: Scenario, request: CostRequest, origin: CostOrigin): CostResult {
   const setup = costSetup(scenario, request);
+  const asRun = origin.fromRun === undefined ? [] : asRunOf(origin.fromRun.summary, origin.fromRun.file, scenario.name, setup.autoscaled);
   const table = costTable(setup.books, setup.alternatives);
   const curve = costCurve(setup.books, setup.curve.base, setup.curve.templates, setup.curve.counts, setup.curve.occupancyOf);
   return {
@@ -35,6 +39,7 @@ export function priceScenario(scenario: Scenario, request: CostRequest, origin: 
     setup,
     table,
     curve,
+    asRun,
   };
 }
 
@@ -54,6 +59,8 @@ export interface CostResult {
   readonly setup: CostSetup;
   readonly table: CostTable;
   readonly curve: readonly CurvePoint[];
+  /** The autoscaled types as a run found them (--from-run), else none. */
+  readonly asRun: readonly AsRun[];
 }
 
 /** An autoscaled formation's bill between its min and its max, in one book. */
