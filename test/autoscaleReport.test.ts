@@ -6,7 +6,8 @@
  * work-per-dyno caption naming what the spread comes from.
  */
 import test from 'ava';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dynosim } from './helpers/cli.ts';
@@ -125,5 +126,33 @@ test("dynosim cost --from-run: an autoscaled type's min, mean and max dynos and 
   t.is(other.status, 2);
   t.regex(other.stderr.trim(), /^dynosim: --from-run \S+summary\.json: scenario\.name: the run is of black-friday\.queue-time, not black-friday\.fixed$/);
   t.false(existsSync(join(dir, 'other')));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("the report page: the formation as it ran (fewest–most, the mean, the sizes), the scaling table's dyno-hours by size, and the autoscaler's chart under Dynos", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'dynosim-autoscale-report-'));
+  const file = join(dir, 'step.yaml');
+  writeFileSync(file, stringify(STEP));
+  const out = join(dir, 'out');
+  const r = dynosim(['run', file, '-q', '--no-png', '--out', out]);
+  t.is(r.status, 0, r.stderr);
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { scaling: Record<string, { changes: number; min: number; max: number; mean: number; dynoHours: Record<string, number> }> };
+  const web = summary.scaling['web']!;
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  const cells = (caption: string): string[][] => {
+    const table = html.split('<table').find((x) => x.includes(caption));
+    t.truthy(table, `no table captioned ${caption}`);
+    return [...table!.split('</table>')[0]!.matchAll(/<tr>(.*?)<\/tr>/gs)].map((row) => [...row[1]!.matchAll(/<t[dh][^>]*>(.*?)<\/t[dh]>/gs)].map((c) => c[1]!.trim()));
+  };
+  const formation = cells('The formation').find((row) => row[0] === 'web');
+  t.deepEqual(formation?.slice(0, 3), ['web', `${web.min}–${web.max} (mean ${web.mean.toFixed(2)})`, 'performance-m']);
+  const scaling = cells('Scaling strategies').find((row) => row[0] === 'web');
+  t.deepEqual(scaling?.slice(1, 6), ['queue-time', String(web.changes), String(web.min), String(web.max), web.mean.toFixed(2)]);
+  t.is(scaling?.[6], `${web.dynoHours['performance-m']!.toFixed(1)} performance-m`);
+  // The autoscaler's chart is drawn and shown in the Dynos section, after the dyno charts.
+  t.true(existsSync(join(out, 'charts', 'autoscaler-web.svg')));
+  const dynos = html.slice(html.indexOf('<h2>Dynos</h2>'), html.indexOf('<h2>Cost</h2>'));
+  t.true(dynos.includes('<img src="charts/autoscaler-web.svg"'), 'the Dynos section shows charts/autoscaler-web.svg');
+  t.false(html.includes('>2 × performance-m<'), 'the starting formation is not shown as the run');
   rmSync(dir, { recursive: true, force: true });
 });
