@@ -8,8 +8,11 @@
  * - in a clone (compiled code in dist/ with src/ beside it), that the build is not older
  *   than the sources, so nobody runs yesterday's simulator by mistake. An installed
  *   package has no src/ and skips this.
- * Then it loads the command. With DYNOSIM_DEBUG set, source maps are turned on first, so a
- * stack trace names the TypeScript file and line.
+ * Then it turns on Node's compile cache (Node 22.1 and later; NODE_DISABLE_COMPILE_CACHE=1
+ * turns it off), so that a second process parses the code from the cache, about 35 ms
+ * sooner. `dynosim --version` alone is answered from package.json without loading the
+ * commands (0.05 s instead of 0.18). Otherwise it loads the command. With DYNOSIM_DEBUG
+ * set, source maps are turned on first, so a stack trace names the TypeScript file and line.
  *
  * Only dynamic imports, and no top-level await: static imports would be loaded, and the
  * module parsed, before the checks run.
@@ -34,6 +37,16 @@ async function start(): Promise<void> {
     const { staleBuild } = await import('./buildStamp.ts');
     const stale = staleBuild(new URL('..', import.meta.url));
     if (stale !== null) fail(`${stale}: run "npm run build" (npm install runs it too)`);
+  }
+  const { enableCompileCache } = await import('node:module');
+  enableCompileCache?.();
+  const args = process.argv.slice(2);
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    // What commander prints for it, without loading commander and every command.
+    const { readFileSync } = await import('node:fs');
+    const at = import.meta.url.endsWith('.js') ? '../package.json' : '../../../package.json';
+    process.stdout.write(`${(JSON.parse(readFileSync(new URL(at, import.meta.url), 'utf8')) as { version: string }).version}\n`);
+    return;
   }
   if (process.env['DYNOSIM_DEBUG']) process.setSourceMapsEnabled(true);
   await import('./main.ts');
