@@ -13,14 +13,22 @@
  *  - in process: simulate() after one warm-up run, three timed runs, median;
  *  - memory: the same model for 1×, 4× and 16× the duration, each in a fresh process;
  *  - the SimPy peer (scripts/peers/simpy_canonical.py) on a smaller N, three processes, median;
+ *  - the JavaScript closed form (scripts/peers/closed_form.js: Lindley's recursion, no event
+ *    list) on the same Node and N, one process, warm-up then three runs, median;
+ *  - cliffs: the in-process rate at 5 000 dynos (load 0.8), with a queue-time autoscaler,
+ *    with a rate expression and in overload (load 0.99, H11 shedding), each against the
+ *    canonical rate;
+ *  - with `npm run bench -- --month`, also a busy app's month: 30 days at 1 000 requests/s
+ *    on 125 dynos (load 0.8, daily cycling on), about 2.6 G requests, in a fresh process.
  *  - a fixed small sweep (8 runs of scenarios/two-web-dynos.yaml) on 1 worker and on every
  *    core, three times each, median: the speed-up of worker threads.
  *
  * Prints a table and writes the figures to .bench/latest.json. It measures, it does not
  * judge: the exit code is 0 unless something crashes.
  *
- * Internal: `node scripts/bench.ts --memory-child <duration>` runs one simulation and
- * prints {requests, events, wallS, peakRssMb} as JSON (used for the memory check).
+ * Internal: `node scripts/bench.ts --memory-child [path=value …]` runs one simulation of the
+ * canonical model with those values set, and prints {requests, events, wallS, peakRssMb} as
+ * JSON (the memory check and the month use it).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,8 +54,14 @@ const PYTHON = '/usr/bin/python3';
 const SIMPY_N = 200_000;
 const RUNS = 3;
 
-// Reference figures from benchmarks.md.
-const TARGET_IN_PROCESS = 10e6;
+const CLOSED_FORM_SCRIPT = 'scripts/peers/closed_form.js';
+
+// Reference figures from benchmarks.md, and the targets of the speed work.
+const TARGET_IN_PROCESS = 12e6;
+const TARGET_VS_CLOSED_FORM = 0.6;
+const TARGET_CYCLING = 0.8;
+const TARGET_CLIFF = 0.5;
+const TARGET_MONTH_S = 180;
 const TARGET_VS_SIMPY = 100;
 const TYPED_ARRAY_HEAP = 5.7e6;
 const SIMPY_PUBLISHED = 0.11e6;
@@ -84,10 +98,17 @@ function log(msg: string): void {
 // ---------------------------------------------------------------------------------------
 // The memory child: one run of the canonical model for a given duration, in a fresh process.
 
-async function memoryChild(duration: string): Promise<void> {
-  const s = await loadScenario(join(ROOT, SCENARIO), { set: [`duration=${duration}`] });
+async function memoryChild(set: readonly string[]): Promise<void> {
+  const s = await loadScenario(join(ROOT, SCENARIO), { set });
   const run = timedRun(s);
   process.stdout.write(`${JSON.stringify({ ...run, peakRssMb: peakRssMb() })}\n`);
+}
+
+/** One run of the canonical model with `set`, in a fresh process (the memory child). */
+function childRun(set: readonly string[]): SimRun & { peakRssMb: number } {
+  const p = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--memory-child', ...set], { cwd: ROOT, encoding: 'utf8' });
+  if (p.error || p.status !== 0) throw new Error(`the bench's child with ${set.join(' ')} failed: ${p.error ?? p.stderr}`);
+  return JSON.parse(p.stdout.trim().split('\n').pop()!) as SimRun & { peakRssMb: number };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -261,9 +282,7 @@ function memoryCheck(baseDurationS: number): MemoryPoint[] {
   const points: MemoryPoint[] = [];
   for (const factor of [1, 4, 16]) {
     const duration = `${baseDurationS * factor}s`;
-    const p = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--memory-child', duration], { cwd: ROOT, encoding: 'utf8' });
-    if (p.error || p.status !== 0) throw new Error(`memory child for ${duration} failed: ${p.error ?? p.stderr}`);
-    const r = JSON.parse(p.stdout.trim().split('\n').pop()!) as SimRun & { peakRssMb: number };
+    const r = childRun([`duration=${duration}`]);
     log(`memory ${factor}×: ${r.requests} requests, peak RSS ${r.peakRssMb.toFixed(1)} MB`);
     points.push({ factor, duration, requests: r.requests, wallS: r.wallS, requestsPerS: r.requests / r.wallS, peakRssMb: r.peakRssMb });
   }
@@ -306,6 +325,35 @@ function simpyPeer(): SimPyResult {
     runs,
   };
 }
+
+interface ClosedForm {
+  skipped: string | null;
+  requests: number | null;
+  requestsPerS: number | null;
+  meanResponseMs: number | null;
+  runs: { seconds: number; requestsPerS: number }[];
+}
+
+/** The JavaScript closed form on this Node, as many requests as the canonical run. */
+function closedFormPeer(requests: number): ClosedForm {
+  const p = spawnSync(process.execPath, [CLOSED_FORM_SCRIPT, String(requests), String(RUNS)], { cwd: ROOT, encoding: 'utf8' });
+  if (p.error || p.status !== 0) return { skipped: `the closed form failed: ${String(p.error ?? p.stderr.trim().split('\n').pop())}`, requests: null, requestsPerS: null, meanResponseMs: null, runs: [] };
+  const r = JSON.parse(p.stdout.trim().split('\n').pop()!) as ClosedForm;
+  log(`closed form: ${r.runs.map((x) => `${x.seconds.toFixed(3)} s`).join(', ')}`);
+  return { skipped: null, requests: r.requests, requestsPerS: r.requestsPerS, meanResponseMs: r.meanResponseMs, runs: r.runs };
+}
+
+/** The variants of the canonical model where a simulator's speed tends to fall off a cliff. */
+const CLIFFS: { name: string; what: string; set: string[] }[] = [
+  { name: '5 000 dynos', what: '40 000 requests/s for 50 s, load 0.8', set: ['formation.web.count=5000', 'platform.limits.dynosPerApp=5000', 'traffic.rate=40000/s', 'duration=50s'] },
+  { name: '5 000 dynos, cycling on', what: 'the same with daily cycling: every request tracked', set: ['formation.web.count=5000', 'platform.limits.dynosPerApp=5000', 'traffic.rate=40000/s', 'duration=50s', 'platform.dynoManager.cycling=true', 'dynoAges=random'] },
+  { name: 'autoscaled', what: 'queue-time autoscaler, 50 to 60 dynos', set: ['scaling.web.strategy=queue-time', 'scaling.web.up=50ms', 'scaling.web.down=5ms', 'scaling.web.min=50', 'scaling.web.max=60'] },
+  { name: 'rate expression', what: '400 × (1 + 0.25 sin(2πt / 1 h)) per second', set: ['traffic.rate=400*(1+0.25*sin(2*pi*t/3600))'] },
+  { name: 'overload', what: 'load 0.99, 20 a dyno at once, backlog 5 a dyno, H11 shedding', set: ['traffic.rate=495/s', 'platform.router.maxActivePerDyno=20', 'platform.router.backlogPerDyno=5'] },
+];
+
+// The month of a busy app: 1 000 requests/s on 125 dynos (load 0.8) for 30 days, daily cycling on.
+const MONTH_SET = ['duration=30d', 'traffic.rate=1000/s', 'formation.web.count=125', 'platform.limits.dynosPerApp=125', 'platform.dynoManager.cycling=true', 'dynoAges=random'];
 
 // ---------------------------------------------------------------------------------------
 // A sweep on one worker and on every core: the same 8 runs (2 points × 4 replications of
@@ -383,15 +431,29 @@ async function main(): Promise<void> {
   // The same model behind 8 uncoordinated routers: random routing, each router keeping its own backlog.
   log('in-process, 8 routers:');
   const routed = await inProcess(await loadScenario(join(ROOT, SCENARIO), { set: ['platform.router.routers=8'] }));
+  const cliffs: { name: string; what: string; run: InProcess }[] = [];
+  for (const c of CLIFFS) {
+    log(`in-process, ${c.name}:`);
+    cliffs.push({ name: c.name, what: c.what, run: await inProcess(await loadScenario(join(ROOT, SCENARIO), { set: c.set })) });
+  }
+  const closed = closedFormPeer(inProc.requests);
   const sweep = await sweepSpeed();
+  let month: (SimRun & { peakRssMb: number }) | null = null;
+  if (process.argv.includes('--month')) {
+    log('a busy month (30 d at 1 000 requests/s), in a fresh process: minutes');
+    month = childRun(MONTH_SET);
+    log(`month: ${month.requests} requests in ${month.wallS.toFixed(1)} s`);
+  }
 
   const simpyLabel = simpy.published ? 'published, benchmarks.md' : `${simpy.version}, N=${SIMPY_N}, median of ${RUNS}`;
   const mem1 = memory[0]!.peakRssMb;
   const rows: [string, string, string][] = [
     ['in-process req/s (median)', M(inProc.requestsPerS), `simulate(), ${inProc.requests} requests, ${inProc.wallS.toFixed(3)} s, warm, median of ${RUNS}`],
     ['in-process events/s', M(inProc.eventsPerS), `${inProc.events} events per run`],
-    ['  with daily cycling', M(faulty.requestsPerS), `faults on: ${X(ratio(faulty.requestsPerS, inProc.requestsPerS))} the faults-off rate (requests tracked per dyno)`],
+    ['  with daily cycling', M(faulty.requestsPerS), `faults on: ${X(ratio(faulty.requestsPerS, inProc.requestsPerS))} the faults-off rate (target ≥ ${TARGET_CYCLING}×)`],
     ['  behind 8 routers', M(routed.requestsPerS), `random routing, each router its own backlog: ${X(ratio(routed.requestsPerS, inProc.requestsPerS))} the one-router rate`],
+    ...cliffs.map((c): [string, string, string] => [`  ${c.name}`, M(c.run.requestsPerS), `${c.what}: ${X(ratio(c.run.requestsPerS, inProc.requestsPerS))} the canonical rate (target ≥ ${TARGET_CLIFF}×)`]),
+    ['JS closed form req/s', M(closed.requestsPerS), closed.skipped ?? `${CLOSED_FORM_SCRIPT}, Lindley's recursion, ${closed.requests} requests, mean ${closed.meanResponseMs!.toFixed(1)} ms, warm, median of ${RUNS}`],
     ['whole-process req/s', M(whole.requestsPerS), whole.skipped ? `skipped: ${whole.skipped}` : `requests / process wall (${whole.measuredWallS!.toFixed(3)} s), median of ${RUNS} fresh processes`],
     ['  process overhead', whole.runs.length ? `${median(whole.runs.map((r) => r.measuredWallS - r.wallS)).toFixed(3)} s` : 'n/a', 'process wall − simulate(): start-up, loading, writing results'],
     ['  CLI simulate() req/s', M(whole.cliInProcessRequestsPerS), 'run.json requestsPerS (cold process, no warm-up)'],
@@ -411,7 +473,8 @@ async function main(): Promise<void> {
       `${m.requests} requests, ${M(m.requestsPerS)} req/s, ${m.factor === 1 ? 'fresh process' : `${X(m.peakRssMb / mem1)} the 1× RSS`}`,
     ]),
     ['', '', ''],
-    ['in-process vs 10 M target', X(ratio(inProc.requestsPerS, TARGET_IN_PROCESS)), 'target ≥ 1×'],
+    ['in-process vs 12 M target', X(ratio(inProc.requestsPerS, TARGET_IN_PROCESS)), 'target ≥ 1×'],
+    ['in-process vs JS closed form', X(ratio(inProc.requestsPerS, closed.requestsPerS)), `the same run, the same Node; target ≥ ${TARGET_VS_CLOSED_FORM}×`],
     ['whole-process vs SimPy', X(ratio(whole.requestsPerS, simpy.requestsPerS)), `target ≥ ${TARGET_VS_SIMPY}×`],
     ['in-process vs typed-array heap', X(ratio(inProc.requestsPerS, TYPED_ARRAY_HEAP)), '5.7 M req/s, benchmarks.md'],
     ['whole-process vs typed-array heap', X(ratio(whole.requestsPerS, TYPED_ARRAY_HEAP)), '5.7 M req/s, benchmarks.md'],
@@ -421,6 +484,9 @@ async function main(): Promise<void> {
       `×${sweep.speedup.toFixed(2)}`,
       `1 worker ${sweep.oneWorkerS.toFixed(1)} s, ${sweep.workers} workers ${sweep.allWorkersS.toFixed(1)} s (${SWEEP_SCENARIO}, median of ${RUNS})`,
     ],
+    ...(month === null
+      ? []
+      : [['', '', ''] as [string, string, string], ['a busy month', `${month.wallS.toFixed(1)} s`, `${month.requests} requests (30 d, 1 000/s, 125 dynos, cycling on), ${M(month.requests / month.wallS)} req/s, peak RSS ${MB(month.peakRssMb)}, fresh process; target ≤ ${TARGET_MONTH_S} s`] as [string, string, string]]),
   ];
   const header = `dynosim ${VERSION} bench: ${SCENARIO} — node ${process.version}, ${cpus().length} CPU ${cpus()[0]?.model.trim() ?? ''}`;
   process.stdout.write(`\n${header}\n\n${table(rows)}\n`);
@@ -437,6 +503,9 @@ async function main(): Promise<void> {
     inProcess: inProc,
     inProcessCycling: faulty,
     inProcessEightRouters: routed,
+    cliffs: cliffs.map((c) => ({ name: c.name, what: c.what, ...c.run, vsCanonical: ratio(c.run.requestsPerS, inProc.requestsPerS) })),
+    closedForm: closed,
+    month,
     sweep,
     wholeProcess: whole,
     wholeProcessWithCharts: drawn,
@@ -445,11 +514,13 @@ async function main(): Promise<void> {
     simpy,
     ratios: {
       inProcessVsTarget: ratio(inProc.requestsPerS, TARGET_IN_PROCESS),
+      inProcessVsClosedForm: ratio(inProc.requestsPerS, closed.requestsPerS),
+      cyclingVsFaultsOff: ratio(faulty.requestsPerS, inProc.requestsPerS),
       wholeProcessVsSimpy: ratio(whole.requestsPerS, simpy.requestsPerS),
       inProcessVsTypedArrayHeap: ratio(inProc.requestsPerS, TYPED_ARRAY_HEAP),
       wholeProcessVsTypedArrayHeap: ratio(whole.requestsPerS, TYPED_ARRAY_HEAP),
     },
-    references: { targetInProcess: TARGET_IN_PROCESS, targetVsSimpy: TARGET_VS_SIMPY, typedArrayHeap: TYPED_ARRAY_HEAP, simpyPublished: SIMPY_PUBLISHED },
+    references: { targetInProcess: TARGET_IN_PROCESS, targetVsClosedForm: TARGET_VS_CLOSED_FORM, targetCycling: TARGET_CYCLING, targetCliff: TARGET_CLIFF, targetMonthS: TARGET_MONTH_S, targetVsSimpy: TARGET_VS_SIMPY, typedArrayHeap: TYPED_ARRAY_HEAP, simpyPublished: SIMPY_PUBLISHED },
   };
   mkdirSync(join(ROOT, '.bench'), { recursive: true });
   writeFileSync(join(ROOT, '.bench', 'latest.json'), `${JSON.stringify(latest, null, 2)}\n`);
@@ -457,5 +528,5 @@ async function main(): Promise<void> {
 }
 
 const args = process.argv.slice(2);
-if (args[0] === '--memory-child') await memoryChild(args[1] ?? '5000s');
+if (args[0] === '--memory-child') await memoryChild(args.slice(1));
 else await main();
