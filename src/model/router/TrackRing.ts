@@ -32,8 +32,17 @@ export class TrackRing {
     this.mask = cap - 1;
   }
 
+  /**
+   * Remembers a request dispatched at `dispatchUs`. Records whose service has ended are
+   * dropped only when the ring is full (the oldest first, as many as have ended by
+   * `dispatchUs`), so a push touches one record, not the oldest too; readers skip ended
+   * records, so the ring holds what it would if each push dropped them.
+   */
   push(arrivalUs: number, dispatchUs: number, startUs: number, endUs: number, serviceUs: number, index: number, tag: number, cls: number): void {
-    if (this.length > this.mask) this.grow();
+    if (this.length > this.mask) {
+      this.dropEnded(dispatchUs);
+      if (this.length > this.mask) this.grow();
+    }
     const o = ((this.head + this.length) & this.mask) * STRIDE;
     const b = this.buf;
     b[o + ARRIVAL] = arrivalUs;

@@ -224,10 +224,9 @@ export class WebTier implements RouterCounts {
   private routableChanged(nowUs: number): void {
     this.backlogCap = this.backlogPerDyno * this.routableCount;
     if (this.views !== null) for (const v of this.views) v.invalidate();
-    if (!this.sharedQueue) {
-      this.refreshAll(nowUs);
-      return;
-    }
+    // Per-dyno queues need nothing more: the H11 check counts them exactly when their
+    // upper bound reaches the new cap (counting them here made a formation's boot quadratic).
+    if (!this.sharedQueue) return;
     const c = this.concurrency;
     let n = 0;
     for (let i = 0; i < this.routableCount; i++) {
@@ -447,9 +446,7 @@ export class WebTier implements RouterCounts {
 
   /** Remembers the request just dispatched to `b` (when tracking): see TrackRing. */
   track(b: number, arrivalUs: number, dispatchUs: number, serviceUs: number, index: number, tag: number, cls: number): void {
-    const ring = this.tracks![b]!;
-    if (ring.length > 0) ring.dropEnded(dispatchUs);
-    ring.push(arrivalUs, dispatchUs, this.startUs, this.endUs, serviceUs, index, tag, cls);
+    this.tracks![b]!.push(arrivalUs, dispatchUs, this.startUs, this.endUs, serviceUs, index, tag, cls);
   }
 
   get tracking(): boolean {

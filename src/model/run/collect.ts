@@ -28,15 +28,17 @@ export function collect(p: RunParts): RunResult {
   );
   const cost = bill(usages, s.platform, durationUs);
   const windowUs = durationUs - warmupUs;
-  /** Dyno time of a type's dynos inside the measured window. */
-  const windowTimeUs = (type: string, dyno?: string): number => {
-    let total = 0;
-    for (const u of usages) {
-      if (u.processType !== type || (dyno !== undefined && u.dyno !== dyno)) continue;
-      total += Math.max(0, Math.min(u.endUs, durationUs) - Math.max(u.startUs, warmupUs));
-    }
-    return total;
-  };
+  // Dyno time inside the measured window, by type and by dyno, each summed in usage order.
+  const windowByType = new Map<string, number>();
+  const windowByDyno = new Map<string, number>();
+  for (const u of usages) {
+    const inWindow = Math.max(0, Math.min(u.endUs, durationUs) - Math.max(u.startUs, warmupUs));
+    windowByType.set(u.processType, (windowByType.get(u.processType) ?? 0) + inWindow);
+    const key = `${u.processType} ${u.dyno}`;
+    windowByDyno.set(key, (windowByDyno.get(key) ?? 0) + inWindow);
+  }
+  /** Dyno time of a type's dynos (or of one of them) inside the measured window. */
+  const windowTimeUs = (type: string, dyno?: string): number => (dyno === undefined ? windowByType.get(type) : windowByDyno.get(`${type} ${dyno}`)) ?? 0;
   const busyFraction = (p: ProcessSpec, t: WebTier): number => {
     const workers = (windowTimeUs(p.type) / windowUs) * p.concurrency;
     let busyTotal = 0;
