@@ -198,7 +198,8 @@ function price(rule: PriceRule, tagged: readonly Tagged[], profile: PlatformProf
   });
 }
 
-function sizeOf(profile: PlatformProfile, name: string): DynoSize {
+/** The profile's size of that name; throws a RangeError naming the known sizes if there is none. */
+export function sizeOf(profile: PlatformProfile, name: string): DynoSize {
   const size = Object.hasOwn(profile.sizes, name) ? profile.sizes[name] : undefined;
   if (size === undefined) {
     const known = Object.keys(profile.sizes).join(', ');
@@ -211,13 +212,12 @@ function sizeOf(profile: PlatformProfile, name: string): DynoSize {
  * Billed hours of [startUs, endUs) per billing month index (month m is
  * [m·monthUs, (m+1)·monthUs)). The usage's round-up to the second is added to its last month.
  */
-function splitByMonth(startUs: number, endUs: number, billedS: number, monthUs: number): [number, number][] {
+export function splitByMonth(startUs: number, endUs: number, billedS: number, monthUs: number): [number, number][] {
   const parts: [number, number][] = [];
   let t = startUs;
   let rawS = 0;
   while (t < endUs) {
-    let month = Math.floor(t / monthUs);
-    if ((month + 1) * monthUs <= t) month += 1;
+    const month = monthIndex(t, monthUs);
     const segEndUs = Math.min(endUs, (month + 1) * monthUs);
     const s = (segEndUs - t) / US_PER_S;
     parts.push([month, s]);
@@ -227,6 +227,12 @@ function splitByMonth(startUs: number, endUs: number, billedS: number, monthUs: 
   const last = parts[parts.length - 1];
   last[1] = Math.max(0, last[1] + billedS - rawS);
   return parts.map(([m, s]) => [m, s / S_PER_H]);
+}
+
+/** The billing month that the instant `tUs` falls in (month m is [m·monthUs, (m+1)·monthUs)). */
+export function monthIndex(tUs: number, monthUs: number): number {
+  const month = Math.floor(tUs / monthUs);
+  return (month + 1) * monthUs <= tUs ? month + 1 : month;
 }
 
 /** Code-unit order, independent of locale. */
