@@ -344,16 +344,18 @@ function closedFormPeer(requests: number): ClosedForm {
 }
 
 /** The variants of the canonical model where a simulator's speed tends to fall off a cliff. */
+const FIVE_THOUSAND = ['formation.web.count=5000', 'platform.limits.dynosPerApp=5000', 'traffic.rate=40000/s', 'duration=50s'];
+const CYCLING = ['platform.dynoManager.cycling=true', 'dynoAges=random'];
 const CLIFFS: { name: string; what: string; set: string[] }[] = [
-  { name: '5 000 dynos', what: '40 000 requests/s for 50 s, load 0.8', set: ['formation.web.count=5000', 'platform.limits.dynosPerApp=5000', 'traffic.rate=40000/s', 'duration=50s'] },
-  { name: '5 000 dynos, cycling on', what: 'the same, daily cycling on (every request tracked)', set: ['formation.web.count=5000', 'platform.limits.dynosPerApp=5000', 'traffic.rate=40000/s', 'duration=50s', 'platform.dynoManager.cycling=true', 'dynoAges=random'] },
+  { name: '5 000 dynos', what: '40 000 requests/s for 50 s, load 0.8', set: FIVE_THOUSAND },
+  { name: '5 000 dynos, cycling on', what: 'the same, daily cycling on (every request tracked)', set: [...FIVE_THOUSAND, ...CYCLING] },
   { name: 'autoscaled', what: 'queue-time autoscaler, 50 to 60 dynos', set: ['scaling.web.strategy=queue-time', 'scaling.web.up=50ms', 'scaling.web.down=5ms', 'scaling.web.min=50', 'scaling.web.max=60'] },
   { name: 'rate expression', what: '400 × (1 + 0.25 sin(2πt / 1 h)) per second', set: ['traffic.rate=400*(1+0.25*sin(2*pi*t/3600))'] },
   { name: 'overload', what: 'load 0.99, 20 a dyno at once, backlog 5 a dyno, H11 shedding', set: ['traffic.rate=495/s', 'platform.router.maxActivePerDyno=20', 'platform.router.backlogPerDyno=5'] },
 ];
 
 // The month of a busy app: 1 000 requests/s on 125 dynos (load 0.8) for 30 days, daily cycling on.
-const MONTH_SET = ['duration=30d', 'traffic.rate=1000/s', 'formation.web.count=125', 'platform.limits.dynosPerApp=125', 'platform.dynoManager.cycling=true', 'dynoAges=random'];
+const MONTH_SET = ['duration=30d', 'traffic.rate=1000/s', 'formation.web.count=125', 'platform.limits.dynosPerApp=125', ...CYCLING];
 
 // ---------------------------------------------------------------------------------------
 // A sweep on one worker and on every core: the same 8 runs (2 points × 4 replications of
@@ -427,7 +429,7 @@ async function main(): Promise<void> {
   // The same model with the platform's daily cycling on: the web tier then remembers every
   // request a dyno holds, so that a stopping dyno's requests can be overturned.
   log('in-process, daily cycling on:');
-  const faulty = await inProcess(await loadScenario(join(ROOT, SCENARIO), { set: ['platform.dynoManager.cycling=true', 'dynoAges=random'] }));
+  const faulty = await inProcess(await loadScenario(join(ROOT, SCENARIO), { set: CYCLING }));
   // The same model behind 8 uncoordinated routers: random routing, each router keeping its own backlog.
   log('in-process, 8 routers:');
   const routed = await inProcess(await loadScenario(join(ROOT, SCENARIO), { set: ['platform.router.routers=8'] }));

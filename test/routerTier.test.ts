@@ -236,7 +236,7 @@ test('quarantine is per router: only the router that failed to connect skips the
   const rr = () => createPolicy('round-robin', () => 0);
   const tier = new WebTier(2, 1, rr(), 50, { track: false, routers: { policies: [rr(), rr()], loadAware: false, pick: () => 0 } });
   t.is(tier.routers, 2);
-  for (const slot of [0, 1]) tier.startRouting(tier.acquire(slot, 0), 0);
+  for (const slot of [0, 1]) tier.startRouting(tier.acquire(slot, 0));
   // web.1's process is gone; the routers do not know yet.
   tier.setGone(0, REFUSES);
   const chosen = (router: number, nowUs: number): number => {

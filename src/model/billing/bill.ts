@@ -236,7 +236,7 @@ export function monthIndex(tUs: number, monthUs: number): number {
 }
 
 /** Code-unit order, independent of locale. */
-function compare(a: string, b: string): number {
+export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

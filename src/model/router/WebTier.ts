@@ -195,20 +195,20 @@ export class WebTier implements RouterCounts {
   }
 
   /** The router starts sending requests to block `b`. */
-  startRouting(b: number, nowUs: number): void {
+  startRouting(b: number): void {
     this.routable[this.routableCount++] = b;
-    this.routableChanged(nowUs);
+    this.routableChanged();
   }
 
   /** The router stops sending requests to block `b` (it keeps serving what it holds). */
-  stopRouting(b: number, nowUs: number): void {
+  stopRouting(b: number): void {
     const r = this.routable;
     let i = 0;
     while (i < this.routableCount && r[i] !== b) i++;
     if (i === this.routableCount) return;
     r.copyWithin(i, i + 1, this.routableCount);
     this.routableCount--;
-    this.routableChanged(nowUs);
+    this.routableChanged();
   }
 
   isRoutable(b: number): boolean {
@@ -221,7 +221,7 @@ export class WebTier implements RouterCounts {
     this.views![r]!.quarantine(b, untilUs);
   }
 
-  private routableChanged(nowUs: number): void {
+  private routableChanged(): void {
     this.backlogCap = this.backlogPerDyno * this.routableCount;
     if (this.views !== null) for (const v of this.views) v.invalidate();
     // Per-dyno queues need nothing more: the H11 check counts them exactly when their
@@ -502,7 +502,7 @@ export class WebTier implements RouterCounts {
     this.gone[b] = how;
     const c = this.concurrency;
     for (let k = b * c; k < b * c + c; k++) this.freeUs[k] = Infinity;
-    if (this.sharedQueue) this.routableChanged(Infinity);
+    if (this.sharedQueue) this.routableChanged();
   }
 
   /** When block `b` will have finished everything it holds (its last worker falls free). */

@@ -66,12 +66,12 @@ export class BlockRoutes {
   /** The router starts sending block `b` work. */
   startRouting(b: number, nowUs: number): void {
     this.route[b] = ROUTED;
-    this.env.tier.startRouting(b, nowUs);
+    this.env.tier.startRouting(b);
   }
 
   /** The router stops sending block `b` work (its process is stopping). */
   stopRouting(b: number, nowUs: number): void {
-    if (this.route[b] === ROUTED) this.env.tier.stopRouting(b, nowUs);
+    if (this.route[b] === ROUTED) this.env.tier.stopRouting(b);
     this.route[b] = NOT_ROUTED;
   }
 
@@ -108,7 +108,7 @@ export class BlockRoutes {
   /** The router no longer routes to block `b`, which goes back to the tier. */
   withdraw(b: number): void {
     const now = this.env.engine.nowUs;
-    if (this.route[b] === ROUTED) this.env.tier.stopRouting(b, now);
+    if (this.route[b] === ROUTED) this.env.tier.stopRouting(b);
     this.route[b] = NOT_ROUTED;
     this.free(b, now);
   }
@@ -117,7 +117,7 @@ export class BlockRoutes {
   quarantine(b: number, nowUs: number): void {
     if (this.route[b] !== ROUTED) return;
     this.route[b] = QUARANTINED;
-    this.env.tier.stopRouting(b, nowUs);
+    this.env.tier.stopRouting(b);
     this.env.engine.at(nowUs + this.env.s.platform.router.quarantineUs, this.k.quarantineEnd, pack(b, this.epoch[b]!));
   }
 
@@ -135,7 +135,7 @@ export class BlockRoutes {
   private onQuarantineEnd(b: number, e: number): void {
     if (e !== this.epoch[b] || this.route[b] !== QUARANTINED) return;
     this.route[b] = ROUTED;
-    this.env.tier.startRouting(b, this.env.engine.nowUs);
+    this.env.tier.startRouting(b);
     this.env.flow.releaseHeld(this.env.engine.nowUs);
   }
 }

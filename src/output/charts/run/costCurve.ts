@@ -17,7 +17,7 @@
  * `bill` and its price rules (freeAllowance.ts, hourly.ts, monthly.ts, Eco's flat
  * subscription) in the same order; test/costCurve.test.ts checks the curve against `bill`.
  */
-import { billedSeconds, monthIndex, sizeOf, splitByMonth, type DynoUsage } from '../../../model/billing/bill.ts';
+import { billedSeconds, compare, monthIndex, sizeOf, splitByMonth, type DynoUsage } from '../../../model/billing/bill.ts';
 import type { PlatformProfile } from '../../../model/platform/profile.ts';
 
 export interface CostPoint {
@@ -399,11 +399,6 @@ function suffixMin(xs: Float64Array): Float64Array {
   out[xs.length] = Infinity;
   for (let i = xs.length - 1; i >= 0; i--) out[i] = Math.min(xs[i], out[i + 1]);
   return out;
-}
-
-/** Code-unit order, independent of locale (as bill.ts). */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function round3(x: number): number {
