@@ -47,26 +47,34 @@ export function prepareKernel(root: string): NodeJS.ProcessEnv {
 
 export type Execution = { ok: true; attempts: number } | { ok: false; error: string };
 
-/** Code cells after the first (the app's fields) that show nothing: with these notebooks, an output lost on its way. */
-export function silentCells(notebook: string): number[] {
-  const nb = JSON.parse(readFileSync(notebook, 'utf8')) as { cells: Array<{ cell_type: string; outputs?: unknown[] }> };
-  const code = nb.cells.flatMap((c, i) => (c.cell_type === 'code' ? [{ c, i }] : []));
-  return code.slice(1).filter(({ c }) => (c.outputs?.length ?? 0) === 0).map(({ i }) => i);
+/**
+ * Cells that lost an output on its way: code cells after the first (the app's fields) that
+ * show nothing, or, given the notebook as committed, cells showing fewer outputs than it does.
+ */
+export function silentCells(notebook: string, expected?: string): number[] {
+  type Cells = { cells: Array<{ cell_type: string; outputs?: unknown[] }> };
+  const cells = (file: string): Cells['cells'] => (JSON.parse(readFileSync(file, 'utf8')) as Cells).cells;
+  const got = cells(notebook);
+  const want = expected === undefined ? null : cells(expected);
+  const shown = (c: Cells['cells'][number] | undefined): number => c?.outputs?.length ?? 0;
+  const code = got.flatMap((c, i) => (c.cell_type === 'code' ? [{ c, i }] : []));
+  return code.slice(1).filter(({ c, i }) => shown(c) === 0 || (want !== null && shown(c) < shown(want[i]))).map(({ i }) => i);
 }
 
 /**
  * Executes `input` top to bottom (cells run in the notebook's folder) and writes it with
  * its outputs to `output` (which may be `input`). No timing metadata is recorded, so the
  * same notebook gives the same file. Deno's kernel can report a cell done before its
- * output has left (src/notebook/display.ts waits for it); should an output still be lost,
+ * output has left (src/notebook/display.ts waits for it); should an output still be lost
+ * (a cell shows nothing, or fewer outputs than `expected`, the notebook as committed, shows),
  * the notebook is executed again, three times at most.
  */
-export function executeNotebook(input: string, output: string, env: NodeJS.ProcessEnv, timeoutS = 600): Execution {
+export function executeNotebook(input: string, output: string, env: NodeJS.ProcessEnv, timeoutS = 600, expected?: string): Execution {
   for (let attempt = 1; ; attempt++) {
     // Executing a notebook replaces the outputs of every cell, so a second attempt may start from the first's file.
     const r = executeOnce(input, output, env, timeoutS);
     if (!r.ok) return r;
-    if (silentCells(output).length === 0 || attempt === 3) return { ok: true, attempts: attempt };
+    if (silentCells(output, expected).length === 0 || attempt === 3) return { ok: true, attempts: attempt };
   }
 }
 

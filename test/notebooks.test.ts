@@ -64,8 +64,10 @@ for (const nb of NOTEBOOKS) {
   if (EXECUTE) test.serial(`${basename(nb)}: runs top to bottom without an error and gives the committed outputs`, (t) => {
     if (problem !== null) return t.fail(problem);
     const out = join(OUTPUT, basename(nb));
-    const r = executeNotebook(join(ROOT, nb), out, env!);
+    // An output the kernel lost under load (fewer than committed) is executed again, as npm run notebooks does.
+    const r = executeNotebook(join(ROOT, nb), out, env!, undefined, join(ROOT, nb));
     if (!r.ok) return t.fail(`${nb} raised:\n${r.error}`);
+    if (r.attempts > 1) t.log(`executed ${r.attempts} times: the kernel lost an output`);
     const fresh = read(out);
     const committed = read(join(ROOT, nb));
     t.is(fresh.cells.length, committed.cells.length);
