@@ -11,8 +11,14 @@ import { EventQueue, type PoppedEvent } from './EventQueue.ts';
 export interface OrderedSource {
   /** Time of the next event, Infinity when exhausted. */
   readonly nextUs: number;
-  /** Runs the next event and advances `nextUs`. */
-  fire(): void;
+  /**
+   * Runs a stretch of its events, the next one first, for as long as the next lies before
+   * the engine's next scheduled event (`engine.nextScheduledUs()`, which an event of the
+   * stretch may bring forward) and not after `untilUs`; sets `engine.nowUs` to each one's
+   * time before running it. Returns how many it ran. The engine hands over the loop for the
+   * stretch because between platform events nearly every event is the source's.
+   */
+  fireStretch(engine: Engine, untilUs: number): number;
 }
 
 export type Handler = (arg: number, timeUs: number) => void;
@@ -39,7 +45,12 @@ export class Engine {
     this.queue.push(timeUs, kind, arg);
   }
 
-  /** Stops the loop after the current event. */
+  /** Time of the earliest scheduled event, Infinity when there is none. */
+  nextScheduledUs(): number {
+    return this.queue.peekTimeUs();
+  }
+
+  /** Stops the loop after the current event (called by scheduled events' handlers). */
   stop(): void {
     this.stopped = true;
   }
@@ -56,15 +67,14 @@ export class Engine {
       const ts = source === null ? Infinity : source.nextUs;
       if (ts < te) {
         if (ts > untilUs) break;
-        this.nowUs = ts;
-        source!.fire();
+        events += source!.fireStretch(this, untilUs);
       } else {
         if (te === Infinity || te > untilUs) break;
         queue.pop(slot);
         this.nowUs = slot.timeUs;
         handlers[slot.kind]!(slot.arg, slot.timeUs);
+        events++;
       }
-      events++;
     }
     this.events = events;
   }

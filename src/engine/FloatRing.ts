@@ -12,6 +12,11 @@ export class FloatRing {
     this.mask = cap - 1;
   }
 
+  /** Whether the next push must grow the ring. */
+  get full(): boolean {
+    return this.length === this.buf.length;
+  }
+
   push(v: number): void {
     if (this.length === this.buf.length) this.grow();
     this.buf[(this.head + this.length) & this.mask] = v;

@@ -167,6 +167,19 @@ export class RequestFlow implements OrderedSource {
     this.watch = log !== null || this.tier.tracking;
   }
 
+  fireStretch(engine: Engine, untilUs: number): number {
+    let n = 0;
+    let t = this.nextUs;
+    do {
+      engine.nowUs = t;
+      this.fire();
+      n++;
+      t = this.nextUs;
+    } while (t < engine.nextScheduledUs() && t <= untilUs);
+    return n;
+  }
+
+  /** One arrival: routed, served and recorded. */
   fire(): void {
     const t = this.nextUs;
     this.lastArrivalUs = t;

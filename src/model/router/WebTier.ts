@@ -359,14 +359,16 @@ export class WebTier implements RouterCounts {
       this.failedBlock = d;
       return REJECT_UNREACHABLE;
     }
-    const q = this.queues[d]!;
-    if (q.length > 0) this.queuedUpper -= q.dropThrough(nowUs);
     const start = f > nowUs ? f : nowUs;
     const workUs = this.cpuBound > 0 ? this.cpuWork(d, k, start, serviceUs) : serviceUs * this.slow[d]!;
     const end = start + workUs;
     free[k] = end;
     this.assignedUs[k]! += workUs;
     if (start > nowUs) {
+      // Started requests are dropped from the front only when the ring is full (or when
+      // counted): the bound stays an upper bound, and a dispatch does no scan.
+      const q = this.queues[d]!;
+      if (q.full) this.queuedUpper -= q.dropThrough(nowUs);
       q.push(start);
       this.queuedUpper++;
       this.waitedUs += start - nowUs;
