@@ -8,6 +8,8 @@
  * not pay for them, and drawing SVG alone (a notebook) never loads resvg's native addon.
  */
 import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Chart, VlSpec } from './chart.ts';
 import { compactSvg } from './svgCompact.ts';
 
@@ -106,6 +108,29 @@ export async function renderPng(svg: string, scale = 2): Promise<Uint8Array> {
   return r.render().asPng();
 }
 
+let gc: (() => void) | null | undefined;
+
+/**
+ * A full garbage collection, before the first PNG and after each, so that memory the run
+ * no longer holds is reused rather than added to. A drawing's fonts, tree and pixels
+ * (some 10 MB at scale 2) are resvg's, outside the JavaScript heap, and freed only when
+ * the small objects holding them are collected, which the heap alone would not ask for:
+ * the canonical run's six charts took its peak from 154 MB without PNGs to 210 MB, and
+ * take it to 194 MB with these collections, for about 0.03 s. Node exposes `gc` when
+ * asked for it at run time; where it does not, this does nothing.
+ */
+function collectGarbage(): void {
+  if (gc === undefined) {
+    try {
+      setFlagsFromString('--expose-gc');
+      gc = runInNewContext('gc') as () => void;
+    } catch {
+      gc = null;
+    }
+  }
+  gc?.();
+}
+
 /**
  * Writes each chart as `<name>.vl.json`, `<name>.svg` (vega's drawing with its path data
  * compacted: svgCompact.ts) and (unless `png: false`) `<name>.png` (drawn from vega's SVG as
@@ -113,6 +138,7 @@ export async function renderPng(svg: string, scale = 2): Promise<Uint8Array> {
  */
 export async function writeCharts(charts: readonly Chart[], sink: ChartSink, opts: RenderOptions = {}): Promise<string[]> {
   const names: string[] = [];
+  if (opts.png !== false) collectGarbage();
   for (const c of charts) {
     sink.write(`${c.name}.vl.json`, specJson(c.spec));
     const svg = await renderSvg(c.spec);
@@ -121,6 +147,7 @@ export async function writeCharts(charts: readonly Chart[], sink: ChartSink, opt
     if (opts.png !== false) {
       sink.write(`${c.name}.png`, await renderPng(svg, opts.scale ?? 2));
       names.push(`${c.name}.png`);
+      collectGarbage();
     }
   }
   return names;
