@@ -77,7 +77,10 @@ export class TrackRing {
   private grow(): void {
     const cap = (this.mask + 1) * 2;
     const next = new Float64Array(cap * STRIDE);
-    for (let i = 0; i < this.length; i++) next.set(this.buf.subarray(this.offset(i), this.offset(i) + STRIDE), i * STRIDE);
+    // The records from the head to the end of the buffer, then those wrapped round to its start.
+    const first = Math.min(this.length, this.mask + 1 - this.head);
+    next.set(this.buf.subarray(this.head * STRIDE, (this.head + first) * STRIDE), 0);
+    if (first < this.length) next.set(this.buf.subarray(0, (this.length - first) * STRIDE), first * STRIDE);
     this.buf = next;
     this.mask = cap - 1;
     this.head = 0;
