@@ -10,7 +10,9 @@
  *    Node 24 stripping the types) against the compiled executable, in turn, five processes
  *    each, medians and the median of the pairwise ratios; the compiled one also on the Node
  *    that runs npm (the machine's own);
- *  - in process: simulate() after one warm-up run, three timed runs, median;
+ *  - in process: simulate() after one warm-up run, three timed runs, median, with the JIT's
+ *    inlining budget as the executable sets it (src/engine/jit.ts); once more in a fresh
+ *    process with Node's default budget, to show what the tuning gives;
  *  - memory: the same model for 1×, 4× and 16× the duration, each in a fresh process;
  *  - the SimPy peer (scripts/peers/simpy_canonical.py) on a smaller N, three processes, median;
  *  - the JavaScript closed form (scripts/peers/closed_form.js: Lindley's recursion, no event
@@ -28,7 +30,10 @@
  *
  * Internal: `node scripts/bench.ts --memory-child [path=value …]` runs one simulation of the
  * canonical model with those values set, and prints {requests, events, wallS, peakRssMb} as
- * JSON (the memory check and the month use it).
+ * JSON (the memory check and the month use it). `--untuned-child` runs the in-process
+ * measurement of the canonical model with Node's default inlining budget and prints it as JSON.
+ * Every other process of the bench, the JavaScript closed form's included, runs with the
+ * executable's JIT flags, so each comparison is on the same compiler settings.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,6 +45,7 @@ import { loadScenario } from '../src/scenario/load.ts';
 import { simulate } from '../src/model/run/simulate.ts';
 import type { Scenario } from '../src/model/Scenario.ts';
 import { VERSION } from '../src/engine/version.ts';
+import { JIT_FLAGS, tuneJit } from '../src/engine/jit.ts';
 import { runTasks } from '../src/studies/parallel/runTasks.ts';
 import { parseVary, taskAt, taskCount, type SweepSpec } from '../src/studies/sweep/grid.ts';
 
@@ -102,6 +108,13 @@ async function memoryChild(set: readonly string[]): Promise<void> {
   const s = await loadScenario(join(ROOT, SCENARIO), { set });
   const run = timedRun(s);
   process.stdout.write(`${JSON.stringify({ ...run, peakRssMb: peakRssMb() })}\n`);
+}
+
+/** The in-process measurement of the canonical model with Node's default inlining budget, in a fresh process. */
+function untunedRun(): InProcess {
+  const p = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--untuned-child'], { cwd: ROOT, encoding: 'utf8' });
+  if (p.error || p.status !== 0) throw new Error(`the bench's untuned child failed: ${p.error ?? p.stderr}`);
+  return JSON.parse(p.stdout.trim().split('\n').pop()!) as InProcess;
 }
 
 /** One run of the canonical model with `set`, in a fresh process (the memory child). */
@@ -336,7 +349,7 @@ interface ClosedForm {
 
 /** The JavaScript closed form on this Node, as many requests as the canonical run. */
 function closedFormPeer(requests: number): ClosedForm {
-  const p = spawnSync(process.execPath, [CLOSED_FORM_SCRIPT, String(requests), String(RUNS)], { cwd: ROOT, encoding: 'utf8' });
+  const p = spawnSync(process.execPath, [...JIT_FLAGS, CLOSED_FORM_SCRIPT, String(requests), String(RUNS)], { cwd: ROOT, encoding: 'utf8' });
   if (p.error || p.status !== 0) return { skipped: `the closed form failed: ${String(p.error ?? p.stderr.trim().split('\n').pop())}`, requests: null, requestsPerS: null, meanResponseMs: null, runs: [] };
   const r = JSON.parse(p.stdout.trim().split('\n').pop()!) as ClosedForm;
   log(`closed form: ${r.runs.map((x) => `${x.seconds.toFixed(3)} s`).join(', ')}`);
@@ -426,6 +439,8 @@ async function main(): Promise<void> {
   const simpy = simpyPeer();
   if (simpy.skipped) log(`SimPy skipped: ${simpy.skipped}; using the published ${M(SIMPY_PUBLISHED)} req/s`);
   const inProc = await inProcess(s);
+  log('in-process, Node\'s default inlining budget, in a fresh process:');
+  const untuned = untunedRun();
   // The same model with the platform's daily cycling on: the web tier then remembers every
   // request a dyno holds, so that a stopping dyno's requests can be overturned.
   log('in-process, daily cycling on:');
@@ -452,6 +467,7 @@ async function main(): Promise<void> {
   const rows: [string, string, string][] = [
     ['in-process req/s (median)', M(inProc.requestsPerS), `simulate(), ${inProc.requests} requests, ${inProc.wallS.toFixed(3)} s, warm, median of ${RUNS}`],
     ['in-process events/s', M(inProc.eventsPerS), `${inProc.events} events per run`],
+    ['  default JIT budget', M(untuned.requestsPerS), `Node's default inlining budget, fresh process: the tuning (${JIT_FLAGS.join(' ')}) gives ${X(ratio(inProc.requestsPerS, untuned.requestsPerS))}`],
     ['  with daily cycling', M(faulty.requestsPerS), `faults on: ${X(ratio(faulty.requestsPerS, inProc.requestsPerS))} the faults-off rate (target ≥ ${TARGET_CYCLING}×)`],
     ['  behind 8 routers', M(routed.requestsPerS), `random routing, each router its own backlog: ${X(ratio(routed.requestsPerS, inProc.requestsPerS))} the one-router rate`],
     ...cliffs.map((c): [string, string, string] => [`  ${c.name}`, M(c.run.requestsPerS), `${c.what}: ${X(ratio(c.run.requestsPerS, inProc.requestsPerS))} the canonical rate (target ≥ ${TARGET_CLIFF}×)`]),
@@ -503,6 +519,8 @@ async function main(): Promise<void> {
     cpuModel: cpus()[0]?.model.trim() ?? null,
     scenario: SCENARIO,
     inProcess: inProc,
+    inProcessDefaultJit: untuned,
+    jitFlags: JIT_FLAGS,
     inProcessCycling: faulty,
     inProcessEightRouters: routed,
     cliffs: cliffs.map((c) => ({ name: c.name, what: c.what, ...c.run, vsCanonical: ratio(c.run.requestsPerS, inProc.requestsPerS) })),
@@ -530,5 +548,11 @@ async function main(): Promise<void> {
 }
 
 const args = process.argv.slice(2);
-if (args[0] === '--memory-child') await memoryChild(args.slice(1));
-else await main();
+if (args[0] === '--untuned-child') {
+  process.stdout.write(`${JSON.stringify(await inProcess(await loadScenario(join(ROOT, SCENARIO))))}\n`);
+} else {
+  // As the executable runs the simulator (src/interfaces/cli/main.ts).
+  tuneJit();
+  if (args[0] === '--memory-child') await memoryChild(args.slice(1));
+  else await main();
+}

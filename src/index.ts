@@ -26,6 +26,7 @@ import type { CostResult } from './studies/cost/price.ts';
 import type { LogFit } from './studies/fit/fitLog.ts';
 
 export { VERSION } from './engine/version.ts';
+export { tuneJit, JIT_FLAGS } from './engine/jit.ts';
 export { InputError } from './scenario/InputError.ts';
 export { ScenarioError } from './scenario/problems.ts';
 export { loadScenario, scenarioFromObject } from './scenario/load.ts';

@@ -6,6 +6,7 @@
  * compare.csv, compare.json (byte-identical for the same inputs) and compare-run.json (wall
  * clock) in the results folder.
  */
+import { tuneJit } from '../../engine/jit.ts';
 import { join, relative, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { compareFiles, compareJob, fileAlternatives } from '../api/compare.ts';
@@ -136,6 +137,7 @@ export function registerCompare(program: Command): void {
 }
 
 export async function compareCommand(files: readonly string[], opts: CompareOptions & { replicationsGiven?: boolean }): Promise<void> {
+  tuneJit(); // its runs add up: see engine/jit.ts
   checkChartOptions(opts);
   const precision = precisionOption(opts, opts.replicationsGiven === true);
   const { planned, variants } = fileAlternatives(files, opts.variants, opts.base, { variants: '--variants', base: '--base' });

@@ -5,6 +5,7 @@
  * (interfaces/api/plan.ts, as plan() runs it); this layer reads the options, draws the
  * progress and writes plan.csv, plan.json, plan-run.json and the report.
  */
+import { tuneJit } from '../../engine/jit.ts';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { planFiles, planJob } from '../api/plan.ts';
@@ -97,6 +98,7 @@ function whole(option: string, text: string, min: number, max = Number.MAX_SAFE_
 }
 
 export async function planCommand(file: string, opts: PlanCommandOptions): Promise<void> {
+  tuneJit(); // its runs add up: see engine/jit.ts
   checkChartOptions(opts);
   const t0 = clock();
   if (opts.slo.length === 0) throw new UsageError("plan needs at least one --slo, such as --slo 'p95<500ms'");

@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { estimateRun, runawayReasons } from '../../model/run/estimate.ts';
+import { tuneJitFor } from '../../engine/jit.ts';
 import type { Scenario } from '../../model/Scenario.ts';
 import { scenario } from '../api/scenario.ts';
 import { runFiles } from '../api/run.ts';
@@ -56,6 +57,8 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   checkChartOptions(opts);
   const s0 = await scenario(file, { set: opts.set, seed: opts.seed, variant: opts.variant });
   checkRunaway(file, s0, opts.force);
+  const estimate = estimateRun(s0);
+  tuneJitFor(estimate.requests + estimate.jobs);
   if (opts.logs !== undefined) {
     const parent = dirname(resolve(opts.logs));
     if (!existsSync(parent) || !statSync(parent).isDirectory()) throw new UsageError(`--logs ${opts.logs}: the folder ${relative(process.cwd(), parent) || '.'} does not exist`);

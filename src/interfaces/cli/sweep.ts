@@ -9,6 +9,7 @@
  * sweep.ts); this file reads the options, draws the progress bar, writes the files and
  * prints.
  */
+import { tuneJit } from '../../engine/jit.ts';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -102,6 +103,7 @@ function shown(path: string): string {
 }
 
 export async function sweepCommand(file: string, opts: SweepCommandOptions): Promise<void> {
+  tuneJit(); // its runs add up: see engine/jit.ts
   checkChartOptions(opts);
   // Options first: a malformed one is one line, before any file is read.
   const axes = sweepAxes(opts.vary);

@@ -117,6 +117,8 @@ export class RequestFlow implements OrderedSource {
   private jobs: JobSink | null = null;
   /** Whether served requests are remembered (tracking, or logging). */
   private watch = false;
+  /** Whether anything beyond the flow's own figures hears of a served request (see servedExtras). */
+  private extras = false;
   // Held requests, in the order they were held: arrival, service, index, code, deadline, class, router.
   private readonly held = new FloatRing(64);
   private holdTimerUs = Infinity;
@@ -153,11 +155,19 @@ export class RequestFlow implements OrderedSource {
     this.holdKind = engine.register((_, t) => this.expireHeld(t));
     this.retryKind = engine.register((r, t) => this.retry(r, t));
     this.quarantineEndKind = engine.register((_, t) => this.releaseHeld(t));
+    this.updateExtras();
     this.advance();
   }
 
   /** Told of every response and start of service, for an autoscaler (null: none watches). */
-  observer: FlowObserver | null = null;
+  get observer(): FlowObserver | null {
+    return this.autoscaler;
+  }
+  set observer(o: FlowObserver | null) {
+    this.autoscaler = o;
+    this.updateExtras();
+  }
+  private autoscaler: FlowObserver | null = null;
 
   /** Connects the dyno manager (without one, no dyno is ever missing but for H14), the log and the job queues. */
   attach(gate: RouterGate, log: RequestLogSink | null, jobs: JobSink | null = null): void {
@@ -165,6 +175,11 @@ export class RequestFlow implements OrderedSource {
     this.log = log;
     this.jobs = jobs;
     this.watch = log !== null || this.tier.tracking;
+    this.updateExtras();
+  }
+
+  private updateExtras(): void {
+    this.extras = this.watch || this.jobs !== null || this.perClass !== null || this.autoscaler !== null;
   }
 
   fireStretch(engine: Engine, untilUs: number): number {
@@ -214,10 +229,6 @@ export class RequestFlow implements OrderedSource {
     if (answeredAt > this.lastResponseUs) this.lastResponseUs = answeredAt;
     if (timedOut) this.series.error(H12, answeredAt, clientUs);
     else this.series.response(answeredAt, clientUs);
-    if (this.observer !== null) {
-      this.observer.response(answeredAt, clientUs, 1);
-      this.observer.started(start, start - arrivalUs, 1);
-    }
     const slot = tier.ownerOf[d]!;
     if (arrivalUs >= this.p.warmupUs) {
       const waitUs = start - arrivalUs;
@@ -233,12 +244,28 @@ export class RequestFlow implements OrderedSource {
       } else {
         this.completed++;
       }
-      const pc = this.perClass;
-      if (pc !== null) {
-        pc.latency[cls]!.record(clientUs);
-        if (timedOut) pc.errors[cls]!++;
-        else pc.completed[cls]!++;
-      }
+    }
+    if (this.extras) this.servedExtras(d, slot, arrivalUs, nowUs, serviceUs, index, cls, answeredAt, clientUs, timedOut);
+  }
+
+  /**
+   * What a served request tells the rest of the run, when anything listens (`extras`): an
+   * autoscaler, its class's figures, the job queues, the log and the tier's tracking. Kept
+   * out of `route` so that the common path stays small enough to compile inline.
+   */
+  private servedExtras(d: number, slot: number, arrivalUs: number, nowUs: number, serviceUs: number, index: number, cls: number, answeredAt: number, clientUs: number, timedOut: boolean): void {
+    const tier = this.tier;
+    const start = tier.startUs;
+    const end = tier.endUs;
+    if (this.observer !== null) {
+      this.observer.response(answeredAt, clientUs, 1);
+      this.observer.started(start, start - arrivalUs, 1);
+    }
+    const pc = this.perClass;
+    if (pc !== null && arrivalUs >= this.p.warmupUs) {
+      pc.latency[cls]!.record(clientUs);
+      if (timedOut) pc.errors[cls]!++;
+      else pc.completed[cls]!++;
     }
     if (this.jobs !== null) this.jobs.served(index, cls, end);
     if (this.watch) {
