@@ -1,50 +1,70 @@
 /**
- * The web tier's rings against a plain array: whatever the pushes, drops and growths (the
- * head anywhere, the records wrapped round the buffer's end), a ring holds what the array
- * holds, in the same order.
+ * The web tier's rings and its log of held requests against plain arrays: whatever the
+ * pushes, drops, compactions and growths (the head anywhere, the records wrapped round the
+ * buffer's end), they hold what the arrays hold, in the same order.
  */
 import test from 'ava';
 import fc from 'fast-check';
 import { FloatRing } from '../src/engine/FloatRing.ts';
-import { ARRIVAL, CLASS, END, INDEX, TrackRing } from '../src/model/router/TrackRing.ts';
+import { ARRIVAL, BLOCK, CLASS, END, INDEX, TrackLog } from '../src/model/router/TrackRing.ts';
 
 /** A step: push one (its end this far after the last), or drop what has ended by a time this far behind the last end. */
 const step = fc.oneof(fc.record({ push: fc.integer({ min: 0, max: 5 }) }), fc.record({ drop: fc.integer({ min: 0, max: 40 }) }));
 
-test('TrackRing: records survive growth and wrap-round in order, ended ones dropped oldest first', (t) => {
+/** A TrackLog step: a request dispatched this much later to a block, held this long; or a block's records forgotten. */
+const logStep = fc.oneof(
+  { weight: 12, arbitrary: fc.record({ gap: fc.integer({ min: 0, max: 3 }), block: fc.integer({ min: 0, max: 4 }), hold: fc.integer({ min: 0, max: 200 }) }) },
+  { weight: 1, arbitrary: fc.record({ forget: fc.integer({ min: 0, max: 4 }) }) },
+);
+
+/** What the tier reads of block `b` at `nowUs`: its records still held, oldest first, as [index, end]. */
+function heldBy(log: TrackLog, b: number, nowUs: number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < log.length; i++) {
+    const o = log.offset(i);
+    if (log.buf[o + BLOCK] === b && log.buf[o + END]! > nowUs) out.push([log.buf[o + INDEX]!, log.buf[o + END]!]);
+  }
+  return out;
+}
+
+test('TrackLog: each block reads the records it still holds, in order, through growth, compaction and wrap-round', (t) => {
   fc.assert(
-    fc.property(fc.array(step, { maxLength: 400 }), (steps) => {
-      const ring = new TrackRing(2);
-      const model: number[][] = [];
-      let end = 0;
+    fc.property(fc.array(logStep, { maxLength: 600 }), (steps) => {
+      const log = new TrackLog(4);
+      const model: { index: number; block: number; end: number; arrival: number; cls: number }[] = [];
+      let now = 0;
       let n = 0;
+      let peakHeld = 0;
       for (const s of steps) {
-        if ('push' in s) {
-          end += s.push;
-          // Dispatched at end − 1: a full ring may drop the records ended by then.
-          ring.push(n, end - 1, end - 1, end, 1, n, -1, n % 3);
-          model.push([n, end, n % 3]);
+        if ('gap' in s) {
+          now += s.gap;
+          log.push(s.block, now - 1, now, now, now + s.hold, s.hold, n, -1, n % 3);
+          model.push({ index: n, block: s.block, end: now + s.hold, arrival: now - 1, cls: n % 3 });
           n++;
         } else {
-          const at = end - s.drop;
-          ring.dropEnded(at);
-          while (model.length > 0 && model[0]![1]! <= at) model.shift();
+          // As the tier does when a block's process dies: every record of it read, then forgotten.
+          for (let i = 0; i < log.length; i++) {
+            const o = log.offset(i);
+            if (log.buf[o + BLOCK] === s.forget) log.forget(o);
+          }
+          for (const m of model) if (m.block === s.forget) m.end = -Infinity;
         }
-        // A push on a full ring may have dropped ended records: the ring holds a suffix of the
-        // model with every record it lacks ended by the time of that push.
-        const lost = model.length - ring.length;
-        if (lost < 0) return false;
-        for (let i = 0; i < lost; i++) if (model[i]![1]! > end - 1) return false;
-        for (let i = 0; i < ring.length; i++) {
-          const o = ring.offset(i);
-          const m = model[lost + i]!;
-          if (ring.buf[o + ARRIVAL] !== m[0] || ring.buf[o + INDEX] !== m[0] || ring.buf[o + END] !== m[1] || ring.buf[o + CLASS] !== m[2]) return false;
+        peakHeld = Math.max(peakHeld, model.filter((m) => m.end > now).length);
+        for (let b = 0; b <= 4; b++) {
+          const want = model.filter((m) => m.block === b && m.end > now).map((m) => [m.index, m.end]);
+          if (JSON.stringify(heldBy(log, b, now)) !== JSON.stringify(want)) return false;
         }
-        model.splice(0, lost);
+        // The other fields travel with their record.
+        for (let i = 0; i < log.length; i++) {
+          const o = log.offset(i);
+          const m = model[log.buf[o + INDEX]!]!;
+          if (log.buf[o + ARRIVAL] !== m.arrival || log.buf[o + CLASS] !== m.cls) return false;
+        }
       }
-      return true;
+      // Bounded by the records held at once: never more than 16 times the most ever held (or its first size).
+      return log.length <= Math.max(4, 16 * peakHeld);
     }),
-    { seed: 21, numRuns: 300 },
+    { seed: 21, numRuns: 200 },
   );
   t.pass();
 });

@@ -4,7 +4,7 @@
  * dyno manager holds the flows to (where its log lines go, and what a process type's
  * dynos serve).
  */
-import type { TrackRing } from '../router/TrackRing.ts';
+import type { TrackRecords } from '../router/TrackRing.ts';
 
 /** Dyno states, as Heroku names them. */
 export const DOWN = 0;
@@ -31,8 +31,8 @@ export interface DynoLog {
 
 /** What a process type's dynos serve: requests (RequestFlow) or jobs (JobFlow). */
 export interface WorkFlow {
-  /** A request or job held by block `b`, whose process just died (its TrackRing record at `o`). */
-  lost(ring: TrackRing, o: number, b: number): void;
+  /** A request or job held by block `b`, whose process just died (its record at `o` in `ring.buf`). */
+  lost(ring: TrackRecords, o: number, b: number): void;
   /** A dyno can take work again. */
   releaseHeld(nowUs: number): void;
 }

@@ -15,7 +15,7 @@ import { FloatRing } from '../../engine/FloatRing.ts';
 import { Histogram } from '../../engine/Histogram.ts';
 import type { WorkFlow } from '../dynos/contracts.ts';
 import type { QueueSpec } from '../Scenario.ts';
-import { ARRIVAL, END, SERVICE, START, type TrackRing } from '../router/TrackRing.ts';
+import { ARRIVAL, END, SERVICE, START, type TrackRecords } from '../router/TrackRing.ts';
 import type { WebTier } from '../router/WebTier.ts';
 import type { FlowObserver } from '../scaling/Scaler.ts';
 
@@ -122,7 +122,7 @@ export class JobFlow implements WorkFlow {
   }
 
   /** A job held by a worker whose process died now: back to the queue, delivered again, or lost. */
-  lost(ring: TrackRing, o: number, b: number): void {
+  lost(ring: TrackRecords, o: number, b: number): void {
     const buf = ring.buf;
     const enqueuedUs = buf[o + ARRIVAL]!;
     const start = buf[o + START]!;

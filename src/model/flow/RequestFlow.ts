@@ -19,7 +19,7 @@ import { MinuteSeries } from './MinuteSeries.ts';
 import { DROPPED, H11, H12, H13, H14, H19, H21, H99, HOLD, SERIES_CODES } from '../router/codes.ts';
 import type { RouterGate } from '../router/RouterGate.ts';
 import type { FlowObserver } from '../scaling/Scaler.ts';
-import { ARRIVAL, CLASS, DISPATCH, END, INDEX, SERVICE, START, TAG, type TrackRing } from '../router/TrackRing.ts';
+import { ARRIVAL, CLASS, DISPATCH, END, INDEX, SERVICE, START, TAG, type TrackRecords } from '../router/TrackRing.ts';
 import { REJECT_AT_LIMIT, REJECT_BACKLOG, REJECT_NO_DYNOS, REJECT_QUARANTINED, SILENT, type WebTier } from '../router/WebTier.ts';
 import { RouterBacklog } from './RouterBacklog.ts';
 
@@ -119,6 +119,8 @@ export class RequestFlow implements OrderedSource {
   private watch = false;
   /** Whether anything beyond the flow's own figures hears of a served request (see servedExtras). */
   private extras = false;
+  /** Whether that is only the tier's tracking. */
+  private trackOnly = false;
   // Held requests, in the order they were held: arrival, service, index, code, deadline, class, router.
   private readonly held = new FloatRing(64);
   private holdTimerUs = Infinity;
@@ -180,6 +182,7 @@ export class RequestFlow implements OrderedSource {
 
   private updateExtras(): void {
     this.extras = this.watch || this.jobs !== null || this.perClass !== null || this.autoscaler !== null;
+    this.trackOnly = this.tier.tracking && this.log === null && this.jobs === null && this.perClass === null && this.autoscaler === null;
   }
 
   fireStretch(engine: Engine, untilUs: number): number {
@@ -245,7 +248,11 @@ export class RequestFlow implements OrderedSource {
         this.completed++;
       }
     }
-    if (this.extras) this.servedExtras(d, slot, arrivalUs, nowUs, serviceUs, index, cls, answeredAt, clientUs, timedOut);
+    if (this.extras) {
+      // Tracking alone (daily cycling on, nothing else listening) is one record, pushed from here.
+      if (this.trackOnly) tier.track(d, arrivalUs, nowUs, serviceUs, index, -1, cls);
+      else this.servedExtras(d, slot, arrivalUs, nowUs, serviceUs, index, cls, answeredAt, clientUs, timedOut);
+    }
   }
 
   /**
@@ -442,9 +449,9 @@ export class RequestFlow implements OrderedSource {
 
   /**
    * A request held by a dyno whose process died at the engine's now, before its client was
-   * answered (a TrackRing record at `o`): its recorded outcome is overturned.
+   * answered (its record at `o` in `ring.buf`): its recorded outcome is overturned.
    */
-  lost(ring: TrackRing, o: number, block: number): void {
+  lost(ring: TrackRecords, o: number, block: number): void {
     const buf = ring.buf;
     const arrivalUs = buf[o + ARRIVAL]!;
     const dispatchUs = buf[o + DISPATCH]!;

@@ -22,7 +22,7 @@ import { LoadBoard } from './LoadBoard.ts';
 import { belowLimit, endAtCount, type RouterCounts } from './activeLimit.ts';
 import type { DynoLoad, RouterPolicy } from './RouterPolicy.ts';
 import { RouterView } from './RouterView.ts';
-import { END, START, TrackRing } from './TrackRing.ts';
+import { BLOCK, END, START, STRIDE, TrackLog, type TrackRecords } from './TrackRing.ts';
 
 /** `dispatch` results that are not a dyno index. */
 export const REJECT_BACKLOG = -1; // H11
@@ -97,8 +97,8 @@ export class WebTier implements RouterCounts {
   /** Shared queue only: the routable blocks' workers in a heap ordered by (free time, index). */
   private heap: Int32Array;
   private heapSize = 0;
-  /** Requests each block holds, when something can stop a dyno (see TrackRing). */
-  private tracks: TrackRing[] | null;
+  /** The requests the blocks hold, when something can stop a dyno (see TrackRing.ts). */
+  private tracks: TrackLog | null;
   private freeBlocks: number[] = [];
   // Busy time attributed to web dynos inside a measuring window.
   private windowOpen = false;
@@ -140,7 +140,7 @@ export class WebTier implements RouterCounts {
     this.routable = new Int32Array(0);
     this.heap = new Int32Array(0);
     this.queues = policy.sharedQueue ? [new FloatRing(64)] : [];
-    this.tracks = opts.track ? [] : null;
+    this.tracks = opts.track ? new TrackLog() : null;
     if (opts.routers !== undefined && opts.routers.policies.length > 1) {
       this.policies = opts.routers.policies;
       this.pickRouter = opts.routers.pick;
@@ -446,9 +446,9 @@ export class WebTier implements RouterCounts {
     heap[i] = w;
   }
 
-  /** Remembers the request just dispatched to `b` (when tracking): see TrackRing. */
+  /** Remembers the request just dispatched to `b` (when tracking): see TrackRing.ts. */
   track(b: number, arrivalUs: number, dispatchUs: number, serviceUs: number, index: number, tag: number, cls: number): void {
-    this.tracks![b]!.push(arrivalUs, dispatchUs, this.startUs, this.endUs, serviceUs, index, tag, cls);
+    this.tracks!.push(b, arrivalUs, dispatchUs, this.startUs, this.endUs, serviceUs, index, tag, cls);
   }
 
   get tracking(): boolean {
@@ -459,10 +459,10 @@ export class WebTier implements RouterCounts {
    * Block `b`'s process dies at `nowUs` (the engine's time: every earlier arrival has been
    * dispatched). If the router still routes to it, it is marked gone (`how`: REFUSES or
    * SILENT). Every request it still held is then handed to `lost` (its record's offset in
-   * `ring.buf`) and forgotten: the block holds no work after `nowUs`.
+   * `records.buf`), oldest first, and forgotten: the block holds no work after `nowUs`.
    */
-  cut(b: number, nowUs: number, how: number, lost: (ring: TrackRing, offset: number, block: number) => void): void {
-    const ring = this.tracks![b]!;
+  cut(b: number, nowUs: number, how: number, lost: (records: TrackRecords, offset: number, block: number) => void): void {
+    const log = this.tracks!;
     const c = this.concurrency;
     // The work the block's workers will never do, and the waits that end now.
     for (let k = b * c; k < b * c + c; k++) {
@@ -472,10 +472,19 @@ export class WebTier implements RouterCounts {
         this.freeUs[k] = nowUs;
       }
     }
-    for (let i = 0; i < ring.length; i++) {
-      const o = ring.offset(i);
-      const start = ring.buf[o + START]!;
-      if (ring.buf[o + END]! <= nowUs) continue;
+    // The block's records still held, copied out (`lost` may dispatch, and the log move) and forgotten.
+    const mine: number[] = [];
+    for (let i = 0; i < log.length; i++) {
+      const o = log.offset(i);
+      if (log.buf[o + BLOCK] === b && log.buf[o + END]! > nowUs) mine.push(o);
+    }
+    const held = new Float64Array(mine.length * STRIDE);
+    mine.forEach((o, j) => {
+      held.set(log.buf.subarray(o, o + STRIDE), j * STRIDE);
+      log.forget(o);
+    });
+    for (let j = 0; j < mine.length; j++) {
+      const start = held[j * STRIDE + START]!;
       if (start > nowUs) {
         this.waitedUs -= start - nowUs;
         if (this.sharedQueue) this.queues[0]!.removeOne(start);
@@ -489,14 +498,14 @@ export class WebTier implements RouterCounts {
     if (this.views !== null) for (const v of this.views) v.cut(b);
     if (how !== REACHABLE && this.isRoutable(b)) this.setGone(b, how);
     // Hand them over last: `lost` may dispatch requests again (to other blocks).
-    const n = ring.length;
-    const held: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const o = ring.offset(i);
-      if (ring.buf[o + END]! > nowUs) held.push(i);
+    const pushedBefore = log.pushed;
+    const records = { buf: held };
+    for (let j = 0; j < mine.length; j++) lost(records, j * STRIDE, b);
+    // The block holds nothing after now, not even what `lost` sent it again.
+    for (let i = Math.max(0, log.length - (log.pushed - pushedBefore)); i < log.length; i++) {
+      const o = log.offset(i);
+      if (log.buf[o + BLOCK] === b) log.forget(o);
     }
-    for (const i of held) lost(ring, ring.offset(i), b);
-    ring.clear();
   }
 
   /** Marks block `b`'s process gone: the router, until told, still tries it and fails to connect (`how`). */
@@ -598,7 +607,6 @@ export class WebTier implements RouterCounts {
     if (this.views !== null) for (const v of this.views) v.grow(n);
     for (let b = old; b < n; b++) {
       if (!this.sharedQueue) this.queues.push(new FloatRing(64));
-      this.tracks?.push(new TrackRing(16));
       this.checkpointUs.push(0);
     }
     // Lowest index first: with no restarts, web.(d+1) gets block d.

@@ -6,7 +6,7 @@
  * is gone for good, so that events of the old one are ignored.
  */
 import { REACHABLE, SILENT } from '../../router/WebTier.ts';
-import type { TrackRing } from '../../router/TrackRing.ts';
+import type { TrackRecords } from '../../router/TrackRing.ts';
 import type { DynoMemory } from '../DynoMemory.ts';
 import { epochOf, indexOf, pack } from '../eventArg.ts';
 import type { ManagerEnv } from './ManagerEnv.ts';
@@ -19,7 +19,7 @@ export const QUARANTINED = 2;
 export class BlockRoutes {
   private readonly env: ManagerEnv;
   private readonly memory: DynoMemory | null;
-  private readonly lost: (ring: TrackRing, o: number, b: number) => void;
+  private readonly lost: (ring: TrackRecords, o: number, b: number) => void;
   private readonly k: { routeUpdate: number; quarantineEnd: number };
   private host = new Int32Array(0);
   /** Whether each block's process is of a dedicated size (it has no neighbours). */
