@@ -6,7 +6,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { FloatRing } from '../src/engine/FloatRing.ts';
-import { ARRIVAL, BLOCK, CLASS, END, INDEX, TrackLog } from '../src/model/router/TrackRing.ts';
+import { ARRIVAL, BLOCK, CLASS, END, INDEX, TrackLog } from '../src/model/router/TrackLog.ts';
 
 /** A step: push one (its end this far after the last), or drop what has ended by a time this far behind the last end. */
 const step = fc.oneof(fc.record({ push: fc.integer({ min: 0, max: 5 }) }), fc.record({ drop: fc.integer({ min: 0, max: 40 }) }));

@@ -4,7 +4,7 @@
  * dyno manager holds the flows to (where its log lines go, and what a process type's
  * dynos serve).
  */
-import type { TrackRecords } from '../router/TrackRing.ts';
+import type { TrackRecords } from '../router/TrackLog.ts';
 
 /** Dyno states, as Heroku names them. */
 export const DOWN = 0;

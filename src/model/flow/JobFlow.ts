@@ -15,7 +15,7 @@ import { FloatRing } from '../../engine/FloatRing.ts';
 import { Histogram } from '../../engine/Histogram.ts';
 import type { WorkFlow } from '../dynos/contracts.ts';
 import type { QueueSpec } from '../Scenario.ts';
-import { ARRIVAL, END, SERVICE, START, type TrackRecords } from '../router/TrackRing.ts';
+import { ARRIVAL, END, SERVICE, START, type TrackRecords } from '../router/TrackLog.ts';
 import type { WebTier } from '../router/WebTier.ts';
 import type { FlowObserver } from '../scaling/Scaler.ts';
 

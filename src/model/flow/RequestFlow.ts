@@ -19,7 +19,7 @@ import { MinuteSeries } from './MinuteSeries.ts';
 import { DROPPED, H11, H12, H13, H14, H19, H21, H99, HOLD, SERIES_CODES } from '../router/codes.ts';
 import type { RouterGate } from '../router/RouterGate.ts';
 import type { FlowObserver } from '../scaling/Scaler.ts';
-import { ARRIVAL, CLASS, DISPATCH, END, INDEX, SERVICE, START, TAG, type TrackRecords } from '../router/TrackRing.ts';
+import { ARRIVAL, CLASS, DISPATCH, END, INDEX, SERVICE, START, TAG, type TrackRecords } from '../router/TrackLog.ts';
 import { REJECT_AT_LIMIT, REJECT_BACKLOG, REJECT_NO_DYNOS, REJECT_QUARANTINED, SILENT, type WebTier } from '../router/WebTier.ts';
 import { RouterBacklog } from './RouterBacklog.ts';
 

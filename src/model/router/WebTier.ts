@@ -22,7 +22,7 @@ import { LoadBoard } from './LoadBoard.ts';
 import { belowLimit, endAtCount, type RouterCounts } from './activeLimit.ts';
 import type { DynoLoad, RouterPolicy } from './RouterPolicy.ts';
 import { RouterView } from './RouterView.ts';
-import { BLOCK, END, START, STRIDE, TrackLog, type TrackRecords } from './TrackRing.ts';
+import { BLOCK, END, START, STRIDE, TrackLog, type TrackRecords } from './TrackLog.ts';
 
 /** `dispatch` results that are not a dyno index. */
 export const REJECT_BACKLOG = -1; // H11
@@ -97,7 +97,7 @@ export class WebTier implements RouterCounts {
   /** Shared queue only: the routable blocks' workers in a heap ordered by (free time, index). */
   private heap: Int32Array;
   private heapSize = 0;
-  /** The requests the blocks hold, when something can stop a dyno (see TrackRing.ts). */
+  /** The requests the blocks hold, when something can stop a dyno (see TrackLog.ts). */
   private tracks: TrackLog | null;
   private freeBlocks: number[] = [];
   // Busy time attributed to web dynos inside a measuring window.
@@ -446,7 +446,7 @@ export class WebTier implements RouterCounts {
     heap[i] = w;
   }
 
-  /** Remembers the request just dispatched to `b` (when tracking): see TrackRing.ts. */
+  /** Remembers the request just dispatched to `b` (when tracking): see TrackLog.ts. */
   track(b: number, arrivalUs: number, dispatchUs: number, serviceUs: number, index: number, tag: number, cls: number): void {
     this.tracks!.push(b, arrivalUs, dispatchUs, this.startUs, this.endUs, serviceUs, index, tag, cls);
   }

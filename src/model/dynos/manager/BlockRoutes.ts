@@ -6,7 +6,7 @@
  * is gone for good, so that events of the old one are ignored.
  */
 import { REACHABLE, SILENT } from '../../router/WebTier.ts';
-import type { TrackRecords } from '../../router/TrackRing.ts';
+import type { TrackRecords } from '../../router/TrackLog.ts';
 import type { DynoMemory } from '../DynoMemory.ts';
 import { epochOf, indexOf, pack } from '../eventArg.ts';
 import type { ManagerEnv } from './ManagerEnv.ts';
