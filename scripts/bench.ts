@@ -113,18 +113,21 @@ async function memoryChild(set: readonly string[]): Promise<void> {
   process.stdout.write(`${JSON.stringify({ ...run, peakRssMb: peakRssMb() })}\n`);
 }
 
+/** This script run in a fresh process with `args` (one of the child modes below); its last line of output, as JSON. */
+function child<T>(what: string, args: readonly string[]): T {
+  const p = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...args], { cwd: ROOT, encoding: 'utf8' });
+  if (p.error || p.status !== 0) throw new Error(`the bench's ${what} failed: ${p.error ?? p.stderr}`);
+  return JSON.parse(p.stdout.trim().split('\n').pop()!) as T;
+}
+
 /** The in-process measurement of the canonical model with Node's default inlining budget, in a fresh process. */
 function untunedRun(): InProcess {
-  const p = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--untuned-child'], { cwd: ROOT, encoding: 'utf8' });
-  if (p.error || p.status !== 0) throw new Error(`the bench's untuned child failed: ${p.error ?? p.stderr}`);
-  return JSON.parse(p.stdout.trim().split('\n').pop()!) as InProcess;
+  return child('untuned child', ['--untuned-child']);
 }
 
 /** One run of the canonical model with `set`, in a fresh process (the memory child). */
 function childRun(set: readonly string[]): SimRun & { peakRssMb: number } {
-  const p = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--memory-child', ...set], { cwd: ROOT, encoding: 'utf8' });
-  if (p.error || p.status !== 0) throw new Error(`the bench's child with ${set.join(' ')} failed: ${p.error ?? p.stderr}`);
-  return JSON.parse(p.stdout.trim().split('\n').pop()!) as SimRun & { peakRssMb: number };
+  return child(`child with ${set.join(' ')}`, ['--memory-child', ...set]);
 }
 
 // ---------------------------------------------------------------------------------------

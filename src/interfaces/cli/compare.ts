@@ -6,9 +6,9 @@
  * compare.csv, compare.json (byte-identical for the same inputs) and compare-run.json (wall
  * clock) in the results folder.
  */
-import { tuneJit } from '../../engine/jit.ts';
 import { join, relative, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { tuneJit } from '../../engine/jit.ts';
 import { compareFiles, compareJob, fileAlternatives } from '../api/compare.ts';
 import { scenarioSource } from '../api/report.ts';
 import { NO_PROGRESS, progressBar } from '../../studies/parallel/progress.ts';

@@ -5,9 +5,9 @@
  * (interfaces/api/plan.ts, as plan() runs it); this layer reads the options, draws the
  * progress and writes plan.csv, plan.json, plan-run.json and the report.
  */
-import { tuneJit } from '../../engine/jit.ts';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { tuneJit } from '../../engine/jit.ts';
 import { planFiles, planJob } from '../api/plan.ts';
 import { scenarioSource } from '../api/report.ts';
 import { progressBar } from '../../studies/parallel/progress.ts';

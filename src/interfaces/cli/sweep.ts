@@ -9,11 +9,11 @@
  * sweep.ts); this file reads the options, draws the progress bar, writes the files and
  * prints.
  */
-import { tuneJit } from '../../engine/jit.ts';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
+import { tuneJit } from '../../engine/jit.ts';
 import { mergeShards, planSweep, runSweepPlan, shardFile, sweepAxes, sweepFiles, sweepResults, type SweepPlan } from '../api/sweep.ts';
 import { scenarioSource } from '../api/report.ts';
 import { NO_PROGRESS, progressBar } from '../../studies/parallel/progress.ts';

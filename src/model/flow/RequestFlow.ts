@@ -117,10 +117,8 @@ export class RequestFlow implements OrderedSource {
   private jobs: JobSink | null = null;
   /** Whether served requests are remembered (tracking, or logging). */
   private watch = false;
-  /** Whether anything beyond the flow's own figures hears of a served request (see servedExtras). */
+  /** Whether an autoscaler, per-class figures or job queues hear of a served request (see servedExtras). */
   private extras = false;
-  /** Whether that is only the tier's tracking. */
-  private trackOnly = false;
   // Held requests, in the order they were held: arrival, service, index, code, deadline, class, router.
   private readonly held = new FloatRing(64);
   private holdTimerUs = Infinity;
@@ -181,8 +179,7 @@ export class RequestFlow implements OrderedSource {
   }
 
   private updateExtras(): void {
-    this.extras = this.watch || this.jobs !== null || this.perClass !== null || this.autoscaler !== null;
-    this.trackOnly = this.tier.tracking && this.log === null && this.jobs === null && this.perClass === null && this.autoscaler === null;
+    this.extras = this.jobs !== null || this.perClass !== null || this.autoscaler !== null;
   }
 
   fireStretch(engine: Engine, untilUs: number): number {
@@ -248,22 +245,21 @@ export class RequestFlow implements OrderedSource {
         this.completed++;
       }
     }
-    if (this.extras) {
-      // Tracking alone (daily cycling on, nothing else listening) is one record, pushed from here.
-      if (this.trackOnly) tier.track(d, arrivalUs, nowUs, serviceUs, index, -1, cls);
-      else this.servedExtras(d, slot, arrivalUs, nowUs, serviceUs, index, cls, answeredAt, clientUs, timedOut);
+    if (this.extras) this.servedExtras(arrivalUs, index, cls, answeredAt, clientUs, timedOut);
+    if (this.watch) {
+      const tag = this.log !== null && this.log.sampled(index) ? this.log.record(index, arrivalUs, nowUs, answeredAt, slot, timedOut ? H12 : -1, cls) : -1;
+      if (tier.tracking) tier.track(d, arrivalUs, nowUs, serviceUs, index, tag, cls);
     }
   }
 
   /**
    * What a served request tells the rest of the run, when anything listens (`extras`): an
-   * autoscaler, its class's figures, the job queues, the log and the tier's tracking. Kept
-   * out of `route` so that the common path stays small enough to compile inline.
+   * autoscaler, its class's figures and the job queues. Kept out of `route`, as rare, so
+   * that the common path stays small enough to compile inline.
    */
-  private servedExtras(d: number, slot: number, arrivalUs: number, nowUs: number, serviceUs: number, index: number, cls: number, answeredAt: number, clientUs: number, timedOut: boolean): void {
-    const tier = this.tier;
-    const start = tier.startUs;
-    const end = tier.endUs;
+  private servedExtras(arrivalUs: number, index: number, cls: number, answeredAt: number, clientUs: number, timedOut: boolean): void {
+    const start = this.tier.startUs;
+    const end = this.tier.endUs;
     if (this.observer !== null) {
       this.observer.response(answeredAt, clientUs, 1);
       this.observer.started(start, start - arrivalUs, 1);
@@ -275,10 +271,6 @@ export class RequestFlow implements OrderedSource {
       else pc.completed[cls]!++;
     }
     if (this.jobs !== null) this.jobs.served(index, cls, end);
-    if (this.watch) {
-      const tag = this.log !== null && this.log.sampled(index) ? this.log.record(index, arrivalUs, nowUs, answeredAt, slot, timedOut ? H12 : -1, cls) : -1;
-      if (tier.tracking) tier.track(d, arrivalUs, nowUs, serviceUs, index, tag, cls);
-    }
   }
 
   /** The router answers with an error at `atUs`; `reached` when a dyno had the request (its latency counts). */
