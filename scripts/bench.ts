@@ -370,7 +370,7 @@ const FIVE_THOUSAND = ['formation.web.count=5000', 'platform.limits.dynosPerApp=
 const CYCLING = ['platform.dynoManager.cycling=true', 'dynoAges=random'];
 const CLIFFS: { name: string; what: string; set: string[] }[] = [
   { name: '5 000 dynos', what: '40 000 requests/s for 50 s, load 0.8', set: FIVE_THOUSAND },
-  { name: '5 000 dynos, cycling on', what: 'the same, daily cycling on (every request tracked)', set: [...FIVE_THOUSAND, ...CYCLING] },
+  { name: '5 000 dynos, cycling on', what: 'the same, daily cycling on (a request recorded if a stop could catch it)', set: [...FIVE_THOUSAND, ...CYCLING] },
   { name: 'autoscaled', what: 'queue-time autoscaler, 50 to 60 dynos', set: ['scaling.web.strategy=queue-time', 'scaling.web.up=50ms', 'scaling.web.down=5ms', 'scaling.web.min=50', 'scaling.web.max=60'] },
   { name: 'rate expression', what: '400 × (1 + 0.25 sin(2πt / 1 h)) per second', set: ['traffic.rate=400*(1+0.25*sin(2*pi*t/3600))'] },
   { name: 'overload', what: 'load 0.99, 20 a dyno at once, backlog 5 a dyno, H11 shedding', set: ['traffic.rate=495/s', 'platform.router.maxActivePerDyno=20', 'platform.router.backlogPerDyno=5'] },

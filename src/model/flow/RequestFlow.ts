@@ -183,14 +183,20 @@ export class RequestFlow implements OrderedSource {
   }
 
   fireStretch(engine: Engine, untilUs: number): number {
+    const tier = this.tier;
     let n = 0;
     let t = this.nextUs;
+    let next = engine.nextScheduledUs();
     do {
       engine.nowUs = t;
+      // No dyno stops before the next scheduled event, nor before the stretch ends.
+      tier.horizonUs = next < untilUs ? next : untilUs;
       this.fire();
       n++;
       t = this.nextUs;
-    } while (t < engine.nextScheduledUs() && t <= untilUs);
+      next = engine.nextScheduledUs();
+    } while (t < next && t <= untilUs);
+    tier.horizonUs = -Infinity;
     return n;
   }
 

@@ -2,7 +2,10 @@
  * The requests (or jobs) the dynos of a tier hold (queued or in service), remembered so that
  * when a dyno's process dies their recorded outcomes can be taken back and replaced (H13).
  * Kept only when something in the run can stop a dyno; the closed-form web tier needs none
- * of it otherwise.
+ * of it otherwise. Even then, only requests a stop could catch are recorded: a process stops
+ * only in a scheduled event, so a request dispatched between events that ends before the next
+ * one can never be lost (see WebTier.horizonUs). Between events a minute apart, that leaves
+ * about one request in a hundred to record.
  *
  * One log for the whole tier, in the order the requests were dispatched, each record naming
  * its block: a push writes the next record of one buffer, where a ring per block wrote to

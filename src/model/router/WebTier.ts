@@ -446,8 +446,22 @@ export class WebTier implements RouterCounts {
     heap[i] = w;
   }
 
-  /** Remembers the request just dispatched to `b` (when tracking): see TrackLog.ts. */
+  /**
+   * No process stops before this time (−Infinity: one may stop now). Set by the request
+   * source for each arrival it runs between scheduled events: every stop is a scheduled
+   * event's doing, so none comes before the next one (nor before the end of the stretch
+   * the engine runs). A request that ends by then can never be lost and needs no record.
+   */
+  horizonUs = -Infinity;
+  /** The latest horizon a request went unrecorded under: no process may stop before it. */
+  private skippedUntilUs = -Infinity;
+
+  /** Remembers the request just dispatched to `b` (when tracking) if a stop could catch it: see TrackLog.ts. */
   track(b: number, arrivalUs: number, dispatchUs: number, serviceUs: number, index: number, tag: number, cls: number): void {
+    if (this.endUs <= this.horizonUs) {
+      if (this.horizonUs > this.skippedUntilUs) this.skippedUntilUs = this.horizonUs;
+      return;
+    }
     this.tracks!.push(b, arrivalUs, dispatchUs, this.startUs, this.endUs, serviceUs, index, tag, cls);
   }
 
@@ -462,6 +476,8 @@ export class WebTier implements RouterCounts {
    * `records.buf`), oldest first, and forgotten: the block holds no work after `nowUs`.
    */
   cut(b: number, nowUs: number, how: number, lost: (records: TrackRecords, offset: number, block: number) => void): void {
+    // A request left unrecorded might be held now: the horizon was wrong.
+    if (nowUs < this.skippedUntilUs) throw new Error(`internal: block ${b} stopped at ${nowUs} µs, before the horizon ${this.skippedUntilUs} µs under which requests went unrecorded`);
     const log = this.tracks!;
     const c = this.concurrency;
     // The work the block's workers will never do, and the waits that end now.
