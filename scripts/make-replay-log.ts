@@ -46,7 +46,7 @@ interface Route {
 }
 
 /** A product id, the popular ones more often (1 to 400). */
-const productId = (u: Uniform): number => 1 + Math.floor(400 * u() ** 2);
+const productId = (u: Uniform): number => 1 + Math.floor(400 * u.next() ** 2);
 const ASSETS = ['/assets/application-8f3c2a1b.css', '/assets/application-1d9e77c0.js', '/assets/logo-5b21e0.svg'];
 const SEARCHES = ['boots', 'rain+jacket', 'socks', 'gift+card', 'sale', 'wool+hat'];
 
@@ -56,8 +56,8 @@ const ROUTES: readonly Route[] = [
   { name: 'GET /products/:id/reviews', method: 'GET', path: (u) => `/products/${productId(u)}/reviews`, weight: 9, medianMs: 140, sigma: 0.7 },
   { name: 'POST /cart', method: 'POST', path: () => '/cart', weight: 8, medianMs: 55, sigma: 0.4 },
   { name: 'POST /checkout', method: 'POST', path: () => '/checkout', weight: 3, medianMs: 450, sigma: 0.6 },
-  { name: 'GET /assets/…', method: 'GET', path: (u) => ASSETS[Math.floor(u() * ASSETS.length)]!, weight: 24, medianMs: 3, sigma: 0.5 },
-  { name: 'GET /search', method: 'GET', path: (u) => `/search?q=${SEARCHES[Math.floor(u() * SEARCHES.length)]}`, weight: 4, medianMs: 220, sigma: 0.9 },
+  { name: 'GET /assets/…', method: 'GET', path: (u) => ASSETS[Math.floor(u.next() * ASSETS.length)]!, weight: 24, medianMs: 3, sigma: 0.5 },
+  { name: 'GET /search', method: 'GET', path: (u) => `/search?q=${SEARCHES[Math.floor(u.next() * SEARCHES.length)]}`, weight: 4, medianMs: 220, sigma: 0.9 },
 ];
 const TOTAL_WEIGHT = ROUTES.reduce((s, r) => s + r.weight, 0);
 
@@ -78,11 +78,11 @@ const dynos = streams.stream('dynos');
 const statuses = streams.stream('statuses');
 
 function standardNormal(u: Uniform): number {
-  return Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+  return Math.sqrt(-2 * Math.log(1 - u.next())) * Math.cos(2 * Math.PI * u.next());
 }
 
 function pickRoute(u: Uniform): Route {
-  let x = u() * TOTAL_WEIGHT;
+  let x = u.next() * TOTAL_WEIGHT;
   for (const r of ROUTES) {
     x -= r.weight;
     if (x < 0) return r;
@@ -99,15 +99,15 @@ const add = (atUs: number, text: string): void => {
 let tS = 0;
 let index = 0;
 for (;;) {
-  tS += -Math.log(1 - arrivals()) / PEAK_RATE;
+  tS += -Math.log(1 - arrivals.next()) / PEAK_RATE;
   if (tS >= DURATION_S) break;
-  if (arrivals() * PEAK_RATE >= rateAt(tS)) continue; // thinned out
+  if (arrivals.next() * PEAK_RATE >= rateAt(tS)) continue; // thinned out
   const i = index++;
   const route = pickRoute(routes);
   const path = route.path(paths);
   const arrivalUs = START_US + Math.floor(tS * 1e6);
-  const dyno = 1 + Math.floor(dynos() * DYNOS);
-  const connectMs = dynos() < 0.1 ? 1 : 0;
+  const dyno = 1 + Math.floor(dynos.next() * DYNOS);
+  const connectMs = dynos.next() < 0.1 ? 1 : 0;
   let serviceMs = Math.max(1, Math.round(route.medianMs * Math.exp(route.sigma * standardNormal(service))));
   let code: RouterLogRecord['code'] = null;
   let status = route.method === 'POST' ? 302 : 200;
@@ -119,11 +119,11 @@ for (;;) {
   } else if (slow && H13_FROM.length > 0 && i >= H13_FROM[0]!) {
     H13_FROM.shift();
     code = 'H13';
-  } else if (route === ROUTES[1] && statuses() < 0.02) {
+  } else if (route === ROUTES[1] && statuses.next() < 0.02) {
     status = 404;
   }
   if (code !== null) status = 503;
-  const endUs = arrivalUs + (connectMs + serviceMs) * 1000 + Math.floor(dynos() * 1000);
+  const endUs = arrivalUs + (connectMs + serviceMs) * 1000 + Math.floor(dynos.next() * 1000);
   const record: RouterLogRecord = {
     epochUs: endUs,
     method: route.method,

@@ -120,8 +120,8 @@ for (const [profileName, profile] of Object.entries(PROFILES)) {
     const u = new Streams(7).stream('billing');
     for (const size of sizes) {
       for (let k = 0; k < 50; k++) {
-        const seconds = 1 + Math.floor(u() * (monthUs / S - 1));
-        const startUs = Math.floor(u() * 10) * S;
+        const seconds = 1 + Math.floor(u.next() * (monthUs / S - 1));
+        const startUs = Math.floor(u.next() * 10) * S;
         const want = spec.publishedUsd(profile.sizes[size]!, seconds, profile.billing);
         // Within one billing month, so the whole usage is one piece.
         const exact = bill([usage('web.1', size, startUs, startUs + seconds * S)], noFree, monthUs + 10 * S);
@@ -146,21 +146,21 @@ for (const [profileName, profile] of Object.entries(PROFILES)) {
     const u = new Streams(11).stream('billing');
     for (let trial = 0; trial < 20; trial++) {
       // Different dynos, each under a month (both rules are linear there), any sizes.
-      const pieces = Array.from({ length: 2 + Math.floor(u() * 6) }, (_, i) =>
-        piece(`web.${i + 1}`, profile.sizes[sizes[Math.floor(u() * sizes.length)]!]!, u() * monthHours * 0.9));
+      const pieces = Array.from({ length: 2 + Math.floor(u.next() * 6) }, (_, i) =>
+        piece(`web.${i + 1}`, profile.sizes[sizes[Math.floor(u.next() * sizes.length)]!]!, u.next() * monthHours * 0.9));
       const together = spec.rule(pieces, noFree.billing).reduce((a, c) => a + c.usd, 0);
       const apart = pieces.reduce((a, pc) => a + spec.rule([pc], noFree.billing)[0]!.usd, 0);
       t.true(Math.abs(together - apart) <= 1e-9 * Math.max(1, apart), `${together} vs ${apart}`);
       // One dyno stopped and started: its pieces add up while the month is not full.
-      const parts = [0.1, 0.3, 0.25].map((f) => piece('web.1', pieces[0]!.size, f * monthHours * u()));
+      const parts = [0.1, 0.3, 0.25].map((f) => piece('web.1', pieces[0]!.size, f * monthHours * u.next()));
       const one = spec.rule(parts, noFree.billing).reduce((a, c) => a + c.usd, 0);
       const sum = parts.reduce((a, pc) => a + spec.rule([pc], noFree.billing)[0]!.usd, 0);
       t.true(Math.abs(one - sum) <= 1e-9 * Math.max(1, sum), `${one} vs ${sum}`);
     }
     // Through the bill, with disjoint usages of many dynos over three months: the cents add up.
     const usages = Array.from({ length: 12 }, (_, i) => {
-      const start = Math.floor(u() * 2.5 * monthUs / S) * S;
-      return usage(`web.${i + 1}`, sizes[i % sizes.length]!, start, start + Math.floor(u() * 0.4 * monthUs / S) * S);
+      const start = Math.floor(u.next() * 2.5 * monthUs / S) * S;
+      return usage(`web.${i + 1}`, sizes[i % sizes.length]!, start, start + Math.floor(u.next() * 0.4 * monthUs / S) * S);
     });
     const total = bill(usages, noFree, 3 * monthUs).totalUsd;
     const sum = usages.reduce((a, x) => a + bill([x], noFree, 3 * monthUs).totalUsd, 0);
@@ -213,8 +213,8 @@ for (const [profileName, profile] of Object.entries(PROFILES)) {
   test(`${title}: one usage list gives one bill`, (t) => {
     const u = new Streams(3).stream('billing');
     const usages = Array.from({ length: 20 }, (_, i) => {
-      const start = u() * 2 * monthUs;
-      return usage(`${i % 3 === 0 ? 'worker' : 'web'}.${i}`, sizes[i % sizes.length]!, start, start + u() * monthUs);
+      const start = u.next() * 2 * monthUs;
+      return usage(`${i % 3 === 0 ? 'worker' : 'web'}.${i}`, sizes[i % sizes.length]!, start, start + u.next() * monthUs);
     });
     const a = bill(usages, profile, 2 * monthUs);
     t.deepEqual(bill(usages, profile, 2 * monthUs), a);

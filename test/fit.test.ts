@@ -42,7 +42,7 @@ const HOUR_US = 3_600_000_000;
 
 function draws(dist: ServiceDistribution, u: Uniform, n: number): Float64Array {
   const out = new Float64Array(n);
-  dist.filler(u)(out);
+  dist.filler(u).fill(out);
   return out;
 }
 
@@ -210,7 +210,7 @@ function syntheticLog(spec: LogSpec): string[] {
   for (let i = 0; ; ) {
     const hour = Math.floor(t / HOUR_US);
     const boundary = (hour + 1) * HOUR_US;
-    const gapUs = (-Math.log(1 - uArrival()) / spec.ratePerS(hour % 24)) * 1e6;
+    const gapUs = (-Math.log(1 - uArrival.next()) / spec.ratePerS(hour % 24)) * 1e6;
     if (t + gapUs >= boundary) {
       t = boundary; // memoryless: start afresh at the hour's rate
       if (t >= end) break;
@@ -218,13 +218,13 @@ function syntheticLog(spec: LogSpec): string[] {
     }
     t += gapUs;
     if (t >= end) break;
-    const x = uPick() * cumulative[cumulative.length - 1]!;
+    const x = uPick.next() * cumulative[cumulative.length - 1]!;
     const k = cumulative.findIndex((c) => x < c);
     const route = spec.routes[k]!;
-    fillers[k]!(buf);
-    const outcome = uPick();
-    const connectMs = Math.floor(uPick() * 2);
-    const dyno = `web.${1 + Math.floor(uPick() * spec.dynos)}`;
+    fillers[k]!.fill(buf);
+    const outcome = uPick.next();
+    const connectMs = Math.floor(uPick.next() * 2);
+    const dyno = `web.${1 + Math.floor(uPick.next() * spec.dynos)}`;
     const h12 = outcome < spec.h12Share;
     const serviceMs = h12 ? 30_000 : Math.floor(buf[0]! / 1000);
     const doneUs = Math.floor(t) + connectMs * 1000 + (h12 ? 30_000_000 : buf[0]!);

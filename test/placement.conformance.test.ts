@@ -92,7 +92,7 @@ function snapshot(fleet: HostFleet): string {
 
 function counting(u: Uniform): { u: Uniform; draws: () => number } {
   let n = 0;
-  return { u: () => (n++, u()), draws: () => n };
+  return { u: { next: () => (n++, u.next()) }, draws: () => n };
 }
 
 /** Numbers the policy should draw for `req` in the ledger's state. */
@@ -113,11 +113,11 @@ function churn(name: PlacementPolicyName, seed: number, steps: number): { choice
   const policy = createPlacement(name);
   const placement = counting(new Streams(seed).stream('placement'));
   const w = new Streams(seed).stream('x');
-  const pick = (n: number): number => Math.floor(w() * n);
+  const pick = (n: number): number => Math.floor(w.next() * n);
   const choices: number[] = [];
   const problems: string[] = [];
   for (let i = 0; i < steps && problems.length < 10; i++) {
-    const r = w();
+    const r = w.next();
     if (r < 0.55) {
       const req = REQUESTS[pick(REQUESTS.length)]!;
       const before = snapshot(fleet);
@@ -285,8 +285,10 @@ test('spread: one draw when hosts tie, none when one host is best', (t) => {
 test('first-fit: fills hosts in index order', (t) => {
   const fleet = new HostFleet(SPEC);
   const policy = createPlacement('first-fit');
-  const u: Uniform = () => {
-    throw new Error('first-fit draws nothing');
+  const u: Uniform = {
+    next: () => {
+      throw new Error('first-fit draws nothing');
+    },
   };
   const choices: number[] = [];
   for (let h = policy.place(fleet, STD_1X, u); h >= 0; h = policy.place(fleet, STD_1X, u)) {
@@ -304,8 +306,10 @@ test('first-fit: fills hosts in index order', (t) => {
 test('bin-pack: fills one host before the next, best fit first', (t) => {
   const fleet = new HostFleet(SPEC);
   const policy = createPlacement('bin-pack');
-  const u: Uniform = () => {
-    throw new Error('bin-pack draws nothing');
+  const u: Uniform = {
+    next: () => {
+      throw new Error('bin-pack draws nothing');
+    },
   };
   fleet.allocate(5, STD_2X);
   fleet.allocate(2, STD_1X);

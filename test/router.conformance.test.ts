@@ -49,7 +49,7 @@ class FakeLoad implements DynoLoad {
 
 function counting(u: Uniform): { u: Uniform; draws: () => number } {
   let n = 0;
-  return { u: () => (n++, u()), draws: () => n };
+  return { u: { next: () => (n++, u.next()) }, draws: () => n };
 }
 
 /**
@@ -67,7 +67,7 @@ function drive(name: RouterPolicyName, routing: Uniform, steps: number, load = n
     const d = policy.choose(load, i * 1000);
     choices.push(d);
     load.held[d]!++;
-    for (let k = 0; k < load.held.length; k++) if (load.held[k]! > 0 && departures() < 0.12) load.held[k]!--;
+    for (let k = 0; k < load.held.length; k++) if (load.held[k]! > 0 && departures.next() < 0.12) load.held[k]!--;
   }
   return choices;
 }
@@ -196,7 +196,7 @@ test('round-robin: dyno counts differ by at most one', async (t) => {
   const r = await runOnce(LOAD_09, 'round-robin');
   const counts = r.dynos.map((d) => d.requests);
   t.true(Math.max(...counts) - Math.min(...counts) <= 1, counts.join(' '));
-  const choices = drive('round-robin', () => 0, 700);
+  const choices = drive('round-robin', { next: () => 0 }, 700);
   const per = new Map<number, number>();
   for (const d of choices.slice(0, 350)) per.set(d, (per.get(d) ?? 0) + 1);
   t.deepEqual([...per.values()].sort(), [50, 50, 50, 50, 50, 50, 50]);
@@ -220,7 +220,7 @@ test('least-connections: picks the emptiest routable dyno', (t) => {
   const load = new FakeLoad();
   load.setRoutable([3, 7, 1, 10]);
   load.held.set([9, 2, 9, 4, 9, 9, 9, 1, 9, 9, 6, 9]); // dyno 1 holds 2, 3 holds 4, 7 holds 1, 10 holds 6
-  const policy = createPolicy('least-connections', () => 0);
+  const policy = createPolicy('least-connections', { next: () => 0 });
   t.is(policy.choose(load, 0), 7);
   load.held[1] = 0;
   t.is(policy.choose(load, 0), 1);
@@ -233,7 +233,7 @@ test('power-of-two: of two dynos, the one holding fewer requests', (t) => {
   // Draws land on positions 0 and 1 (dynos 3 and 7) whatever the order: 3 holds fewer.
   const u = [0.1, 0.1, 0.3, 0.0];
   let i = 0;
-  const policy = createPolicy('power-of-two', () => u[i++ % u.length]!);
+  const policy = createPolicy('power-of-two', { next: () => u[i++ % u.length]! });
   t.is(policy.choose(load, 0), 3);
   t.is(policy.choose(load, 0), 3);
 });

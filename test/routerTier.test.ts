@@ -233,8 +233,8 @@ test('late load information: least-connections on a stale board herds, and worse
 // ---- Quarantine per router -------------------------------------------------------------
 
 test('quarantine is per router: only the router that failed to connect skips the dyno, until its quarantine ends', (t) => {
-  const rr = () => createPolicy('round-robin', () => 0);
-  const tier = new WebTier(2, 1, rr(), 50, { track: false, routers: { policies: [rr(), rr()], loadAware: false, pick: () => 0 } });
+  const rr = () => createPolicy('round-robin', { next: () => 0 });
+  const tier = new WebTier(2, 1, rr(), 50, { track: false, routers: { policies: [rr(), rr()], loadAware: false, pick: { next: () => 0 } } });
   t.is(tier.routers, 2);
   for (const slot of [0, 1]) tier.startRouting(tier.acquire(slot, 0));
   // web.1's process is gone; the routers do not know yet.

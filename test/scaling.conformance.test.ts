@@ -146,9 +146,9 @@ function wandering(c: Case, seed: number): Array<number | null> {
   const out: Array<number | null> = [];
   let level = 0;
   for (let i = 0; i < 40 * spell; i++) {
-    if (u() < 1 / spell) level = Math.floor(u() * 4);
-    const jitter = 0.5 + u();
-    out.push(level === 0 ? c.highUs * jitter : level === 1 ? c.lowUs * jitter : level === 2 ? (c.lowUs + c.highUs) / 2 : u() < 0.5 ? null : c.lowUs);
+    if (u.next() < 1 / spell) level = Math.floor(u.next() * 4);
+    const jitter = 0.5 + u.next();
+    out.push(level === 0 ? c.highUs * jitter : level === 1 ? c.lowUs * jitter : level === 2 ? (c.lowUs + c.highUs) / 2 : u.next() < 0.5 ? null : c.lowUs);
   }
   return out;
 }
@@ -171,7 +171,7 @@ for (const [strategy, cases] of Object.entries(RULES)) {
       const rule = c.make();
       const u = new Streams(9).stream('counts');
       wandering(c, 9).forEach((v, i) => {
-        const current = c.min + Math.floor(u() * (c.max - c.min + 1));
+        const current = c.min + Math.floor(u.next() * (c.max - c.min + 1));
         const d = rule.decide((i + 1) * rule.tickUs, current, v);
         if (d !== null) t.true(d.to >= c.min && d.to <= c.max, `from ${current}: to ${d.to}`);
       });

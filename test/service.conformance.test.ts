@@ -97,7 +97,7 @@ function sample(d: ServiceDistribution, seed: number, n: number, chunk: number, 
   const out = new Float64Array(n);
   const buf = new Float64Array(chunk);
   for (let i = 0; i < n; i += chunk) {
-    fill(buf);
+    fill.fill(buf);
     out.set(i + chunk <= n ? buf : buf.subarray(0, n - i), i);
   }
   return out;
@@ -177,7 +177,7 @@ for (const name of SERVICE_DISTRIBUTIONS) {
     test(`${title}: one uniform per draw, so the service stream stays aligned`, (t) => {
       const base = new Streams(seed).stream('service');
       let used = 0;
-      const counted: Uniform = () => (used++, base());
+      const counted: Uniform = { next: () => (used++, base.next()) };
       sample(c.make(), seed, 10_000, 1000, counted);
       t.is(used, 10_000);
     });

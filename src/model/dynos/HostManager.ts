@@ -95,14 +95,14 @@ export class HostManager {
   }
 
   private scheduleRandomFailure(h: number): void {
-    const dt = -Math.log(1 - this.u.hosts()) * this.s.platform.hosts.mtbfUs;
+    const dt = -Math.log(1 - this.u.hosts.next()) * this.s.platform.hosts.mtbfUs;
     if (this.engine.nowUs + dt < this.s.durationUs) this.engine.at(this.engine.nowUs + dt, this.k.fail, pack(h, this.hostEpoch[h]!));
   }
 
   private onRandomFailure(h: number, e: number): void {
     if (e !== this.hostEpoch[h] || !this.fleet.isUp(h)) return;
     this.fail(h, 'host failure');
-    const repairUs = -Math.log(1 - this.u.hosts()) * this.s.platform.hosts.repairUs;
+    const repairUs = -Math.log(1 - this.u.hosts.next()) * this.s.platform.hosts.repairUs;
     this.engine.at(this.engine.nowUs + repairUs, this.k.repair, pack(h, this.hostEpoch[h]!));
   }
 

@@ -34,7 +34,7 @@ export class NoisyNeighbours {
     const share = this.spec.busyShare;
     if (share <= 0) return;
     for (let h = 0; h < this.busy.length; h++) {
-      this.busy[h] = this.u() < share ? 1 : 0;
+      this.busy[h] = this.u.next() < share ? 1 : 0;
       if (share < 1) this.schedule(h);
     }
     this.onChange();
@@ -47,6 +47,6 @@ export class NoisyNeighbours {
   private schedule(h: number): void {
     const share = this.spec.busyShare;
     const meanUs = this.busy[h] === 1 ? this.spec.busyPeriodUs : (this.spec.busyPeriodUs * (1 - share)) / share;
-    this.engine.at(this.engine.nowUs - Math.log(1 - this.u()) * meanUs, this.kind, h);
+    this.engine.at(this.engine.nowUs - Math.log(1 - this.u.next()) * meanUs, this.kind, h);
   }
 }

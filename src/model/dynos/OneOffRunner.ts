@@ -96,7 +96,7 @@ export class OneOffRunner implements HostTenant {
     const task = this.s.scheduler[i]!;
     const now = this.engine.nowUs;
     if (now + task.everyUs < this.s.durationUs) this.engine.at(now + task.everyUs, this.k.scheduler, i);
-    if (task.miss > 0 && this.u.miss() < task.miss) {
+    if (task.miss > 0 && this.u.miss.next() < task.miss) {
       this.counts.missed++;
       return;
     }

@@ -7,7 +7,7 @@
  * Poisson streams. Run times are drawn when a job is enqueued, from its own stream.
  */
 import type { Engine } from '../../engine/Engine.ts';
-import type { Streams } from '../../engine/streams.ts';
+import type { Streams, Uniform } from '../../engine/streams.ts';
 import { jobUnit } from '../logs/ids.ts';
 import type { Scenario } from '../Scenario.ts';
 import type { JobFlow } from './JobFlow.ts';
@@ -29,7 +29,7 @@ export class JobDispatcher implements JobSink {
   /** Job events of requests whose dyno died, by packed argument: the times they were due. */
   private readonly cancelled = new Map<number, number[]>();
   private readonly kind: number;
-  private readonly sources: { queue: number; meanGapUs: number; run: Draws; u: () => number }[];
+  private readonly sources: { queue: number; meanGapUs: number; run: Draws; u: Uniform }[];
   private readonly sourceKind: number;
   private readonly endUs: number;
 
@@ -103,7 +103,7 @@ export class JobDispatcher implements JobSink {
 
   private scheduleSource(i: number, fromUs: number): void {
     const src = this.sources[i]!;
-    const t = fromUs - src.meanGapUs * Math.log(1 - src.u());
+    const t = fromUs - src.meanGapUs * Math.log(1 - src.u.next());
     if (t < this.endUs) {
       this.engine.at(t, this.sourceKind, i);
       if (t > this.lastEnqueueUs) this.lastEnqueueUs = t;

@@ -314,7 +314,7 @@ export class WebTier implements RouterCounts {
     let r = router;
     if (r < 0) {
       if (this.routerDrawPos === 256) {
-        for (let i = 0; i < 256; i++) this.routerDraws[i] = this.pickRouter!();
+        for (let i = 0; i < 256; i++) this.routerDraws[i] = this.pickRouter!.next();
         this.routerDrawPos = 0;
       }
       r = Math.floor(this.routerDraws[this.routerDrawPos++]! * this.views!.length);

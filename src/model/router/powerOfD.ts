@@ -16,7 +16,7 @@ export function powerOfDPolicy(u: Uniform, choices: number, name = 'power-of-d')
     sharedQueue: false,
     choose(load: DynoLoad, nowUs: number): number {
       const n = load.routableCount;
-      let pos = Math.floor(u() * n);
+      let pos = Math.floor(u.next() * n);
       if (n === 1) return load.routable[0]!;
       let best = load.routable[pos]!;
       let bestLoad = -1;
@@ -24,7 +24,7 @@ export function powerOfDPolicy(u: Uniform, choices: number, name = 'power-of-d')
       const d = choices < n ? choices : n;
       for (let k = 1; k < d; k++) {
         // A uniform draw among the n − k positions not drawn yet.
-        pos = Math.floor(u() * (n - k));
+        pos = Math.floor(u.next() * (n - k));
         let i = 0;
         while (i < k && sorted[i]! <= pos) {
           pos++;

@@ -4,19 +4,27 @@ import type { DynoLoad, RouterPolicy } from './RouterPolicy.ts';
 
 const BATCH = 256;
 
-export function randomPolicy(u: Uniform): RouterPolicy {
+class RandomPolicy implements RouterPolicy {
+  readonly name = 'random';
+  readonly sharedQueue = false;
+  private readonly u: Uniform;
   // Uniforms are drawn a batch at a time (the same sequence as one at a time).
-  const buf = new Float64Array(BATCH);
-  let pos = BATCH;
-  return {
-    name: 'random',
-    sharedQueue: false,
-    choose(load: DynoLoad): number {
-      if (pos === BATCH) {
-        for (let i = 0; i < BATCH; i++) buf[i] = u();
-        pos = 0;
-      }
-      return load.routable[Math.floor(buf[pos++]! * load.routableCount)]!;
-    },
-  };
+  private readonly buf = new Float64Array(BATCH);
+  private pos = BATCH;
+
+  constructor(u: Uniform) {
+    this.u = u;
+  }
+
+  choose(load: DynoLoad): number {
+    if (this.pos === BATCH) {
+      for (let i = 0; i < BATCH; i++) this.buf[i] = this.u.next();
+      this.pos = 0;
+    }
+    return load.routable[Math.floor(this.buf[this.pos++]! * load.routableCount)]!;
+  }
+}
+
+export function randomPolicy(u: Uniform): RouterPolicy {
+  return new RandomPolicy(u);
 }

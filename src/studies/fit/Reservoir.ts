@@ -31,7 +31,7 @@ export class Reservoir {
       this.values[i] = x;
       return;
     }
-    const j = Math.floor(this.u() * (i + 1));
+    const j = Math.floor(this.u.next() * (i + 1));
     if (j < this.capacity) this.values[j] = x;
   }
 
@@ -72,7 +72,7 @@ export function mergeReservoirs(parts: readonly Reservoir[], capacity: number, u
     const k = Math.min(take[p]!, kept.length);
     // Partial Fisher–Yates: the first k of a random permutation.
     for (let i = 0; i < k; i++) {
-      const j = i + Math.floor(u() * (kept.length - i));
+      const j = i + Math.floor(u.next() * (kept.length - i));
       const t = kept[i]!;
       kept[i] = kept[j]!;
       kept[j] = t;

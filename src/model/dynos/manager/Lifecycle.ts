@@ -6,6 +6,7 @@
  * a release) gets SIGTERM and drains beside the new one (Draining).
  */
 import type { Streams, Uniform } from '../../../engine/streams.ts';
+import type { Filler } from '../../traffic/service/ServiceDistribution.ts';
 import { REFUSES } from '../../router/WebTier.ts';
 import * as say from '../../logs/format.ts';
 import type { DynoMemory } from '../DynoMemory.ts';
@@ -47,7 +48,7 @@ export class Lifecycle {
   private readonly series: CrashSeries[];
   private readonly u: { boot: Uniform; crashes: Uniform; cycling: Uniform };
   private readonly bootBuf = new Float64Array(1);
-  private fillBoot: (out: Float64Array) => void;
+  private fillBoot: Filler;
   /** Slots waiting for a host with room, oldest first, and since when. */
   private readonly waiting: number[] = [];
   private readonly waitingSinceUs: Float64Array;
@@ -113,8 +114,8 @@ export class Lifecycle {
     // Running already: by default for a random part of the time between daily cycles, as
     // in a formation that has been up for days; or just started, as after a deploy.
     const m = this.env.s.platform.dynoManager;
-    const lifeUs = m.cycleEveryUs + this.u.cycling() * m.cycleJitterUs;
-    const ageUs = this.env.s.dynoAges === 'random' ? this.u.cycling() * lifeUs : 0;
+    const lifeUs = m.cycleEveryUs + this.u.cycling.next() * m.cycleJitterUs;
+    const ageUs = this.env.s.dynoAges === 'random' ? this.u.cycling.next() * lifeUs : 0;
     slots.startedUs[slot] = -ageUs;
     slots.state[slot] = UP;
     slots.up++;
@@ -278,10 +279,10 @@ export class Lifecycle {
     this.voice.record(slot, from, STARTING, reason);
     this.voice.say(slot, say.startingProcess(this.env.proc.command));
     const m = this.env.s.platform.dynoManager;
-    this.fillBoot(this.bootBuf);
+    this.fillBoot.fill(this.bootBuf);
     const bootUs = this.bootBuf[0]!;
     const e = slots.epoch[slot]!;
-    const crashes = this.crashOnBoot > 0 && this.u.crashes() < this.crashOnBoot;
+    const crashes = this.crashOnBoot > 0 && this.u.crashes.next() < this.crashOnBoot;
     if (crashes) {
       // A release that cannot boot: the process exits when it would have bound its port.
       this.env.engine.at(now + Math.min(bootUs, m.bootTimeoutUs), this.k.bootFailed, pack(slot, e * 2 + 1));
@@ -303,7 +304,7 @@ export class Lifecycle {
     const now = this.env.engine.nowUs;
     const e = this.slots.epoch[slot]!;
     if (this.env.proc.crashRatePerUs > 0) {
-      const dt = -Math.log(1 - this.u.crashes()) / this.env.proc.crashRatePerUs;
+      const dt = -Math.log(1 - this.u.crashes.next()) / this.env.proc.crashRatePerUs;
       if (now + dt < this.env.s.durationUs) this.env.engine.at(now + dt, this.k.crash, pack(slot, e));
     }
     if (now + cycleInUs < this.env.s.durationUs) this.env.engine.at(now + cycleInUs, this.k.cycle, pack(slot, e));
@@ -333,7 +334,7 @@ export class Lifecycle {
     // Cycling counts from the process's start, boot included.
     const m = this.env.s.platform.dynoManager;
     const sinceStartUs = this.env.engine.nowUs - slots.startedUs[slot]!;
-    this.scheduleLife(slot, m.cycling ? m.cycleEveryUs + this.u.cycling() * m.cycleJitterUs - sinceStartUs : Infinity);
+    this.scheduleLife(slot, m.cycling ? m.cycleEveryUs + this.u.cycling.next() * m.cycleJitterUs - sinceStartUs : Infinity);
     this.env.flow.releaseHeld(this.env.engine.nowUs);
   }
 

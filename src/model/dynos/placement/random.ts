@@ -18,7 +18,7 @@ export function randomPlacement(): PlacementPolicy {
         if (fitting++ === 0) first = h;
       }
       if (fitting <= 1) return first;
-      let k = Math.floor(u() * fitting);
+      let k = Math.floor(u.next() * fitting);
       for (let h = first; h < fleet.count; h++) {
         if (fleet.fits(h, req) && k-- === 0) return h;
       }

@@ -41,7 +41,7 @@ export function spreadPlacement(): PlacementPolicy {
       }
       if (ties <= 1) return first;
       // Pass 2: the k-th tied host, in index order.
-      let k = Math.floor(u() * ties);
+      let k = Math.floor(u.next() * ties);
       for (let h = first; h < fleet.count; h++) {
         if (!fleet.fits(h, req)) continue;
         if (fleet.appDynosInZone(fleet.zoneOf(h)) !== bestZone || fleet.appDynos(h) !== bestHost) continue;

@@ -17,14 +17,14 @@ class PoissonArrivals implements ArrivalProcess {
   }
 
   next(): number {
-    return (this.tUs += -this.meanGapUs * Math.log(1 - this.u()));
+    return (this.tUs += -this.meanGapUs * Math.log(1 - this.u.next()));
   }
 
   fill(out: Float64Array): void {
     const u = this.u;
     const gap = this.meanGapUs;
     let t = this.tUs;
-    for (let i = 0; i < out.length; i++) out[i] = t += -gap * Math.log(1 - u());
+    for (let i = 0; i < out.length; i++) out[i] = t += -gap * Math.log(1 - u.next());
     this.tUs = t;
   }
 }

@@ -26,7 +26,7 @@ export function varyingRateArrivals(rate: RateFunction, stepUs: number, u: Unifo
       for (let i = 0; i < out.length; i++) out[i] = process.next();
     },
     next(): number {
-      let need = -Math.log(1 - u()); // unit-rate exponential: the integral of the rate to cover
+      let need = -Math.log(1 - u.next()); // unit-rate exponential: the integral of the rate to cover
       for (;;) {
         const t0 = seg * stepUs;
         if (t0 >= endUs) return Infinity;

@@ -7,10 +7,16 @@ export interface ServiceDistribution {
   readonly meanUs: number;
   /** Variance in microseconds squared. */
   readonly varianceUs2: number;
-  /**
-   * A function filling an array with the next service times (microseconds) drawn from
-   * `u`; successive calls continue one sequence. The engine reads service times from
-   * such a buffer, so that no draw crosses a function boundary as a boxed float.
-   */
-  filler(u: Uniform): (out: Float64Array) => void;
+  /** A filler of service times drawn from `u`. */
+  filler(u: Uniform): Filler;
+}
+
+/**
+ * Fills an array with the next service times (microseconds); successive calls continue one
+ * sequence. The engine reads service times from such a buffer, so that no draw crosses a
+ * function boundary as a boxed float. Each distribution's filler is a class, so that the
+ * code calling `fill` sees one call target per distribution in every run (see AleaStream).
+ */
+export interface Filler {
+  fill(out: Float64Array): void;
 }

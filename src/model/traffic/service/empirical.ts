@@ -1,5 +1,21 @@
 /** Service times resampled from measured ones (a CSV column a user exported from their logs). */
-import type { ServiceDistribution } from './ServiceDistribution.ts';
+import type { Uniform } from '../../../engine/streams.ts';
+import type { Filler, ServiceDistribution } from './ServiceDistribution.ts';
+
+class EmpiricalFiller implements Filler {
+  private readonly samplesUs: Float64Array;
+  private readonly u: Uniform;
+
+  constructor(samplesUs: Float64Array, u: Uniform) {
+    this.samplesUs = samplesUs;
+    this.u = u;
+  }
+
+  fill(out: Float64Array): void {
+    const n = this.samplesUs.length;
+    for (let i = 0; i < out.length; i++) out[i] = this.samplesUs[Math.floor(this.u.next() * n)]!;
+  }
+}
 
 export function empirical(samplesUs: Float64Array): ServiceDistribution {
   const n = samplesUs.length;
@@ -12,8 +28,6 @@ export function empirical(samplesUs: Float64Array): ServiceDistribution {
     name: 'empirical',
     meanUs: mean,
     varianceUs2: ss / n,
-    filler: (u) => (out) => {
-      for (let i = 0; i < out.length; i++) out[i] = samplesUs[Math.floor(u() * n)]!;
-    },
+    filler: (u) => new EmpiricalFiller(samplesUs, u),
   };
 }

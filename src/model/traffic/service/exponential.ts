@@ -1,13 +1,28 @@
 /** Memoryless service times: the M/M/c textbook case. */
-import type { ServiceDistribution } from './ServiceDistribution.ts';
+import type { Uniform } from '../../../engine/streams.ts';
+import type { Filler, ServiceDistribution } from './ServiceDistribution.ts';
+
+class ExponentialFiller implements Filler {
+  private readonly meanUs: number;
+  private readonly u: Uniform;
+
+  constructor(meanUs: number, u: Uniform) {
+    this.meanUs = meanUs;
+    this.u = u;
+  }
+
+  fill(out: Float64Array): void {
+    const meanUs = this.meanUs;
+    const u = this.u;
+    for (let i = 0; i < out.length; i++) out[i] = -meanUs * Math.log(1 - u.next());
+  }
+}
 
 export function exponential(meanUs: number): ServiceDistribution {
   return {
     name: 'exponential',
     meanUs,
     varianceUs2: meanUs * meanUs,
-    filler: (u) => (out) => {
-      for (let i = 0; i < out.length; i++) out[i] = -meanUs * Math.log(1 - u());
-    },
+    filler: (u) => new ExponentialFiller(meanUs, u),
   };
 }

@@ -2,7 +2,8 @@
  * Log-normal service times, the usual shape of web response times. Given by mean or
  * median (in microseconds) and by sigma or the 99th percentile.
  */
-import type { ServiceDistribution } from './ServiceDistribution.ts';
+import type { Uniform } from '../../../engine/streams.ts';
+import type { Filler, ServiceDistribution } from './ServiceDistribution.ts';
 
 /** The standard normal's 99th percentile. */
 export const Z99 = 2.3263478740408408;
@@ -27,34 +28,47 @@ export function lognormalParams(p: { meanUs?: number; medianUs?: number; sigma?:
   return { mu: lm - (sigma * sigma) / 2, sigma };
 }
 
+/** Box–Muller pairs; the second normal of a pair is carried across batches. */
+class LognormalFiller implements Filler {
+  private readonly mu: number;
+  private readonly sigma: number;
+  private readonly u: Uniform;
+  private readonly spare = new Float64Array(1);
+  private hasSpare = false;
+
+  constructor(mu: number, sigma: number, u: Uniform) {
+    this.mu = mu;
+    this.sigma = sigma;
+    this.u = u;
+  }
+
+  fill(out: Float64Array): void {
+    const { mu, sigma, u } = this;
+    let i = 0;
+    if (this.hasSpare && out.length > 0) {
+      out[i++] = Math.exp(mu + sigma * this.spare[0]!);
+      this.hasSpare = false;
+    }
+    while (i < out.length) {
+      const r = Math.sqrt(-2 * Math.log(1 - u.next()));
+      const th = 2 * Math.PI * u.next();
+      out[i++] = Math.exp(mu + sigma * r * Math.cos(th));
+      const z = r * Math.sin(th);
+      if (i < out.length) out[i++] = Math.exp(mu + sigma * z);
+      else {
+        this.spare[0] = z;
+        this.hasSpare = true;
+      }
+    }
+  }
+}
+
 export function lognormal(mu: number, sigma: number): ServiceDistribution {
   const s2 = sigma * sigma;
   return {
     name: 'lognormal',
     meanUs: Math.exp(mu + s2 / 2),
     varianceUs2: (Math.exp(s2) - 1) * Math.exp(2 * mu + s2),
-    filler: (u) => {
-      // Box–Muller pairs; the second normal of a pair is carried across batches.
-      const spare = new Float64Array(1);
-      let hasSpare = false;
-      return (out) => {
-        let i = 0;
-        if (hasSpare && out.length > 0) {
-          out[i++] = Math.exp(mu + sigma * spare[0]!);
-          hasSpare = false;
-        }
-        while (i < out.length) {
-          const r = Math.sqrt(-2 * Math.log(1 - u()));
-          const th = 2 * Math.PI * u();
-          out[i++] = Math.exp(mu + sigma * r * Math.cos(th));
-          const z = r * Math.sin(th);
-          if (i < out.length) out[i++] = Math.exp(mu + sigma * z);
-          else {
-            spare[0] = z;
-            hasSpare = true;
-          }
-        }
-      };
-    },
+    filler: (u) => new LognormalFiller(mu, sigma, u),
   };
 }

@@ -1,6 +1,23 @@
 /** Weibull service times: shape below 1 gives a heavy tail, above 1 a tighter one. */
-import type { ServiceDistribution } from './ServiceDistribution.ts';
+import type { Uniform } from '../../../engine/streams.ts';
+import type { Filler, ServiceDistribution } from './ServiceDistribution.ts';
 import { gamma } from './gamma.ts';
+
+class WeibullFiller implements Filler {
+  private readonly inv: number;
+  private readonly scaleUs: number;
+  private readonly u: Uniform;
+
+  constructor(inv: number, scaleUs: number, u: Uniform) {
+    this.inv = inv;
+    this.scaleUs = scaleUs;
+    this.u = u;
+  }
+
+  fill(out: Float64Array): void {
+    for (let i = 0; i < out.length; i++) out[i] = this.scaleUs * Math.pow(-Math.log(1 - this.u.next()), this.inv);
+  }
+}
 
 export function weibull(shape: number, scaleUs: number): ServiceDistribution {
   const g1 = gamma(1 + 1 / shape);
@@ -10,8 +27,6 @@ export function weibull(shape: number, scaleUs: number): ServiceDistribution {
     name: 'weibull',
     meanUs: scaleUs * g1,
     varianceUs2: scaleUs * scaleUs * (g2 - g1 * g1),
-    filler: (u) => (out) => {
-      for (let i = 0; i < out.length; i++) out[i] = scaleUs * Math.pow(-Math.log(1 - u()), inv);
-    },
+    filler: (u) => new WeibullFiller(inv, scaleUs, u),
   };
 }
