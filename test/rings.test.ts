@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import fc from 'fast-check';
-import { FloatRing } from '../src/engine/FloatRing.ts';
+import { countAbove, FloatRing, RingSweep } from '../src/engine/FloatRing.ts';
 import { ARRIVAL, BLOCK, CLASS, END, INDEX, TrackLog } from '../src/model/router/TrackLog.ts';
 
 /** A step: push one (its end this far after the last), or drop what has ended by a time this far behind the last end. */
@@ -103,3 +103,35 @@ test('FloatRing: values survive growth and wrap-round in order; dropThrough coun
   );
   t.pass();
 });
+
+test('RingSweep: the bound it lowers never falls under the count above the time, and is that count unless under the cap', (t) => {
+  // Per check: a dyno's new queued start this far after the last, the clock this far on, and the cap.
+  const check = fc.record({ dyno: fc.integer({ min: 0, max: 5 }), gap: fc.integer({ min: 0, max: 30 }), tick: fc.integer({ min: 0, max: 20 }), cap: fc.integer({ min: 0, max: 12 }) });
+  fc.assert(
+    fc.property(fc.array(check, { maxLength: 300 }), (checks) => {
+      const rings = Array.from({ length: 6 }, () => new FloatRing(4));
+      const last = new Float64Array(6);
+      const sweep = new RingSweep();
+      let now = 0;
+      let upper = 0;
+      for (const c of checks) {
+        now += c.tick;
+        last[c.dyno] = Math.max(last[c.dyno]!, now) + c.gap;
+        rings[c.dyno]!.push(last[c.dyno]!);
+        upper++;
+        upper = sweep.lower(rings, now, upper, c.cap);
+        const exact = countAbove(rings.map(copyOf), now);
+        if (upper < exact || (upper >= c.cap && upper !== exact)) return false;
+      }
+      return true;
+    }),
+  );
+  t.pass();
+});
+
+/** A copy of a ring, to count without dropping from the original. */
+function copyOf(r: FloatRing): FloatRing {
+  const c = new FloatRing(4);
+  for (let i = 0; i < r.length; i++) c.push(r.at(i));
+  return c;
+}

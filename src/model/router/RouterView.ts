@@ -13,7 +13,7 @@
  * skipped by it, and only by it, for the quarantine period. Its routable dynos are the
  * tier's less those it has quarantined.
  */
-import { countAbove, FloatRing } from '../../engine/FloatRing.ts';
+import { FloatRing, RingSweep } from '../../engine/FloatRing.ts';
 import type { RouterCounts } from './activeLimit.ts';
 
 export class RouterView implements RouterCounts {
@@ -28,8 +28,9 @@ export class RouterView implements RouterCounts {
   private stale = true;
   private ends: FloatRing[] = [];
   private starts: FloatRing[] = [];
-  /** Requests of this router waiting for a worker, as last counted: an upper bound, exact after `backlog`. */
+  /** Requests of this router waiting for a worker, as last counted: an upper bound, exact after a sweep of every ring. */
   private queuedUpper = 0;
+  private readonly sweep = new RingSweep();
 
   /** Whether the router's policy reads its counts (least-connections, power of d); if not, only its backlog is kept. */
   private readonly counts: boolean;
@@ -88,7 +89,7 @@ export class RouterView implements RouterCounts {
   /** Whether this router's own backlog (its requests waiting for a worker) is at `cap` or over. */
   backlogFull(nowUs: number, cap: number): boolean {
     if (this.queuedUpper < cap) return false;
-    this.queuedUpper = countAbove(this.starts, nowUs);
+    this.queuedUpper = this.sweep.lower(this.starts, nowUs, this.queuedUpper, cap);
     return this.queuedUpper >= cap;
   }
 

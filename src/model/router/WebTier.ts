@@ -16,7 +16,7 @@
  * drains, so an old process finishing its requests after SIGTERM never delays the new
  * one. With no restarts, block d is simply web.(d+1).
  */
-import { countAbove, FloatRing } from '../../engine/FloatRing.ts';
+import { countAbove, FloatRing, RingSweep } from '../../engine/FloatRing.ts';
 import type { Uniform } from '../../engine/streams.ts';
 import { LoadBoard } from './LoadBoard.ts';
 import { belowLimit, endAtCount, type RouterCounts } from './activeLimit.ts';
@@ -91,6 +91,7 @@ export class WebTier implements RouterCounts {
   private queues: FloatRing[];
   /** Queued requests as last counted, summed over blocks: an upper bound on the true backlog, exact after `refreshAll`. */
   private queuedUpper = 0;
+  private readonly sweep = new RingSweep();
   /** Service time handed to each worker so far, and waiting time of every routed request so far. */
   private assignedUs: Float64Array;
   private waitedUs = 0;
@@ -251,7 +252,7 @@ export class WebTier implements RouterCounts {
     const held = this.held[0]!;
     if (!this.releasing) {
       // The backlog is what waits at the dynos and what the router holds: past its cap, H11.
-      if (this.queuedUpper + held >= this.backlogCap && this.refreshAll(nowUs) + held >= this.backlogCap) return REJECT_BACKLOG;
+      if (this.queuedUpper + held >= this.backlogCap && this.lowerQueued(nowUs, this.backlogCap - held) + held >= this.backlogCap) return REJECT_BACKLOG;
       if (held > 0) {
         // Requests wait in the router's backlog already: this one joins them.
         this.limitOut.freeUs = Infinity;
@@ -541,6 +542,12 @@ export class WebTier implements RouterCounts {
       if (f > last && f !== Infinity) last = f;
     }
     return last;
+  }
+
+  /** Brings queue counts up to `nowUs` until the bound on queued requests is below `cap` (or exact); returns the bound. */
+  private lowerQueued(nowUs: number, cap: number): number {
+    this.queuedUpper = this.sweep.lower(this.queues, nowUs, this.queuedUpper, cap);
+    return this.queuedUpper;
   }
 
   /** Brings every queue count up to `nowUs`; returns the exact number of queued requests. */
