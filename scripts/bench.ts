@@ -11,8 +11,9 @@
  *    each, medians and the median of the pairwise ratios; the compiled one also on the Node
  *    that runs npm (the machine's own);
  *  - in process: simulate() after three warm-up runs, five timed runs, median, with the JIT's
- *    inlining budget as the executable sets it (src/engine/jit.ts); once more in a fresh
- *    process with Node's default budget, to show what the tuning gives;
+ *    inlining budget as the executable sets it (src/engine/jit.ts), in a fresh process of its
+ *    own as the closed form runs (each variant and cliff too); once more with Node's default
+ *    budget, to show what the tuning gives;
  *  - memory: the same model for 1×, 4× and 16× the duration, each in a fresh process;
  *  - the SimPy peer (scripts/peers/simpy_canonical.py) on a smaller N, three processes, median;
  *  - the JavaScript closed form (scripts/peers/closed_form.js: Lindley's recursion, no event
@@ -30,8 +31,9 @@
  *
  * Internal: `node scripts/bench.ts --memory-child [path=value …]` runs one simulation of the
  * canonical model with those values set, and prints {requests, events, wallS, peakRssMb} as
- * JSON (the memory check and the month use it). `--untuned-child` runs the in-process
- * measurement of the canonical model with Node's default inlining budget and prints it as JSON.
+ * JSON (the memory check and the month use it). `--in-process-child [path=value …]` runs the
+ * in-process measurement of the canonical model with those values set and prints it as JSON;
+ * `--untuned-child` does so for the canonical model with Node's default inlining budget.
  * Every other process of the bench, the JavaScript closed form's included, runs with the
  * executable's JIT flags, so each comparison is on the same compiler settings.
  */
@@ -120,9 +122,9 @@ function child<T>(what: string, args: readonly string[]): T {
   return JSON.parse(p.stdout.trim().split('\n').pop()!) as T;
 }
 
-/** The in-process measurement of the canonical model with Node's default inlining budget, in a fresh process. */
-function untunedRun(): InProcess {
-  return child('untuned child', ['--untuned-child']);
+/** The in-process measurement of the canonical model with `set`, in a fresh process (with Node's default inlining budget: `untuned`). */
+function inProcess(set: readonly string[], untuned = false): InProcess {
+  return untuned ? child('untuned child', ['--untuned-child']) : child(`in-process child with ${set.join(' ') || 'nothing'} set`, ['--in-process-child', ...set]);
 }
 
 /** One run of the canonical model with `set`, in a fresh process (the memory child). */
@@ -144,7 +146,7 @@ interface InProcess {
   deterministic: boolean;
 }
 
-async function inProcess(s: Scenario): Promise<InProcess> {
+async function measureInProcess(s: Scenario): Promise<InProcess> {
   // Warm means compiled for good: with the larger inlining budget the request path is
   // optimized as one function, which V8 does only after a few runs (one warm-up run left
   // the first timed runs 0.23 and 0.21 s, the third 0.16 s).
@@ -447,20 +449,20 @@ async function main(): Promise<void> {
   const memory = memoryCheck(baseDurationS);
   const simpy = simpyPeer();
   if (simpy.skipped) log(`SimPy skipped: ${simpy.skipped}; using the published ${M(SIMPY_PUBLISHED)} req/s`);
-  const inProc = await inProcess(s);
+  const inProc = inProcess([]);
   log('in-process, Node\'s default inlining budget, in a fresh process:');
-  const untuned = untunedRun();
+  const untuned = inProcess([], true);
   // The same model with the platform's daily cycling on: the web tier then remembers every
   // request a dyno holds, so that a stopping dyno's requests can be overturned.
   log('in-process, daily cycling on:');
-  const faulty = await inProcess(await loadScenario(join(ROOT, SCENARIO), { set: CYCLING }));
+  const faulty = inProcess(CYCLING);
   // The same model behind 8 uncoordinated routers: random routing, each router keeping its own backlog.
   log('in-process, 8 routers:');
-  const routed = await inProcess(await loadScenario(join(ROOT, SCENARIO), { set: ['platform.router.routers=8'] }));
+  const routed = inProcess(['platform.router.routers=8']);
   const cliffs: { name: string; what: string; run: InProcess }[] = [];
   for (const c of CLIFFS) {
     log(`in-process, ${c.name}:`);
-    cliffs.push({ name: c.name, what: c.what, run: await inProcess(await loadScenario(join(ROOT, SCENARIO), { set: c.set })) });
+    cliffs.push({ name: c.name, what: c.what, run: inProcess(c.set) });
   }
   const closed = closedFormPeer(inProc.requests);
   const sweep = await sweepSpeed();
@@ -474,9 +476,9 @@ async function main(): Promise<void> {
   const simpyLabel = simpy.published ? 'published, benchmarks.md' : `${simpy.version}, N=${SIMPY_N}, median of ${RUNS}`;
   const mem1 = memory[0]!.peakRssMb;
   const rows: [string, string, string][] = [
-    ['in-process req/s (median)', M(inProc.requestsPerS), `simulate(), ${inProc.requests} requests, ${inProc.wallS.toFixed(3)} s, after ${WARMUP_RUNS} warm-up runs, median of ${IN_PROCESS_RUNS}`],
+    ['in-process req/s (median)', M(inProc.requestsPerS), `simulate() in a fresh process, ${inProc.requests} requests, ${inProc.wallS.toFixed(3)} s, after ${WARMUP_RUNS} warm-up runs, median of ${IN_PROCESS_RUNS}`],
     ['in-process events/s', M(inProc.eventsPerS), `${inProc.events} events per run`],
-    ['  default JIT budget', M(untuned.requestsPerS), `Node's default inlining budget, fresh process: the tuning (${JIT_FLAGS.join(' ')}) gives ${X(ratio(inProc.requestsPerS, untuned.requestsPerS))}`],
+    ['  default JIT budget', M(untuned.requestsPerS), `Node's default inlining budget: the tuning (${JIT_FLAGS.join(' ')}) gives ${X(ratio(inProc.requestsPerS, untuned.requestsPerS))}`],
     ['  with daily cycling', M(faulty.requestsPerS), `faults on: ${X(ratio(faulty.requestsPerS, inProc.requestsPerS))} the faults-off rate (target ≥ ${TARGET_CYCLING}×)`],
     ['  behind 8 routers', M(routed.requestsPerS), `random routing, each router its own backlog: ${X(ratio(routed.requestsPerS, inProc.requestsPerS))} the one-router rate`],
     ...cliffs.map((c): [string, string, string] => [`  ${c.name}`, M(c.run.requestsPerS), `${c.what}: ${X(ratio(c.run.requestsPerS, inProc.requestsPerS))} the canonical rate (target ≥ ${TARGET_CLIFF}×)`]),
@@ -558,10 +560,11 @@ async function main(): Promise<void> {
 
 const args = process.argv.slice(2);
 if (args[0] === '--untuned-child') {
-  process.stdout.write(`${JSON.stringify(await inProcess(await loadScenario(join(ROOT, SCENARIO))))}\n`);
+  process.stdout.write(`${JSON.stringify(await measureInProcess(await loadScenario(join(ROOT, SCENARIO))))}\n`);
 } else {
   // As the executable runs the simulator (src/interfaces/cli/main.ts).
   tuneJit();
   if (args[0] === '--memory-child') await memoryChild(args.slice(1));
+  else if (args[0] === '--in-process-child') process.stdout.write(`${JSON.stringify(await measureInProcess(await loadScenario(join(ROOT, SCENARIO), { set: args.slice(1) })))}\n`);
   else await main();
 }
