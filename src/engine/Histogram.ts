@@ -1,7 +1,7 @@
 /**
  * A log-linear histogram in the manner of HdrHistogram: constant memory however many
  * values it records, a fixed relative precision (2^-bits: 0.1% at 10 bits), and exact
- * count, sum, min and max. Values are non-negative numbers (dynosim records microseconds).
+ * count, sum, min and max. Values are non-negative numbers, never NaN (dynosim records microseconds).
  *
  * Written here rather than taken from a library for three reasons the simulator needs:
  * a record costs a few nanoseconds on the hot path (the bucket comes straight from the
@@ -22,9 +22,6 @@ export class Histogram {
   sum = 0;
   min = Infinity;
   max = -Infinity;
-  /** Lowest and highest bucket touched since the last reset, to keep scans and resets short. */
-  private lo: number;
-  private hi = -1;
   private readonly shift: number;
   private readonly mask: number;
 
@@ -34,7 +31,18 @@ export class Histogram {
     this.shift = 20 - bits;
     this.mask = (1 << bits) - 1;
     this.counts = new Float64Array(1 + (MAX_EXP + 1) * (1 << bits));
-    this.lo = this.counts.length;
+  }
+
+  /**
+   * The lowest and highest bucket touched since the last reset, which keep scans and
+   * resets short: the buckets of min and max (`index` never decreases with the value), so
+   * that a record need not keep them.
+   */
+  private get lo(): number {
+    return this.min === Infinity ? this.counts.length : this.index(this.min);
+  }
+  private get hi(): number {
+    return this.max === -Infinity ? -1 : this.index(this.max);
   }
 
   /** The bucket a value falls in. */
@@ -60,8 +68,6 @@ export class Histogram {
   record(value: number): void {
     const i = this.index(value);
     this.counts[i]!++;
-    if (i < this.lo) this.lo = i;
-    if (i > this.hi) this.hi = i;
     this.count++;
     this.sum += value;
     if (value < this.min) this.min = value;
@@ -121,10 +127,6 @@ export class Histogram {
   merge(other: Histogram): void {
     if (other.bits !== this.bits) throw new Error('histogram: cannot merge different precisions');
     for (let i = other.lo; i <= other.hi; i++) this.counts[i]! += other.counts[i]!;
-    if (other.hi >= 0) {
-      this.lo = Math.min(this.lo, other.lo);
-      this.hi = Math.max(this.hi, other.hi);
-    }
     this.count += other.count;
     this.sum += other.sum;
     this.min = Math.min(this.min, other.min);
@@ -133,8 +135,6 @@ export class Histogram {
 
   reset(): void {
     if (this.hi >= 0) this.counts.fill(0, this.lo, this.hi + 1);
-    this.lo = this.counts.length;
-    this.hi = -1;
     this.count = 0;
     this.sum = 0;
     this.min = Infinity;
@@ -159,8 +159,6 @@ export class Histogram {
     const h = new Histogram(j.bits);
     for (const [i, c] of j.buckets) {
       h.counts[i] = c;
-      if (i < h.lo) h.lo = i;
-      if (i > h.hi) h.hi = i;
     }
     h.count = j.count;
     h.sum = j.sum;

@@ -97,7 +97,15 @@ export class RequestFlow implements OrderedSource {
   /** When the last client got its answer. */
   lastResponseUs = 0;
   /** When the latest request reached the router (Eco sleeps after a while without one). */
-  lastArrivalUs = -Infinity;
+  get lastArrivalUs(): number {
+    if (this.requests === 0) return -Infinity;
+    return this.pos > 0 ? this.arrivalBuf[this.pos - 1]! : this.lastOfBatchUs;
+  }
+  /** The last arrival of the batch before the one being drawn. */
+  private lastOfBatchUs = -Infinity;
+  /** The flow's parameters read on every request, kept in fields of its own. */
+  private readonly warmupUs: number;
+  private readonly timeoutUs: number;
   /** Requests waiting at the router for a dyno (H20/H99 holds, connection retries). */
   waitingAtRouter = 0;
 
@@ -149,6 +157,8 @@ export class RequestFlow implements OrderedSource {
     this.perClass = classes > 1 ? new ClassStats(classes) : null;
     this.series = series;
     this.p = p;
+    this.warmupUs = p.warmupUs;
+    this.timeoutUs = p.timeoutUs;
     this.perDynoRequests = new Float64Array(slots);
     this.perDynoTimeouts = new Float64Array(slots);
     this.perDynoQueueUs = new Float64Array(slots);
@@ -203,11 +213,10 @@ export class RequestFlow implements OrderedSource {
   /** One arrival: routed, served and recorded. */
   fire(): void {
     const t = this.nextUs;
-    this.lastArrivalUs = t;
     const serviceUs = this.serviceBuf[this.pos]!;
     const cls = this.classBuf[this.pos++]!;
     const index = this.requests++;
-    if (t >= this.p.warmupUs) {
+    if (t >= this.warmupUs) {
       this.arrived++;
       if (this.perClass !== null) this.perClass.arrived[cls]!++;
     }
@@ -228,7 +237,7 @@ export class RequestFlow implements OrderedSource {
     }
     const start = tier.startUs;
     const end = tier.endUs;
-    const timeoutUs = this.p.timeoutUs;
+    const timeoutUs = this.timeoutUs;
     const timedOut = end - nowUs > timeoutUs;
     const answeredAt = timedOut ? nowUs + timeoutUs : end;
     const clientUs = answeredAt - arrivalUs;
@@ -236,7 +245,7 @@ export class RequestFlow implements OrderedSource {
     if (timedOut) this.series.error(H12, answeredAt, clientUs);
     else this.series.response(answeredAt, clientUs);
     const slot = tier.ownerOf[d]!;
-    if (arrivalUs >= this.p.warmupUs) {
+    if (arrivalUs >= this.warmupUs) {
       const waitUs = start - arrivalUs;
       this.latency.record(clientUs);
       this.queue.record(waitUs);
@@ -271,7 +280,7 @@ export class RequestFlow implements OrderedSource {
       this.observer.started(start, start - arrivalUs, 1);
     }
     const pc = this.perClass;
-    if (pc !== null && arrivalUs >= this.p.warmupUs) {
+    if (pc !== null && arrivalUs >= this.warmupUs) {
       pc.latency[cls]!.record(clientUs);
       if (timedOut) pc.errors[cls]!++;
       else pc.completed[cls]!++;
@@ -285,7 +294,7 @@ export class RequestFlow implements OrderedSource {
     this.series.error(code, atUs, reached ? clientUs : -1);
     if (reached && this.observer !== null) this.observer.response(atUs, clientUs, 1);
     if (atUs > this.lastResponseUs) this.lastResponseUs = atUs;
-    if (arrivalUs >= this.p.warmupUs) {
+    if (arrivalUs >= this.warmupUs) {
       this.errors[code]!++;
       if (reached) this.latency.record(clientUs);
       const pc = this.perClass;
@@ -458,9 +467,9 @@ export class RequestFlow implements OrderedSource {
     const tag = buf[o + TAG]!;
     const cls = buf[o + CLASS]!;
     const nowUs = this.engine.nowUs;
-    const timeoutUs = this.p.timeoutUs;
+    const timeoutUs = this.timeoutUs;
     const timedOut = end - dispatchUs > timeoutUs;
-    const counted = arrivalUs >= this.p.warmupUs;
+    const counted = arrivalUs >= this.warmupUs;
     // The dyno never finishes it: nor does it enqueue its jobs.
     if (this.jobs !== null) this.jobs.lost(buf[o + INDEX]!, cls, end);
     const pc = counted ? this.perClass : null;
@@ -526,6 +535,7 @@ export class RequestFlow implements OrderedSource {
 
   private advance(): void {
     if (this.pos === BATCH) {
+      this.lastOfBatchUs = this.arrivalBuf[BATCH - 1]!;
       this.source.fill(this.arrivalBuf, this.serviceBuf, this.classBuf);
       this.pos = 0;
     }

@@ -50,6 +50,15 @@ export class WebTier implements RouterCounts {
   failedBlock = -1;
   /** Several routers: the router of the request last dispatched (−1: one router). */
   router = -1;
+  /**
+   * No process stops before this time (−Infinity: one may stop now). Set by the request
+   * source for each arrival it runs between scheduled events: every stop is a scheduled
+   * event's doing, so none comes before the next one (nor before the end of the stretch
+   * the engine runs). A request that ends by then can never be lost and needs no record.
+   */
+  horizonUs = -Infinity;
+  /** The latest horizon a request went unrecorded under: no process may stop before it. */
+  private skippedUntilUs = -Infinity;
   /** After REJECT_AT_LIMIT: when the request's router next has a dyno below its limit (Infinity: its backlog is being served in turn). */
   get limitFreeUs(): number {
     return this.limitOut.freeUs;
@@ -261,7 +270,7 @@ export class WebTier implements RouterCounts {
     }
     let d = this.policy.choose(this.load, nowUs);
     // At most maxActive requests at a dyno: the bound q.length + c ≥ its count is cheap, the count exact.
-    if (this.queues[d]!.length + this.concurrency >= this.maxActive) {
+    if (this.maxActive !== Infinity && this.queues[d]!.length + this.concurrency >= this.maxActive) {
       d = this.belowLimit(d, nowUs, -1);
       if (d < 0) return REJECT_AT_LIMIT;
     }
@@ -446,16 +455,6 @@ export class WebTier implements RouterCounts {
     }
     heap[i] = w;
   }
-
-  /**
-   * No process stops before this time (−Infinity: one may stop now). Set by the request
-   * source for each arrival it runs between scheduled events: every stop is a scheduled
-   * event's doing, so none comes before the next one (nor before the end of the stretch
-   * the engine runs). A request that ends by then can never be lost and needs no record.
-   */
-  horizonUs = -Infinity;
-  /** The latest horizon a request went unrecorded under: no process may stop before it. */
-  private skippedUntilUs = -Infinity;
 
   /** Remembers the request just dispatched to `b` (when tracking) if a stop could catch it: see TrackLog.ts. */
   track(b: number, arrivalUs: number, dispatchUs: number, serviceUs: number, index: number, tag: number, cls: number): void {
