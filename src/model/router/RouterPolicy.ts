@@ -1,7 +1,9 @@
 /**
  * A router policy chooses the web dyno for each request. Heroku's router picks at random;
  * the others are what users weigh it against. A policy sees only what a router could
- * know: how many requests each routable dyno holds.
+ * know: how many requests each routable dyno holds. Each policy is a class, so that the
+ * tier's call to `choose` sees one target per policy in every run of a process (see
+ * AleaStream in src/engine/streams.ts).
  */
 
 /** What a policy may ask of the web dynos. */

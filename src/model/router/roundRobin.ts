@@ -1,14 +1,17 @@
 /** Each request to the next dyno in turn. */
 import type { DynoLoad, RouterPolicy } from './RouterPolicy.ts';
 
+class RoundRobinPolicy implements RouterPolicy {
+  readonly name = 'round-robin';
+  readonly sharedQueue = false;
+  private next = 0;
+
+  choose(load: DynoLoad): number {
+    if (this.next >= load.routableCount) this.next = 0;
+    return load.routable[this.next++]!;
+  }
+}
+
 export function roundRobinPolicy(): RouterPolicy {
-  let next = 0;
-  return {
-    name: 'round-robin',
-    sharedQueue: false,
-    choose(load: DynoLoad): number {
-      if (next >= load.routableCount) next = 0;
-      return load.routable[next++]!;
-    },
-  };
+  return new RoundRobinPolicy();
 }
