@@ -6,7 +6,7 @@ import { dynosim, ROOT } from './helpers/cli.ts';
 import { cellOf, checkAxes, gridPoints, parseShard, parseVary, pointSets, readValue, shardIndices, taskAt, taskCount, type SweepSpec } from '../src/studies/sweep/grid.ts';
 import { SweepError } from '../src/studies/sweep/SweepError.ts';
 import { fixed, mergeHistograms, sweepTables } from '../src/studies/sweep/tables.ts';
-import { runTasks } from '../src/studies/parallel/runTasks.ts';
+import { runTasks, threadsStarted } from '../src/studies/parallel/runTasks.ts';
 import { errorFromWire, errorToWire } from '../src/studies/parallel/wire.ts';
 import { ScenarioError } from '../src/scenario/problems.ts';
 import { Histogram } from '../src/engine/Histogram.ts';
@@ -149,6 +149,21 @@ test('a scenario error in a worker thread reaches the caller as a ScenarioError 
   const e = await t.throwsAsync(runTasks(tasks, { jobs: 2 }), { instanceOf: ScenarioError });
   // The first failing task in task order, as one thread would have stopped at.
   t.deepEqual(e!.lines(), ['tiny.yaml: formation.web.count: expected a whole number, got "two"']);
+});
+
+test.serial('the worker threads are started once and reused by later calls, after a failed call too', async (t) => {
+  const tasks = [0, 1, 2].map((i) => ({ file: TINY, set: [`formation.web.count=${2 + i}`], seed: 5 + i }));
+  const first = await runTasks(tasks, { jobs: 2 });
+  const afterFirst = threadsStarted();
+  t.true(afterFirst >= 2);
+  t.deepEqual(await runTasks(tasks, { jobs: 2 }), first);
+  t.is(threadsStarted(), afterFirst);
+  await t.throwsAsync(runTasks([tasks[0]!, { file: TINY, set: ['formation.web.count=two'], seed: 1 }], { jobs: 2 }), { instanceOf: ScenarioError });
+  t.deepEqual(await runTasks(tasks, { jobs: 2 }), first);
+  t.is(threadsStarted(), afterFirst);
+  // A call on more threads than the pool holds starts only the missing ones.
+  t.deepEqual(await runTasks(tasks, { jobs: 3 }), first);
+  t.is(threadsStarted(), Math.max(afterFirst, 3));
 });
 
 test('errors cross from a worker thread as the same kind of error', (t) => {

@@ -64,14 +64,57 @@ async function runHere(tasks: readonly Task[], options: RunTasksOptions): Promis
 const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
 
 /**
- * The pool. When a task fails, no further task is handed out; the tasks already running
- * finish, and the error of the first failed task in task order is the one thrown: the same
- * error a run on one thread would have stopped at.
+ * The threads, started once for the life of the process and reused by every later call:
+ * a study that runs its tasks in batches (a plan's candidates, the batches of a precision
+ * target) or a program that runs several studies starts each thread once. A thread does
+ * not keep the process alive while it waits for work (it is unref'd between calls).
+ */
+const idle: Worker[] = [];
+let started = 0;
+
+/** How many threads this process has started for runTasks (the pool's reuse shows in it). */
+export function threadsStarted(): number {
+  return started;
+}
+
+/** A thread for one call: an idle one, or a new one. */
+function takeWorker(): Worker {
+  const w = idle.pop() ?? startWorker();
+  w.ref();
+  return w;
+}
+
+function startWorker(): Worker {
+  const w = new Worker(WORKER_URL);
+  started++;
+  // A thread that fails or stops while it waits is dropped from the pool (a call's own
+  // listeners report a failure during the call).
+  const drop = (): void => {
+    const i = idle.indexOf(w);
+    if (i >= 0) idle.splice(i, 1);
+  };
+  w.on('error', drop);
+  w.on('exit', drop);
+  return w;
+}
+
+/** A thread whose call is over and whose task, if any, has finished: it waits for the next call. */
+function giveBack(w: Worker): void {
+  w.unref();
+  idle.push(w);
+}
+
+/**
+ * One call on the pool. When a task fails, no further task is handed out; the tasks
+ * already running finish, and the error of the first failed task in task order is the one
+ * thrown: the same error a run on one thread would have stopped at. A thread that dies
+ * ends the call; its threads are stopped, not given back, since they may be in a task.
  */
 function runOnWorkers(tasks: readonly Task[], size: number, options: RunTasksOptions): Promise<Outcome[]> {
   return new Promise<Outcome[]>((resolve, reject) => {
     const outcomes: Outcome[] = new Array<Outcome>(tasks.length);
-    const pool: Worker[] = [];
+    const mine: Worker[] = [];
+    const detach: (() => void)[] = [];
     let next = 0;
     let done = 0;
     let running = 0;
@@ -82,7 +125,12 @@ function runOnWorkers(tasks: readonly Task[], size: number, options: RunTasksOpt
     const finish = (): void => {
       if (settled) return;
       settled = true;
-      for (const w of pool) void w.terminate();
+      for (const off of detach) off();
+      // Every task handed out has answered unless a thread died: then none is reused.
+      for (const w of mine) {
+        if (crash === null) giveBack(w);
+        else void w.terminate();
+      }
       if (crash !== null) reject(crash);
       else if (failure !== null) reject(errorFromWire(failure.error));
       else resolve(outcomes);
@@ -99,9 +147,9 @@ function runOnWorkers(tasks: readonly Task[], size: number, options: RunTasksOpt
     };
 
     const start = (): void => {
-      const w = new Worker(WORKER_URL);
-      pool.push(w);
-      w.on('message', (m: ResultMessage) => {
+      const w = takeWorker();
+      mine.push(w);
+      const onMessage = (m: ResultMessage): void => {
         if (settled) return;
         running--;
         if (m.ok) {
@@ -112,17 +160,25 @@ function runOnWorkers(tasks: readonly Task[], size: number, options: RunTasksOpt
           failure = { index: m.index, error: m.error };
         }
         handOut(w);
-      });
+      };
       // A worker that dies (out of memory, an error outside any task) ends the whole run.
-      w.on('error', (e) => {
+      const onError = (e: Error): void => {
         crash ??= new Error(`a worker thread failed: ${e.message}`);
         finish();
-      });
-      w.on('exit', (code) => {
+      };
+      const onExit = (code: number): void => {
         if (!settled) {
           crash ??= new Error(`a worker thread stopped unexpectedly (exit code ${code})`);
           finish();
         }
+      };
+      w.on('message', onMessage);
+      w.on('error', onError);
+      w.on('exit', onExit);
+      detach.push(() => {
+        w.off('message', onMessage);
+        w.off('error', onError);
+        w.off('exit', onExit);
       });
       handOut(w);
     };
