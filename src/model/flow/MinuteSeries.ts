@@ -26,10 +26,12 @@ export interface MinuteRow {
   dynosUp: number;
 }
 
-// Columns of one minute's slot in `data`: answers and errors by the minute the client
-// got them, which can lie up to one timeout after the arrival. Arrivals, queue and busy
-// time need no slot: they are read off the web tier at each minute's end.
-const COMPLETED = 0;
+// Columns of one minute's slot in `data`: errors by the minute the client got them, which
+// can lie up to one timeout after the arrival, and how many of them went into the
+// minute's latency histogram. The minute's completed responses are the rest of that
+// histogram's count, so that a response adds to the histogram alone. Arrivals, queue and
+// busy time need no slot: they are read off the web tier at each minute's end.
+const TIMED_ERRORS = 0;
 const FIRST_ERROR = 1;
 const STRIDE = FIRST_ERROR + SERIES_CODES.length;
 const ROW_QUANTILES = [0.5, 0.95, 0.99];
@@ -64,21 +66,18 @@ export class MinuteSeries {
 
   /** A response the client got at `tUs` after `latencyUs`. */
   response(tUs: number, latencyUs: number): void {
-    // Nearly every response falls in the minute of the one before: its slot is kept.
+    // Nearly every response falls in the minute of the one before: its histogram is kept.
     if (!(tUs >= this.lastStartUs && tUs < this.lastEndUs)) this.seek(tUs);
-    this.data[this.lastSlot + COMPLETED]!++;
     this.lastHist.record(latencyUs);
   }
 
-  // The minute the last response fell in: its span, slot and histogram.
+  // The minute the last response fell in: its span and histogram.
   private lastStartUs = 0;
   private lastEndUs = -Infinity;
-  private lastSlot = 0;
   private lastHist: Histogram;
 
   private seek(tUs: number): void {
     const m = Math.floor(tUs / MINUTE_US);
-    this.lastSlot = this.slot(m);
     this.lastHist = this.hists[m & this.histMask]!;
     // Within 1 µs of the minute's end the division decides, as it did before the cache.
     this.lastStartUs = m * MINUTE_US;
@@ -88,22 +87,29 @@ export class MinuteSeries {
   /** An error response (`code` indexes SERIES_CODES); a negative latency keeps it out of the percentiles. */
   error(code: number, tUs: number, latencyUs: number): void {
     const m = Math.floor(tUs / MINUTE_US);
-    this.data[this.slot(m) + FIRST_ERROR + code]!++;
-    if (latencyUs >= 0) this.hists[m & this.histMask]!.record(latencyUs);
+    const i = this.slot(m);
+    this.data[i + FIRST_ERROR + code]!++;
+    if (latencyUs >= 0) {
+      this.data[i + TIMED_ERRORS]!++;
+      this.hists[m & this.histMask]!.record(latencyUs);
+    }
   }
 
   /** Takes back a response recorded with `response` (its request's dyno died before answering). */
   retractResponse(tUs: number, latencyUs: number): void {
     const m = Math.floor(tUs / MINUTE_US);
-    this.data[this.slot(m) + COMPLETED]!--;
     this.hists[m & this.histMask]!.remove(latencyUs);
   }
 
   /** Takes back an error recorded with `error`. */
   retractError(code: number, tUs: number, latencyUs: number): void {
     const m = Math.floor(tUs / MINUTE_US);
-    this.data[this.slot(m) + FIRST_ERROR + code]!--;
-    if (latencyUs >= 0) this.hists[m & this.histMask]!.remove(latencyUs);
+    const i = this.slot(m);
+    this.data[i + FIRST_ERROR + code]!--;
+    if (latencyUs >= 0) {
+      this.data[i + TIMED_ERRORS]!--;
+      this.hists[m & this.histMask]!.remove(latencyUs);
+    }
   }
 
   /**
@@ -122,7 +128,7 @@ export class MinuteSeries {
     const row: MinuteRow = {
       minute: m,
       arrivals: totals.arrivals,
-      completed: data[i + COMPLETED]!,
+      completed: h.count - data[i + TIMED_ERRORS]!,
       errors,
       latencyP50Ms: ms(p50),
       latencyP95Ms: ms(p95),
@@ -154,7 +160,6 @@ export class MinuteSeries {
     this.data = next;
     this.cap = cap;
     this.mask = cap - 1;
-    this.lastEndUs = -Infinity; // its slot moved
   }
 }
 
