@@ -13,11 +13,16 @@
  *  - in process: simulate() after three warm-up runs, five timed runs, median, with the JIT's
  *    inlining budget as the executable sets it (src/engine/jit.ts), in a fresh process of its
  *    own as the closed form runs (each variant and cliff too); once more with Node's default
- *    budget, to show what the tuning gives;
+ *    budget, to show what the tuning gives. These rows and the closed form run in three
+ *    rounds, each row once a round: a figure is the median of its rounds, and a ratio (to
+ *    the canonical rate, or the canonical rate to the closed form's) the median of the
+ *    ratios within a round, so that a slow spell of a shared machine moves a round's rows
+ *    together;
  *  - memory: the same model for 1×, 4× and 16× the duration, each in a fresh process;
  *  - the SimPy peer (scripts/peers/simpy_canonical.py) on a smaller N, three processes, median;
  *  - the JavaScript closed form (scripts/peers/closed_form.js: Lindley's recursion, no event
- *    list) on the same Node and N, one process, warm-up then three runs, median;
+ *    list) on the same Node and N, one process a round, right after the canonical run,
+ *    warm-up then three runs, median;
  *  - cliffs: the in-process rate at 5 000 dynos (load 0.8), with a queue-time autoscaler,
  *    with a rate expression and in overload (load 0.99, H11 shedding), each against the
  *    canonical rate;
@@ -64,6 +69,8 @@ const RUNS = 3;
 /** In process: runs before the timed ones, and timed runs. */
 const WARMUP_RUNS = 3;
 const IN_PROCESS_RUNS = 5;
+/** Rounds of the in-process rows and the closed form (each row once a round, in a fresh process). */
+const ROUNDS = 3;
 
 const CLOSED_FORM_SCRIPT = 'scripts/peers/closed_form.js';
 
@@ -171,6 +178,26 @@ async function measureInProcess(s: Scenario): Promise<InProcess> {
     peakRssMb: peakRssMb(),
     deterministic: runs.every((r) => r.requests === requests && r.events === events),
   };
+}
+
+/** One round of the in-process rows, each in a fresh process, and the closed form beside them. */
+interface Round {
+  canonical: InProcess;
+  closedForm: ClosedForm;
+  untuned: InProcess;
+  cycling: InProcess;
+  eightRouters: InProcess;
+  cliffs: InProcess[];
+}
+
+/** Of an odd number of measurements, the one with the median rate. */
+function middle<T extends { requestsPerS: number }>(xs: readonly T[]): T {
+  return [...xs].sort((a, b) => a.requestsPerS - b.requestsPerS)[xs.length >> 1]!;
+}
+
+/** The median over the rounds of a row's rate to the canonical one's in the same round (`inverse`: the canonical's to the row's). */
+function pairedRatio(rounds: readonly Round[], rate: (r: Round) => number, inverse = false): number {
+  return median(rounds.map((r) => (inverse ? r.canonical.requestsPerS / rate(r) : rate(r) / r.canonical.requestsPerS)));
 }
 
 interface CliRunJson {
@@ -455,22 +482,42 @@ async function main(): Promise<void> {
   const memory = memoryCheck(baseDurationS);
   const simpy = simpyPeer();
   if (simpy.skipped) log(`SimPy skipped: ${simpy.skipped}; using the published ${M(SIMPY_PUBLISHED)} req/s`);
-  const inProc = inProcess([]);
-  log('in-process, Node\'s default inlining budget, in a fresh process:');
-  const untuned = inProcess([], true);
-  // The same model with the platform's daily cycling on: the web tier then remembers every
-  // request a dyno holds, so that a stopping dyno's requests can be overturned.
-  log('in-process, daily cycling on:');
-  const faulty = inProcess(CYCLING);
-  // The same model behind 8 uncoordinated routers: random routing, each router keeping its own backlog.
-  log('in-process, 8 routers:');
-  const routed = inProcess(['platform.router.routers=8']);
-  const cliffs: { name: string; what: string; run: InProcess }[] = [];
-  for (const c of CLIFFS) {
-    log(`in-process, ${c.name}:`);
-    cliffs.push({ name: c.name, what: c.what, run: inProcess(c.set) });
+  // The in-process rows and the closed form, in rounds: each row once a round, each in a
+  // fresh process. A row's figure is its median over the rounds, and each ratio the median
+  // of its ratios within a round, so that a slow spell of a shared machine weighs on the
+  // rows of one round together instead of on one row against the others.
+  const rounds: Round[] = [];
+  for (let r = 1; r <= ROUNDS; r++) {
+    log(`in-process round ${r}/${ROUNDS}: the canonical model, then the closed form:`);
+    const canonical = inProcess([]);
+    const closedForm = closedFormPeer(canonical.requests);
+    log('in-process, Node\'s default inlining budget, in a fresh process:');
+    const untunedRun = inProcess([], true);
+    // The same model with the platform's daily cycling on: the web tier then remembers the
+    // requests a stopping dyno could still hold.
+    log('in-process, daily cycling on:');
+    const cycling = inProcess(CYCLING);
+    // The same model behind 8 uncoordinated routers: random routing, each router keeping its own backlog.
+    log('in-process, 8 routers:');
+    const eightRouters = inProcess(['platform.router.routers=8']);
+    const cliffRuns: InProcess[] = [];
+    for (const c of CLIFFS) {
+      log(`in-process, ${c.name}:`);
+      cliffRuns.push(inProcess(c.set));
+    }
+    rounds.push({ canonical, closedForm, untuned: untunedRun, cycling, eightRouters, cliffs: cliffRuns });
   }
-  const closed = closedFormPeer(inProc.requests);
+  const inProc = middle(rounds.map((r) => r.canonical));
+  const untuned = middle(rounds.map((r) => r.untuned));
+  const faulty = middle(rounds.map((r) => r.cycling));
+  const routed = middle(rounds.map((r) => r.eightRouters));
+  const cliffs = CLIFFS.map((c, i) => ({ name: c.name, what: c.what, run: middle(rounds.map((r) => r.cliffs[i]!)), vsCanonical: pairedRatio(rounds, (r) => r.cliffs[i]!.requestsPerS) }));
+  const closedRuns = rounds.map((r) => r.closedForm);
+  const closed = closedRuns.some((c) => c.requestsPerS === null) ? closedRuns.find((c) => c.requestsPerS === null)! : middle(closedRuns as (ClosedForm & { requestsPerS: number })[]);
+  const vsClosed = closed.requestsPerS === null ? null : median(rounds.map((r) => r.canonical.requestsPerS / r.closedForm.requestsPerS!));
+  const vsUntuned = pairedRatio(rounds, (r) => r.untuned.requestsPerS, true);
+  const vsCycling = pairedRatio(rounds, (r) => r.cycling.requestsPerS);
+  const vsRouters = pairedRatio(rounds, (r) => r.eightRouters.requestsPerS);
   const sweep = await sweepSpeed();
   let month: (SimRun & { peakRssMb: number }) | null = null;
   if (process.argv.includes('--month')) {
@@ -482,13 +529,13 @@ async function main(): Promise<void> {
   const simpyLabel = simpy.published ? 'published, benchmarks.md' : `${simpy.version}, N=${SIMPY_N}, median of ${RUNS}`;
   const mem1 = memory[0]!.peakRssMb;
   const rows: [string, string, string][] = [
-    ['in-process req/s (median)', M(inProc.requestsPerS), `simulate() in a fresh process, ${inProc.requests} requests, ${inProc.wallS.toFixed(3)} s, after ${WARMUP_RUNS} warm-up runs, median of ${IN_PROCESS_RUNS}`],
+    ['in-process req/s (median)', M(inProc.requestsPerS), `simulate() in a fresh process, ${inProc.requests} requests, ${inProc.wallS.toFixed(3)} s, after ${WARMUP_RUNS} warm-up runs, median of ${IN_PROCESS_RUNS}; the median of ${ROUNDS} rounds, as every row to the closed form's`],
     ['in-process events/s', M(inProc.eventsPerS), `${inProc.events} events per run`],
-    ['  default JIT budget', M(untuned.requestsPerS), `Node's default inlining budget: the tuning (${JIT_FLAGS.join(' ')}) gives ${X(ratio(inProc.requestsPerS, untuned.requestsPerS))}`],
-    ['  with daily cycling', M(faulty.requestsPerS), `faults on: ${X(ratio(faulty.requestsPerS, inProc.requestsPerS))} the faults-off rate (target ≥ ${TARGET_CYCLING}×)`],
-    ['  behind 8 routers', M(routed.requestsPerS), `random routing, each router its own backlog: ${X(ratio(routed.requestsPerS, inProc.requestsPerS))} the one-router rate`],
-    ...cliffs.map((c): [string, string, string] => [`  ${c.name}`, M(c.run.requestsPerS), `${c.what}: ${X(ratio(c.run.requestsPerS, inProc.requestsPerS))} the canonical rate (target ≥ ${TARGET_CLIFF}×)`]),
-    ['JS closed form req/s', M(closed.requestsPerS), closed.skipped ?? `${CLOSED_FORM_SCRIPT}, Lindley's recursion, ${closed.requests} requests, mean ${closed.meanResponseMs!.toFixed(1)} ms, warm, median of ${RUNS}`],
+    ['  default JIT budget', M(untuned.requestsPerS), `Node's default inlining budget: the tuning (${JIT_FLAGS.join(' ')}) gives ${X(vsUntuned)}`],
+    ['  with daily cycling', M(faulty.requestsPerS), `faults on: ${X(vsCycling)} the faults-off rate (target ≥ ${TARGET_CYCLING}×)`],
+    ['  behind 8 routers', M(routed.requestsPerS), `random routing, each router its own backlog: ${X(vsRouters)} the one-router rate`],
+    ...cliffs.map((c): [string, string, string] => [`  ${c.name}`, M(c.run.requestsPerS), `${c.what}: ${X(c.vsCanonical)} the canonical rate (target ≥ ${TARGET_CLIFF}×)`]),
+    ['JS closed form req/s', M(closed.requestsPerS), closed.skipped ?? `${CLOSED_FORM_SCRIPT}, Lindley's recursion, ${closed.requests} requests, mean ${closed.meanResponseMs!.toFixed(1)} ms, warm, median of ${RUNS}; each round beside the canonical run`],
     ['whole-process req/s', M(whole.requestsPerS), whole.skipped ? `skipped: ${whole.skipped}` : `requests / process wall (${whole.measuredWallS!.toFixed(3)} s), median of ${RUNS} fresh processes`],
     ['  process overhead', whole.runs.length ? `${median(whole.runs.map((r) => r.measuredWallS - r.wallS)).toFixed(3)} s` : 'n/a', 'process wall − simulate(): start-up, loading, writing results'],
     ['  CLI simulate() req/s', M(whole.cliInProcessRequestsPerS), 'run.json requestsPerS (cold process, no warm-up)'],
@@ -509,7 +556,7 @@ async function main(): Promise<void> {
     ]),
     ['', '', ''],
     ['in-process vs 12 M target', X(ratio(inProc.requestsPerS, TARGET_IN_PROCESS)), 'target ≥ 1×'],
-    ['in-process vs JS closed form', X(ratio(inProc.requestsPerS, closed.requestsPerS)), `the same run, the same Node; target ≥ ${TARGET_VS_CLOSED_FORM}×`],
+    ['in-process vs JS closed form', X(vsClosed), `the same run, the same Node, paired in each round, median of ${ROUNDS}; target ≥ ${TARGET_VS_CLOSED_FORM}×`],
     ['whole-process vs SimPy', X(ratio(whole.requestsPerS, simpy.requestsPerS)), `target ≥ ${TARGET_VS_SIMPY}×`],
     ['in-process vs typed-array heap', X(ratio(inProc.requestsPerS, TYPED_ARRAY_HEAP)), '5.7 M req/s, benchmarks.md'],
     ['whole-process vs typed-array heap', X(ratio(whole.requestsPerS, TYPED_ARRAY_HEAP)), '5.7 M req/s, benchmarks.md'],
@@ -540,8 +587,9 @@ async function main(): Promise<void> {
     jitFlags: JIT_FLAGS,
     inProcessCycling: faulty,
     inProcessEightRouters: routed,
-    cliffs: cliffs.map((c) => ({ name: c.name, what: c.what, ...c.run, vsCanonical: ratio(c.run.requestsPerS, inProc.requestsPerS) })),
+    cliffs: cliffs.map((c) => ({ name: c.name, what: c.what, ...c.run, vsCanonical: c.vsCanonical })),
     closedForm: closed,
+    rounds,
     month,
     sweep,
     wholeProcess: whole,
@@ -551,8 +599,10 @@ async function main(): Promise<void> {
     simpy,
     ratios: {
       inProcessVsTarget: ratio(inProc.requestsPerS, TARGET_IN_PROCESS),
-      inProcessVsClosedForm: ratio(inProc.requestsPerS, closed.requestsPerS),
-      cyclingVsFaultsOff: ratio(faulty.requestsPerS, inProc.requestsPerS),
+      inProcessVsClosedForm: vsClosed,
+      cyclingVsFaultsOff: vsCycling,
+      tunedVsDefaultJit: vsUntuned,
+      eightRoutersVsOne: vsRouters,
       wholeProcessVsSimpy: ratio(whole.requestsPerS, simpy.requestsPerS),
       inProcessVsTypedArrayHeap: ratio(inProc.requestsPerS, TYPED_ARRAY_HEAP),
       wholeProcessVsTypedArrayHeap: ratio(whole.requestsPerS, TYPED_ARRAY_HEAP),
