@@ -199,8 +199,10 @@ export class RequestFlow implements OrderedSource {
     let next = engine.nextScheduledUs();
     do {
       engine.nowUs = t;
-      // No dyno stops before the next scheduled event, nor before the stretch ends.
-      tier.horizonUs = next < untilUs ? next : untilUs;
+      // No dyno stops before the next scheduled event, nor before the stretch ends. Math.min
+      // rather than a conditional, whose result (next or the parameter) the compiler kept
+      // boxed: each request then allocated its next event's time.
+      tier.horizonUs = Math.min(next, untilUs);
       this.fire();
       n++;
       t = this.nextUs;
