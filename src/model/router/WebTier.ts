@@ -17,7 +17,7 @@
  * one. With no restarts, block d is simply web.(d+1).
  */
 import { countAbove, FloatRing, RingSweep } from '../../engine/FloatRing.ts';
-import type { Uniform } from '../../engine/streams.ts';
+import { drawInto, type Uniform } from '../../engine/streams.ts';
 import { LoadBoard } from './LoadBoard.ts';
 import { belowLimit, endAtCount, type RouterCounts } from './activeLimit.ts';
 import type { DynoLoad, RouterPolicy } from './RouterPolicy.ts';
@@ -324,7 +324,7 @@ export class WebTier implements RouterCounts {
     let r = router;
     if (r < 0) {
       if (this.routerDrawPos === 256) {
-        for (let i = 0; i < 256; i++) this.routerDraws[i] = this.pickRouter!.next();
+        drawInto(this.pickRouter!, this.routerDraws);
         this.routerDrawPos = 0;
       }
       r = Math.floor(this.routerDraws[this.routerDrawPos++]! * this.views!.length);

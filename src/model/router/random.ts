@@ -1,5 +1,5 @@
 /** Heroku's router since 2010: each request to a dyno drawn uniformly at random. */
-import type { Uniform } from '../../engine/streams.ts';
+import { drawInto, type Uniform } from '../../engine/streams.ts';
 import type { DynoLoad, RouterPolicy } from './RouterPolicy.ts';
 
 const BATCH = 256;
@@ -18,7 +18,7 @@ class RandomPolicy implements RouterPolicy {
 
   choose(load: DynoLoad): number {
     if (this.pos === BATCH) {
-      for (let i = 0; i < BATCH; i++) this.buf[i] = this.u.next();
+      drawInto(this.u, this.buf);
       this.pos = 0;
     }
     return load.routable[Math.floor(this.buf[this.pos++]! * load.routableCount)]!;

@@ -1,5 +1,5 @@
 /** Poisson arrivals at a constant rate: exponential gaps. */
-import type { Uniform } from '../../../engine/streams.ts';
+import { drawInto, type Uniform } from '../../../engine/streams.ts';
 import type { ArrivalProcess } from './ArrivalProcess.ts';
 
 // A class rather than a closure: the running time lives in an object field, which the
@@ -21,10 +21,10 @@ class PoissonArrivals implements ArrivalProcess {
   }
 
   fill(out: Float64Array): void {
-    const u = this.u;
     const gap = this.meanGapUs;
     let t = this.tUs;
-    for (let i = 0; i < out.length; i++) out[i] = t += -gap * Math.log(1 - u.next());
+    drawInto(this.u, out);
+    for (let i = 0; i < out.length; i++) out[i] = t += -gap * Math.log(1 - out[i]!);
     this.tUs = t;
   }
 }

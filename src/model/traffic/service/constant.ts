@@ -1,5 +1,5 @@
 /** Every request takes the same time: M/D/1 and friends. */
-import type { Uniform } from '../../../engine/streams.ts';
+import { drawInto, type Uniform } from '../../../engine/streams.ts';
 import type { Filler, ServiceDistribution } from './ServiceDistribution.ts';
 
 class ConstantFiller implements Filler {
@@ -13,10 +13,8 @@ class ConstantFiller implements Filler {
 
   // Still consumes one draw, so that switching distributions keeps the stream aligned.
   fill(out: Float64Array): void {
-    for (let i = 0; i < out.length; i++) {
-      this.u.next();
-      out[i] = this.valueUs;
-    }
+    drawInto(this.u, out);
+    out.fill(this.valueUs);
   }
 }
 

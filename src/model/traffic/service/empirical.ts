@@ -1,5 +1,5 @@
 /** Service times resampled from measured ones (a CSV column a user exported from their logs). */
-import type { Uniform } from '../../../engine/streams.ts';
+import { drawInto, type Uniform } from '../../../engine/streams.ts';
 import type { Filler, ServiceDistribution } from './ServiceDistribution.ts';
 
 class EmpiricalFiller implements Filler {
@@ -13,7 +13,8 @@ class EmpiricalFiller implements Filler {
 
   fill(out: Float64Array): void {
     const n = this.samplesUs.length;
-    for (let i = 0; i < out.length; i++) out[i] = this.samplesUs[Math.floor(this.u.next() * n)]!;
+    drawInto(this.u, out);
+    for (let i = 0; i < out.length; i++) out[i] = this.samplesUs[Math.floor(out[i]! * n)]!;
   }
 }
 

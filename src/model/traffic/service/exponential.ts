@@ -1,5 +1,5 @@
 /** Memoryless service times: the M/M/c textbook case. */
-import type { Uniform } from '../../../engine/streams.ts';
+import { drawInto, type Uniform } from '../../../engine/streams.ts';
 import type { Filler, ServiceDistribution } from './ServiceDistribution.ts';
 
 class ExponentialFiller implements Filler {
@@ -13,8 +13,8 @@ class ExponentialFiller implements Filler {
 
   fill(out: Float64Array): void {
     const meanUs = this.meanUs;
-    const u = this.u;
-    for (let i = 0; i < out.length; i++) out[i] = -meanUs * Math.log(1 - u.next());
+    drawInto(this.u, out);
+    for (let i = 0; i < out.length; i++) out[i] = -meanUs * Math.log(1 - out[i]!);
   }
 }
 

@@ -1,5 +1,5 @@
 /** Weibull service times: shape below 1 gives a heavy tail, above 1 a tighter one. */
-import type { Uniform } from '../../../engine/streams.ts';
+import { drawInto, type Uniform } from '../../../engine/streams.ts';
 import type { Filler, ServiceDistribution } from './ServiceDistribution.ts';
 import { gamma } from './gamma.ts';
 
@@ -15,7 +15,8 @@ class WeibullFiller implements Filler {
   }
 
   fill(out: Float64Array): void {
-    for (let i = 0; i < out.length; i++) out[i] = this.scaleUs * Math.pow(-Math.log(1 - this.u.next()), this.inv);
+    drawInto(this.u, out);
+    for (let i = 0; i < out.length; i++) out[i] = this.scaleUs * Math.pow(-Math.log(1 - out[i]!), this.inv);
   }
 }
 
