@@ -15,7 +15,7 @@ const TWO_TO_MINUS_32 = 2.3283064365386963e-10;
 
 /**
  * Baagøe's Alea generator (2^32-resolution uniforms), seeded by seedrandom's Alea (the Mash
- * of the name) and stepped here exactly as there, so that it draws seedrandom's numbers.
+ * of the name) and stepped here to the same numbers, bit for bit (test/streams.test.ts).
  * Stepped in a class rather than through seedrandom's closure: a method is one function for
  * every stream of the process, where a closure per stream is a new call target in each run,
  * and V8 throws away the compiled code that called the last run's closures (a second run
