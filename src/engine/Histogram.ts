@@ -65,8 +65,21 @@ export class Histogram {
     return Math.pow(2, e) * (1 + (m + 0.5) / size);
   }
 
+  /**
+   * The bucket of a histogram of `bits` precision (≤ this one's) that holds the values of
+   * bucket `i` of this one: the coarser bucket's exponent and mantissa bits are the leading
+   * bits of this one's, so a value's bucket at both precisions comes from one look at it.
+   */
+  coarser(i: number, bits: number): number {
+    return i === 0 ? 0 : 1 + ((i - 1) >> (this.bits - bits));
+  }
+
   record(value: number): void {
-    const i = this.index(value);
+    this.recordAt(this.index(value), value);
+  }
+
+  /** `record(value)` when its bucket `i` (`index(value)`) is already known. */
+  recordAt(i: number, value: number): void {
     this.counts[i]!++;
     this.count++;
     this.sum += value;

@@ -71,6 +71,13 @@ export class MinuteSeries {
     this.lastHist.record(latencyUs);
   }
 
+  /** `response` for a latency whose bucket at `fine`'s precision, `fineIndex`, is known. */
+  responseIn(tUs: number, latencyUs: number, fine: Histogram, fineIndex: number): void {
+    if (!(tUs >= this.lastStartUs && tUs < this.lastEndUs)) this.seek(tUs);
+    const h = this.lastHist;
+    h.recordAt(fine.coarser(fineIndex, h.bits), latencyUs);
+  }
+
   // The minute the last response fell in: its span and histogram.
   private lastStartUs = 0;
   private lastEndUs = -Infinity;

@@ -1,0 +1,49 @@
+/**
+ * The histogram's bucket arithmetic: a value's bucket at a coarser precision, derived from
+ * its bucket at a finer one (the request path finds a latency's bucket once, for the run's
+ * histogram and its minute's), is the bucket the coarser histogram would find itself.
+ */
+import test from 'ava';
+import fc from 'fast-check';
+import { Histogram } from '../src/engine/Histogram.ts';
+
+// Values across every range the buckets treat apart: below 1, the exponents up to 2^52, the
+// overflow bucket above, and the edges of buckets (powers of two and their neighbours).
+const value = fc.oneof(
+  fc.double({ min: 0, max: 1e20, noNaN: true }),
+  fc.double({ min: 0, max: 2, noNaN: true }),
+  fc.integer({ min: 0, max: 60 }).chain((e) => fc.constantFrom(2 ** e, 2 ** e - 1, 2 ** e + 1, 2 ** e * (1 - 2 ** -52))),
+  fc.constantFrom(0, 1, 30_000_000, Number.MAX_VALUE, Infinity),
+);
+
+test('coarser(index(v), bits) is the bucket of v in a histogram of that precision', (t) => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 20 }), fc.array(value, { minLength: 1, maxLength: 50 }), (a, b, vs) => {
+      const fine = new Histogram(Math.max(a, b));
+      const coarse = new Histogram(Math.min(a, b));
+      return vs.every((v) => fine.coarser(fine.index(v), coarse.bits) === coarse.index(v));
+    }),
+    { numRuns: 500 },
+  );
+  // The precisions the request path uses, value by value over a fine grid of latencies.
+  const fine = new Histogram(10);
+  const coarse = new Histogram(7);
+  let bad = 0;
+  for (let v = 0; v < 2e6; v += 0.75) if (fine.coarser(fine.index(v), 7) !== coarse.index(v)) bad++;
+  t.is(bad, 0);
+});
+
+test('recordAt with the value\'s own bucket is record', (t) => {
+  fc.assert(
+    fc.property(fc.array(value, { maxLength: 200 }), (vs) => {
+      const a = new Histogram(10);
+      const b = new Histogram(10);
+      for (const v of vs) {
+        a.record(v);
+        b.recordAt(b.index(v), v);
+      }
+      return JSON.stringify(a.toJSON()) === JSON.stringify(b.toJSON());
+    }),
+  );
+  t.pass();
+});
