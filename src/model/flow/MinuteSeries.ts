@@ -64,15 +64,13 @@ export class MinuteSeries {
     this.lastHist = this.hists[0]!;
   }
 
-  /** A response the client got at `tUs` after `latencyUs`. */
-  response(tUs: number, latencyUs: number): void {
+  /**
+   * A response the client got at `tUs` after `latencyUs`, whose bucket in `fine` (a
+   * histogram at least as precise as a minute's) is `fineIndex`: the run's latency
+   * histogram finds it once for both.
+   */
+  response(tUs: number, latencyUs: number, fine: Histogram, fineIndex: number): void {
     // Nearly every response falls in the minute of the one before: its histogram is kept.
-    if (!(tUs >= this.lastStartUs && tUs < this.lastEndUs)) this.seek(tUs);
-    this.lastHist.record(latencyUs);
-  }
-
-  /** `response` for a latency whose bucket at `fine`'s precision, `fineIndex`, is known. */
-  responseIn(tUs: number, latencyUs: number, fine: Histogram, fineIndex: number): void {
     if (!(tUs >= this.lastStartUs && tUs < this.lastEndUs)) this.seek(tUs);
     const h = this.lastHist;
     h.recordAt(fine.coarser(fineIndex, h.bits), latencyUs);

@@ -244,14 +244,14 @@ export class RequestFlow implements OrderedSource {
     const answeredAt = timedOut ? nowUs + timeoutUs : end;
     const clientUs = answeredAt - arrivalUs;
     if (answeredAt > this.lastResponseUs) this.lastResponseUs = answeredAt;
+    // The client latency's bucket is found once, for the run's histogram and its minute's.
+    const latency = this.latency;
+    const bucket = latency.index(clientUs);
+    if (timedOut) this.series.error(H12, answeredAt, clientUs);
+    else this.series.response(answeredAt, clientUs, latency, bucket);
     const slot = tier.ownerOf[d]!;
     if (arrivalUs >= this.warmupUs) {
-      // The client latency's bucket is found once, for the run's histogram and its minute's.
-      const latency = this.latency;
-      const bucket = latency.index(clientUs);
       latency.recordAt(bucket, clientUs);
-      if (timedOut) this.series.error(H12, answeredAt, clientUs);
-      else this.series.responseIn(answeredAt, clientUs, latency, bucket);
       const waitUs = start - arrivalUs;
       this.queue.record(waitUs);
       if (waitUs > 0) this.queued++;
@@ -264,8 +264,7 @@ export class RequestFlow implements OrderedSource {
       } else {
         this.completed++;
       }
-    } else if (timedOut) this.series.error(H12, answeredAt, clientUs);
-    else this.series.response(answeredAt, clientUs);
+    }
     if (this.extras) this.servedExtras(arrivalUs, index, cls, answeredAt, clientUs, timedOut);
     if (this.watch) {
       const tag = this.log !== null && this.log.sampled(index) ? this.log.record(index, arrivalUs, nowUs, answeredAt, slot, timedOut ? H12 : -1, cls) : -1;
