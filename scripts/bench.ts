@@ -50,7 +50,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadScenario } from '../src/scenario/load.ts';
 import { VERSION } from '../src/engine/version.ts';
-import { JIT_FLAGS } from '../src/engine/jit.ts';
+import { JIT_FLAGS, tuneJit } from '../src/engine/jit.ts';
 import { runTasks } from '../src/studies/parallel/runTasks.ts';
 import { parseVary, taskAt, taskCount, type SweepSpec } from '../src/studies/sweep/grid.ts';
 
@@ -568,4 +568,6 @@ async function main(): Promise<void> {
   process.stdout.write(`\n  figures written to .bench/latest.json\n`);
 }
 
+// The sweep runs in this process, and its worker threads share its flags: tuned, as `dynosim sweep` runs.
+tuneJit();
 await main();
