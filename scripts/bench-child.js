@@ -13,7 +13,7 @@
  * (12 h of it, median ratio 0.956 over 8 A/B pairs). The executable and the library from
  * dist/ never pay it, so this is what the bench times.
  *
- *   node scripts/bench-child.js --in-process [path=value …]   the in-process measurement
+ *   node scripts/bench-child.js --in-process [path=value …]   the in-process runs (scripts/bench.ts takes their medians)
  *   node scripts/bench-child.js --untuned                     the same, canonical, with Node's default inlining budget
  *   node scripts/bench-child.js --memory [path=value …]       one run, with its peak RSS
  *
@@ -45,12 +45,6 @@ function peakRssMb() {
   return process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
 }
 
-function median(xs) {
-  const a = [...xs].sort((x, y) => x - y);
-  const m = a.length >> 1;
-  return a.length % 2 === 1 ? a[m] : (a[m - 1] + a[m]) / 2;
-}
-
 function log(msg) {
   process.stderr.write(`bench child: ${msg}\n`);
 }
@@ -64,19 +58,7 @@ function measureInProcess(s) {
     log(`in-process run ${i + 1}/${IN_PROCESS_RUNS}: ${r.requests} requests in ${r.wallS.toFixed(3)} s`);
     runs.push(r);
   }
-  const requests = runs[0].requests;
-  const events = runs[0].events;
-  return {
-    warmupRuns: WARMUP_RUNS,
-    runs,
-    requests,
-    events,
-    wallS: median(runs.map((r) => r.wallS)),
-    requestsPerS: median(runs.map((r) => r.requests / r.wallS)),
-    eventsPerS: median(runs.map((r) => r.events / r.wallS)),
-    peakRssMb: peakRssMb(),
-    deterministic: runs.every((r) => r.requests === requests && r.events === events),
-  };
+  return { warmupRuns: WARMUP_RUNS, runs, peakRssMb: peakRssMb() };
 }
 
 const [mode, ...set] = process.argv.slice(2);

@@ -11,8 +11,9 @@
  *    each, medians and the median of the pairwise ratios; the compiled one also on the Node
  *    that runs npm (the machine's own);
  *  - in process: simulate() of the compiled library after three warm-up runs, five timed
- *    runs, median, with the JIT's inlining budget as the executable sets it (src/engine/jit.ts), in a fresh process of its
- *    own as the closed form runs (each variant and cliff too); once more with Node's default
+ *    runs, median, with the JIT's inlining budget as the executable sets it
+ *    (src/engine/jit.ts), in a fresh process of its own as the closed form runs (each
+ *    variant and cliff too); once more with Node's default
  *    budget, to show what the tuning gives. These rows and the closed form run in three
  *    rounds, each row once a round: a figure is the median of its rounds, and a ratio (to
  *    the canonical rate, or the canonical rate to the closed form's) the median of the
@@ -39,8 +40,9 @@
  * the package ships: a process that loads TypeScript sources runs the simulator some 4%
  * slower (the child's header says why), so this script, itself TypeScript, times none of
  * them in its own process. The sweep's speed-up is the one figure taken here, from the
- * sources: a ratio of the same code on one worker and on several. Every other process of the bench, the JavaScript closed form's included, runs with the
- * executable's JIT flags, so each comparison is on the same compiler settings.
+ * sources: a ratio of the same code on one worker and on several. Every other process of
+ * the bench, the JavaScript closed form's included, runs with the executable's JIT flags,
+ * so each comparison is on the same compiler settings.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -109,7 +111,21 @@ function child<T>(what: string, args: readonly string[]): T {
 
 /** The in-process measurement of the canonical model with `set`, in a fresh process (with Node's default inlining budget: `untuned`). */
 function inProcess(set: readonly string[], untuned = false): InProcess {
-  return untuned ? child('untuned child', ['--untuned']) : child(`in-process child with ${set.join(' ') || 'nothing'} set`, ['--in-process', ...set]);
+  const m: { warmupRuns: number; runs: SimRun[]; peakRssMb: number } = untuned
+    ? child('untuned child', ['--untuned'])
+    : child(`in-process child with ${set.join(' ') || 'nothing'} set`, ['--in-process', ...set]);
+  const { runs } = m;
+  const requests = runs[0]!.requests;
+  const events = runs[0]!.events;
+  return {
+    ...m,
+    requests,
+    events,
+    wallS: median(runs.map((r) => r.wallS)),
+    requestsPerS: median(runs.map((r) => r.requests / r.wallS)),
+    eventsPerS: median(runs.map((r) => r.events / r.wallS)),
+    deterministic: runs.every((r) => r.requests === requests && r.events === events),
+  };
 }
 
 /** One run of the canonical model with `set`, in a fresh process (the memory child). */
