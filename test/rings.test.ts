@@ -1,11 +1,13 @@
 /**
- * The web tier's rings and its log of held requests against plain arrays: whatever the
- * pushes, drops, compactions and growths (the head anywhere, the records wrapped round the
- * buffer's end), they hold what the arrays hold, in the same order.
+ * The web tier's rings (one, and one per dyno in a shared buffer) and its log of held
+ * requests against plain arrays: whatever the pushes, drops, compactions, growths and
+ * relayouts (the head anywhere, the records wrapped round the buffer's end), they hold what
+ * the arrays hold, in the same order.
  */
 import test from 'ava';
 import fc from 'fast-check';
-import { countAbove, FloatRing, RingSweep } from '../src/engine/FloatRing.ts';
+import { FloatRing } from '../src/engine/FloatRing.ts';
+import { RingSet } from '../src/engine/RingSet.ts';
 import { ARRIVAL, BLOCK, CLASS, END, INDEX, TrackLog } from '../src/model/router/TrackLog.ts';
 
 /** A step: push one (its end this far after the last), or drop what has ended by a time this far behind the last end. */
@@ -104,34 +106,112 @@ test('FloatRing: values survive growth and wrap-round in order; dropThrough coun
   t.pass();
 });
 
-test('RingSweep: the bound it lowers never falls under the count above the time, and is that count unless under the cap', (t) => {
+test('RingSet: each ring holds what an array holds, through growth, relayout, wrap-round, clears and added rings', (t) => {
+  // A step on ring `r`: push (this far after its last value; dropping up to a limit this far behind when full), drop, clear, or add a ring.
+  const setStep = fc.oneof(
+    { weight: 8, arbitrary: fc.record({ r: fc.nat(), push: fc.integer({ min: 0, max: 5 }), behind: fc.integer({ min: 0, max: 30 }) }) },
+    { weight: 3, arbitrary: fc.record({ r: fc.nat(), drop: fc.integer({ min: 0, max: 40 }) }) },
+    { weight: 1, arbitrary: fc.record({ r: fc.nat(), clear: fc.constant(true) }) },
+    { weight: 1, arbitrary: fc.record({ add: fc.integer({ min: 1, max: 3 }) }) },
+    { weight: 2, arbitrary: fc.record({ r: fc.nat(), sorted: fc.integer({ min: 0, max: 50 }) }) },
+  );
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 4 }), fc.array(setStep, { maxLength: 500 }), (first, steps) => {
+      const rings = new RingSet(first, 2);
+      const sorted = new RingSet(first, 2);
+      const model: number[][] = Array.from({ length: first }, () => []);
+      const sortedModel: number[][] = Array.from({ length: first }, () => []);
+      const last: number[] = Array.from({ length: first }, () => 0);
+      for (const s of steps) {
+        if ('add' in s) {
+          rings.add(s.add);
+          sorted.add(s.add);
+          for (let k = 0; k < s.add; k++) {
+            model.push([]);
+            sortedModel.push([]);
+            last.push(0);
+          }
+        } else if (model.length > 0) {
+          const r = s.r % model.length;
+          const q = model[r]!;
+          if ('push' in s) {
+            last[r]! += s.push;
+            const v = last[r]!;
+            const limit = v - s.behind;
+            let expected = 0;
+            if (rings.full(r)) {
+              while (q.length > 0 && q[0]! <= limit) {
+                q.shift();
+                expected++;
+              }
+            }
+            if (rings.pushDropping(r, v, limit) !== expected) return false;
+            q.push(v);
+          } else if ('drop' in s) {
+            const limit = last[r]! - s.drop;
+            let expected = 0;
+            while (q.length > 0 && q[0]! <= limit) {
+              q.shift();
+              expected++;
+            }
+            if (rings.dropThrough(r, limit) !== expected) return false;
+            // The sorted rings drop from their front too (a router's end times).
+            const p = sortedModel[r]!;
+            let fromSorted = 0;
+            while (p.length > 0 && p[0]! <= s.drop) {
+              p.shift();
+              fromSorted++;
+            }
+            if (sorted.dropThrough(r, s.drop) !== fromSorted) return false;
+          } else if ('clear' in s) {
+            rings.clear(r);
+            sorted.clear(r);
+            q.length = 0;
+            sortedModel[r]!.length = 0;
+          } else {
+            sorted.pushSorted(r, s.sorted);
+            sortedModel[r]!.push(s.sorted);
+            sortedModel[r]!.sort((a, b) => a - b);
+          }
+        }
+        if (rings.size !== model.length || sorted.size !== model.length) return false;
+        for (let r = 0; r < model.length; r++) {
+          const [q, p] = [model[r]!, sortedModel[r]!];
+          if (rings.length(r) !== q.length || sorted.length(r) !== p.length) return false;
+          for (let i = 0; i < q.length; i++) if (rings.at(r, i) !== q[i]) return false;
+          for (let i = 0; i < p.length; i++) if (sorted.at(r, i) !== p[i]) return false;
+        }
+      }
+      return true;
+    }),
+    { seed: 21, numRuns: 300 },
+  );
+  t.pass();
+});
+
+test('RingSet.lower: the bound it lowers never falls under the count above the time, and is that count unless under the cap', (t) => {
   // Per check: a dyno's new queued start this far after the last, the clock this far on, and the cap.
   const check = fc.record({ dyno: fc.integer({ min: 0, max: 5 }), gap: fc.integer({ min: 0, max: 30 }), tick: fc.integer({ min: 0, max: 20 }), cap: fc.integer({ min: 0, max: 12 }) });
   fc.assert(
     fc.property(fc.array(check, { maxLength: 300 }), (checks) => {
-      const rings = Array.from({ length: 6 }, () => new FloatRing(4));
+      const rings = new RingSet(6, 4);
+      const model: number[][] = Array.from({ length: 6 }, () => []);
       const last = new Float64Array(6);
-      const sweep = new RingSweep();
       let now = 0;
       let upper = 0;
       for (const c of checks) {
         now += c.tick;
         last[c.dyno] = Math.max(last[c.dyno]!, now) + c.gap;
-        rings[c.dyno]!.push(last[c.dyno]!);
+        rings.pushDropping(c.dyno, last[c.dyno]!, -Infinity);
+        model[c.dyno]!.push(last[c.dyno]!);
         upper++;
-        upper = sweep.lower(rings, now, upper, c.cap);
-        const exact = countAbove(rings.map(copyOf), now);
+        upper = rings.lower(now, upper, c.cap);
+        const exact = model.reduce((n, q) => n + q.filter((v) => v > now).length, 0);
         if (upper < exact || (upper >= c.cap && upper !== exact)) return false;
       }
-      return true;
+      // Counting every ring gives the exact count.
+      return rings.countAbove(now) === model.reduce((n, q) => n + q.filter((v) => v > now).length, 0);
     }),
   );
   t.pass();
 });
-
-/** A copy of a ring, to count without dropping from the original. */
-function copyOf(r: FloatRing): FloatRing {
-  const c = new FloatRing(4);
-  for (let i = 0; i < r.length; i++) c.push(r.at(i));
-  return c;
-}

@@ -82,39 +82,3 @@ export class FloatRing {
     this.head = 0;
   }
 }
-
-/**
- * Brings rings of non-decreasing values up to a time one ring at a time, going round them,
- * only as far as a caller needs: to tell whether the values above the time reach a cap. An
- * app's backlog near its cap (overload, H11 shedding) is checked on every request, and a
- * count over every dyno's ring each time made the check cost a pass over the dynos; one
- * started request dropped is usually enough to bring the bound under the cap.
- */
-export class RingSweep {
-  private next = 0;
-
-  /**
-   * Lowers `upper`, an upper bound on the values above `nowUs` over `rings`, by what each
-   * ring drops, ring after ring from where the last call stopped, until it falls below `cap`
-   * or every ring is up to date (the bound is then exact). Returns the bound.
-   */
-  lower(rings: readonly FloatRing[], nowUs: number, upper: number, cap: number): number {
-    const n = rings.length;
-    for (let k = 0; k < n && upper >= cap; k++) {
-      if (this.next >= n) this.next = 0;
-      const q = rings[this.next++]!;
-      if (q.length > 0) upper -= q.dropThrough(nowUs);
-    }
-    return upper;
-  }
-}
-
-/** Values above `nowUs` over rings of non-decreasing values (each ring's older ones dropped). */
-export function countAbove(rings: readonly FloatRing[], nowUs: number): number {
-  let total = 0;
-  for (const q of rings) {
-    if (q.length > 0) q.dropThrough(nowUs);
-    total += q.length;
-  }
-  return total;
-}

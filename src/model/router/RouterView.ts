@@ -13,7 +13,7 @@
  * skipped by it, and only by it, for the quarantine period. Its routable dynos are the
  * tier's less those it has quarantined.
  */
-import { FloatRing, RingSweep } from '../../engine/FloatRing.ts';
+import { RingSet } from '../../engine/RingSet.ts';
 import type { RouterCounts } from './activeLimit.ts';
 
 export class RouterView implements RouterCounts {
@@ -26,11 +26,10 @@ export class RouterView implements RouterCounts {
   /** When the earliest quarantine ends, and whether the tier's routable dynos changed since the list was made. */
   private nextExpiryUs = Infinity;
   private stale = true;
-  private ends: FloatRing[] = [];
-  private starts: FloatRing[] = [];
+  private readonly ends = new RingSet(0, 16);
+  private readonly starts = new RingSet(0, 16);
   /** Requests of this router waiting for a worker, as last counted: an upper bound, exact after a sweep of every ring. */
   private queuedUpper = 0;
-  private readonly sweep = new RingSweep();
 
   /** Whether the router's policy reads its counts (least-connections, power of d); if not, only its backlog is kept. */
   private readonly counts: boolean;
@@ -75,44 +74,41 @@ export class RouterView implements RouterCounts {
 
   /** The router's own requests at dyno `d` that have not ended by `nowUs`. */
   inSystem(d: number, nowUs: number): number {
-    const e = this.ends[d]!;
-    if (e.length > 0) e.dropThrough(nowUs);
-    return e.length;
+    this.ends.dropThrough(d, nowUs);
+    return this.ends.length(d);
   }
 
   /** When this router's count at dyno `d` falls to `count` (its (len − count)-th end from the first); `nowUs` if it is there already. */
   endAtCount(d: number, nowUs: number, count: number): number {
     const len = this.inSystem(d, nowUs);
-    return len > count ? this.ends[d]!.at(len - count - 1) : nowUs;
+    return len > count ? this.ends.at(d, len - count - 1) : nowUs;
   }
 
   /** Whether this router's own backlog (its requests waiting for a worker) is at `cap` or over. */
   backlogFull(nowUs: number, cap: number): boolean {
     if (this.queuedUpper < cap) return false;
-    this.queuedUpper = this.sweep.lower(this.starts, nowUs, this.queuedUpper, cap);
+    this.queuedUpper = this.starts.lower(nowUs, this.queuedUpper, cap);
     return this.queuedUpper >= cap;
   }
 
   /** The router sent dyno `d` a request at `nowUs` that starts at `startUs` and ends at `endUs`. */
   sent(d: number, nowUs: number, startUs: number, endUs: number): void {
     if (this.counts) {
-      const e = this.ends[d]!;
-      if (e.length > 0) e.dropThrough(nowUs);
-      e.pushSorted(endUs);
+      this.ends.dropThrough(d, nowUs);
+      this.ends.pushSorted(d, endUs);
     }
     if (startUs > nowUs) {
-      const q = this.starts[d]!;
-      if (q.length > 0) this.queuedUpper -= q.dropThrough(nowUs);
-      q.push(startUs);
+      this.queuedUpper -= this.starts.dropThrough(d, nowUs);
+      this.starts.push(d, startUs);
       this.queuedUpper++;
     }
   }
 
   /** Block `d`'s process is gone: the router's requests there are over. */
   cut(d: number): void {
-    this.queuedUpper -= this.starts[d]!.length;
-    this.starts[d]!.clear();
-    this.ends[d]!.clear();
+    this.queuedUpper -= this.starts.length(d);
+    this.starts.clear(d);
+    this.ends.clear(d);
   }
 
   /** Makes room for `n` blocks in all. */
@@ -123,9 +119,9 @@ export class RouterView implements RouterCounts {
       this.quarantinedUntil = q;
     }
     this.stale = true;
-    for (let b = this.ends.length; b < n; b++) {
-      this.ends.push(new FloatRing(16));
-      this.starts.push(new FloatRing(16));
+    if (this.ends.size < n) {
+      this.ends.add(n - this.ends.size);
+      this.starts.add(n - this.starts.size);
     }
   }
 }

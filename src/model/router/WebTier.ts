@@ -16,7 +16,8 @@
  * drains, so an old process finishing its requests after SIGTERM never delays the new
  * one. With no restarts, block d is simply web.(d+1).
  */
-import { countAbove, FloatRing, RingSweep } from '../../engine/FloatRing.ts';
+import { FloatRing } from '../../engine/FloatRing.ts';
+import { RingSet } from '../../engine/RingSet.ts';
 import { drawInto, type Uniform } from '../../engine/streams.ts';
 import { LoadBoard } from './LoadBoard.ts';
 import { belowLimit, endAtCount, type RouterCounts } from './activeLimit.ts';
@@ -96,11 +97,12 @@ export class WebTier implements RouterCounts {
   private backlogCap = 0;
   /** When each worker (block b's workers are b·c … b·c+c−1) next falls free. */
   private freeUs: Float64Array;
-  /** Start times of the requests queued at each block (per-dyno queues), or at the router (shared queue). */
-  private queues: FloatRing[];
+  /** Start times of the requests queued at each block (per-dyno queues: one ring a block). */
+  private readonly queues = new RingSet(0, 64);
+  /** Start times of the requests queued at the router (shared queue). */
+  private readonly routerQueue = new FloatRing(64);
   /** Queued requests as last counted, summed over blocks: an upper bound on the true backlog, exact after `refreshAll`. */
   private queuedUpper = 0;
-  private readonly sweep = new RingSweep();
   /** Service time handed to each worker so far, and waiting time of every routed request so far. */
   private assignedUs: Float64Array;
   private waitedUs = 0;
@@ -149,7 +151,6 @@ export class WebTier implements RouterCounts {
     this.ownerOf = new Int32Array(0);
     this.routable = new Int32Array(0);
     this.heap = new Int32Array(0);
-    this.queues = policy.sharedQueue ? [new FloatRing(64)] : [];
     this.tracks = opts.track ? new TrackLog() : null;
     if (opts.routers !== undefined && opts.routers.policies.length > 1) {
       this.policies = opts.routers.policies;
@@ -270,7 +271,7 @@ export class WebTier implements RouterCounts {
     }
     let d = this.policy.choose(this.load, nowUs);
     // At most maxActive requests at a dyno: the bound q.length + c ≥ its count is cheap, the count exact.
-    if (this.maxActive !== Infinity && this.queues[d]!.length + this.concurrency >= this.maxActive) {
+    if (this.maxActive !== Infinity && this.queues.length(d) + this.concurrency >= this.maxActive) {
       d = this.belowLimit(d, nowUs, -1);
       if (d < 0) return REJECT_AT_LIMIT;
     }
@@ -284,9 +285,9 @@ export class WebTier implements RouterCounts {
    */
   endAtCount(d: number, nowUs: number, count: number): number {
     const ends: number[] = [];
-    const q = this.queues[d]!;
-    if (q.length > 0) this.queuedUpper -= q.dropThrough(nowUs);
-    for (let i = 0; i < q.length; i++) ends.push(q.at(i));
+    const q = this.queues;
+    this.queuedUpper -= q.dropThrough(d, nowUs);
+    for (let i = 0; i < q.length(d); i++) ends.push(q.at(d, i));
     const c = this.concurrency;
     for (let k = d * c; k < d * c + c; k++) {
       const f = this.freeUs[k]!;
@@ -377,10 +378,7 @@ export class WebTier implements RouterCounts {
     if (start > nowUs) {
       // Started requests are dropped from the front only when the ring is full (or when
       // counted): the bound stays an upper bound, and a dispatch does no scan.
-      const q = this.queues[d]!;
-      if (q.full) this.queuedUpper -= q.dropThrough(nowUs);
-      q.push(start);
-      this.queuedUpper++;
+      this.queuedUpper += 1 - this.queues.pushDropping(d, start, nowUs);
       this.waitedUs += start - nowUs;
     }
     this.startUs = start;
@@ -389,7 +387,7 @@ export class WebTier implements RouterCounts {
   }
 
   private dispatchShared(nowUs: number, serviceUs: number): number {
-    const q = this.queues[0]!;
+    const q = this.routerQueue;
     if (q.length > 0) q.dropThrough(nowUs);
     if (q.length >= this.backlogCap) return REJECT_BACKLOG;
     const free = this.freeUs;
@@ -503,13 +501,12 @@ export class WebTier implements RouterCounts {
       const start = held[j * STRIDE + START]!;
       if (start > nowUs) {
         this.waitedUs -= start - nowUs;
-        if (this.sharedQueue) this.queues[0]!.removeOne(start);
+        if (this.sharedQueue) this.routerQueue.removeOne(start);
       }
     }
     if (!this.sharedQueue) {
-      const q = this.queues[b]!;
-      this.queuedUpper -= q.length;
-      q.clear();
+      this.queuedUpper -= this.queues.length(b);
+      this.queues.clear(b);
     }
     if (this.views !== null) for (const v of this.views) v.cut(b);
     if (how !== REACHABLE && this.isRoutable(b)) this.setGone(b, how);
@@ -545,21 +542,27 @@ export class WebTier implements RouterCounts {
 
   /** Brings queue counts up to `nowUs` until the bound on queued requests is below `cap` (or exact); returns the bound. */
   private lowerQueued(nowUs: number, cap: number): number {
-    this.queuedUpper = this.sweep.lower(this.queues, nowUs, this.queuedUpper, cap);
+    this.queuedUpper = this.queues.lower(nowUs, this.queuedUpper, cap);
     return this.queuedUpper;
   }
 
   /** Brings every queue count up to `nowUs`; returns the exact number of queued requests. */
   refreshAll(nowUs: number): number {
-    this.queuedUpper = countAbove(this.queues, nowUs);
+    if (this.sharedQueue) {
+      const q = this.routerQueue;
+      if (q.length > 0) q.dropThrough(nowUs);
+      this.queuedUpper = q.length;
+    } else {
+      this.queuedUpper = this.queues.countAbove(nowUs);
+    }
     return this.queuedUpper;
   }
 
   /** Requests queued or in service at block `d` at `nowUs` (per-dyno queues). */
   inSystem(d: number, nowUs: number): number {
-    const q = this.queues[d]!;
-    if (q.length > 0) this.queuedUpper -= q.dropThrough(nowUs);
-    return q.length + this.busyWorkers(d, nowUs);
+    const q = this.queues;
+    this.queuedUpper -= q.dropThrough(d, nowUs);
+    return q.length(d) + this.busyWorkers(d, nowUs);
   }
 
   /** Workers of block `d` busy at `nowUs`. */
@@ -599,11 +602,21 @@ export class WebTier implements RouterCounts {
   /** Time requests have spent waiting for a worker from the start until `tUs` (no earlier than the last arrival), summed over requests. */
   queueIntegralUs(tUs: number): number {
     let ahead = 0;
-    for (const q of this.queues) {
+    if (this.sharedQueue) {
+      const q = this.routerQueue;
       for (let i = q.length - 1; i >= 0; i--) {
         const start = q.at(i);
         if (start <= tUs) break;
         ahead += start - tUs;
+      }
+    } else {
+      const q = this.queues;
+      for (let d = 0; d < q.size; d++) {
+        for (let i = q.length(d) - 1; i >= 0; i--) {
+          const start = q.at(d, i);
+          if (start <= tUs) break;
+          ahead += start - tUs;
+        }
       }
     }
     return this.waitedUs - ahead;
@@ -627,10 +640,8 @@ export class WebTier implements RouterCounts {
     this.routable = widen(this.routable, (l) => new Int32Array(l), n);
     if (this.sharedQueue) this.heap = widen(this.heap, (l) => new Int32Array(l), n * c);
     if (this.views !== null) for (const v of this.views) v.grow(n);
-    for (let b = old; b < n; b++) {
-      if (!this.sharedQueue) this.queues.push(new FloatRing(64));
-      this.checkpointUs.push(0);
-    }
+    if (!this.sharedQueue) this.queues.add(n - old);
+    for (let b = old; b < n; b++) this.checkpointUs.push(0);
     // Lowest index first: with no restarts, web.(d+1) gets block d.
     const added: number[] = [];
     for (let b = n - 1; b >= old; b--) added.push(b);
