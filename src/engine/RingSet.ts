@@ -84,13 +84,7 @@ export class RingSet {
   }
 
   push(r: number, v: number): void {
-    const m = this.meta;
-    const o = r * FIELDS;
-    const len = m[o + LENGTH]!;
-    if (len > m[o + MASK]!) this.grow(r);
-    this.buf[m[o + OFFSET]! + ((m[o + HEAD]! + len) & m[o + MASK]!)] = v;
-    m[o + LENGTH] = len + 1;
-    if (len === 0) this.heads[r] = v;
+    this.pushDropping(r, v, -Infinity);
   }
 
   /**
