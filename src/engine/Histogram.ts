@@ -87,14 +87,6 @@ export class Histogram {
     if (value > this.max) this.max = value;
   }
 
-  /** `record(0)`, with no bucket to find: the sum stays as it is (x + 0 is x for any sum of values ≥ 0). */
-  recordZero(): void {
-    this.counts[0]!++;
-    this.count++;
-    if (this.min > 0) this.min = 0;
-    if (this.max < 0) this.max = 0;
-  }
-
   /** Takes back one earlier `record(value)`. Min and max stay as they were (they bound what was seen). */
   remove(value: number): void {
     const i = this.index(value);

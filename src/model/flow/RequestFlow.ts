@@ -253,11 +253,12 @@ export class RequestFlow implements OrderedSource {
     if (arrivalUs >= this.warmupUs) {
       latency.recordAt(bucket, clientUs);
       const waitUs = start - arrivalUs;
-      // A request that waited not at all (one in five at load 0.8) needs no bucket found.
+      // A request that waited not at all (one in five at load 0.8) needs no bucket found:
+      // a zero is in bucket 0.
       if (waitUs > 0) {
         this.queue.record(waitUs);
         this.queued++;
-      } else this.queue.recordZero();
+      } else this.queue.recordAt(0, waitUs);
       this.perDynoRequests[slot]!++;
       this.perDynoQueueUs[slot]! += waitUs;
       if (timedOut) {
