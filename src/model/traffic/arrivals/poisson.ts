@@ -1,4 +1,5 @@
 /** Poisson arrivals at a constant rate: exponential gaps. */
+import { logOneMinus } from '../../../engine/logOneMinus.ts';
 import { drawInto, type Uniform } from '../../../engine/streams.ts';
 import type { ArrivalProcess } from './ArrivalProcess.ts';
 
@@ -24,7 +25,8 @@ class PoissonArrivals implements ArrivalProcess {
     const gap = this.meanGapUs;
     let t = this.tUs;
     drawInto(this.u, out);
-    for (let i = 0; i < out.length; i++) out[i] = t += -gap * Math.log(1 - out[i]!);
+    logOneMinus(out);
+    for (let i = 0; i < out.length; i++) out[i] = t += -gap * out[i]!;
     this.tUs = t;
   }
 }

@@ -1,4 +1,5 @@
 /** Memoryless service times: the M/M/c textbook case. */
+import { logOneMinus } from '../../../engine/logOneMinus.ts';
 import { drawInto, type Uniform } from '../../../engine/streams.ts';
 import type { Filler, ServiceDistribution } from './ServiceDistribution.ts';
 
@@ -14,7 +15,8 @@ class ExponentialFiller implements Filler {
   fill(out: Float64Array): void {
     const meanUs = this.meanUs;
     drawInto(this.u, out);
-    for (let i = 0; i < out.length; i++) out[i] = -meanUs * Math.log(1 - out[i]!);
+    logOneMinus(out);
+    for (let i = 0; i < out.length; i++) out[i] = -meanUs * out[i]!;
   }
 }
 

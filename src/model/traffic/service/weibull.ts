@@ -1,4 +1,5 @@
 /** Weibull service times: shape below 1 gives a heavy tail, above 1 a tighter one. */
+import { logOneMinus } from '../../../engine/logOneMinus.ts';
 import { drawInto, type Uniform } from '../../../engine/streams.ts';
 import type { Filler, ServiceDistribution } from './ServiceDistribution.ts';
 import { gamma } from './gamma.ts';
@@ -16,7 +17,8 @@ class WeibullFiller implements Filler {
 
   fill(out: Float64Array): void {
     drawInto(this.u, out);
-    for (let i = 0; i < out.length; i++) out[i] = this.scaleUs * Math.pow(-Math.log(1 - out[i]!), this.inv);
+    logOneMinus(out);
+    for (let i = 0; i < out.length; i++) out[i] = this.scaleUs * Math.pow(-out[i]!, this.inv);
   }
 }
 
