@@ -13,6 +13,7 @@ import test from 'ava';
 import { Calendar } from '../src/model/traffic/calendar.ts';
 import { rateCompiler } from '../src/model/traffic/rate/expression.ts';
 import { diurnal, flash, hourly, ramp, step, weekly } from '../src/model/traffic/rate/helpers.ts';
+import { poissonArrivals } from '../src/model/traffic/arrivals/poisson.ts';
 import { varyingRateArrivals, type RateFunction } from '../src/model/traffic/arrivals/varyingRate.ts';
 import { Streams } from '../src/engine/streams.ts';
 
@@ -259,4 +260,24 @@ test('arrivals per hour match the rate integrated over each hour (diurnal, two d
   t.true(worst <= Z);
   t.true(chi2 <= 93.2);
   t.true(chi2 >= 19.75); // its 0.01 % quantile: counts that match too well are a fault too
+});
+
+test('arrivals filled a batch at a time are the arrivals one at a time, bit for bit (a varying rate and a constant one)', async (t) => {
+  const endUs = 2 * HOUR_S * 1e6;
+  const wave = await rateOf('400 * (1 + 0.25 * sin(2 * pi * t / 3600))');
+  const processes = [
+    ['a rate expression', () => varyingRateArrivals(wave, 1e6, new Streams(3).stream('arrivals'), endUs)],
+    ['a constant rate', () => poissonArrivals(400, new Streams(3).stream('arrivals'))],
+  ] as const;
+  for (const [name, make] of processes) {
+    const one = make();
+    const batched = make();
+    const buf = new Float64Array(256);
+    let differ = 0;
+    for (let b = 0; b < 400; b++) {
+      batched.fill(buf);
+      for (let i = 0; i < buf.length; i++) if (!Object.is(buf[i], one.next())) differ++;
+    }
+    t.is(differ, 0, name);
+  }
 });

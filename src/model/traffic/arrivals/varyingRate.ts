@@ -5,7 +5,8 @@
  * integral (the time-change method): one exponential draw per arrival, no rejections,
  * and the expected number of arrivals is the integral of the rate.
  */
-import type { Uniform } from '../../../engine/streams.ts';
+import { logOneMinus } from '../../../engine/logOneMinus.ts';
+import { drawInto, type Uniform } from '../../../engine/streams.ts';
 import type { ArrivalProcess } from './ArrivalProcess.ts';
 
 /** A rate in requests per second at a time in seconds. */
@@ -21,35 +22,38 @@ export function varyingRateArrivals(rate: RateFunction, stepUs: number, u: Unifo
   let r0 = rateAt(0);
   let r1 = rateAt(stepUs);
   let s0 = 0; // offset of the last arrival inside the segment
-  const process = {
-    fill(out: Float64Array): void {
-      for (let i = 0; i < out.length; i++) out[i] = process.next();
-    },
-    next(): number {
-      let need = -Math.log(1 - u.next()); // unit-rate exponential: the integral of the rate to cover
-      for (;;) {
-        const t0 = seg * stepUs;
-        if (t0 >= endUs) return Infinity;
-        const a = (r1 - r0) / (2 * stepUs);
-        // Integral of the rate from s0 to the end of the segment.
-        const rest = r0 * (stepUs - s0) + a * (stepUs * stepUs - s0 * s0);
-        if (need <= rest) {
-          // Solve a·s² + r0·s = a·s0² + r0·s0 + need for s in [s0, step].
-          const c = a * s0 * s0 + r0 * s0 + need;
-          const disc = Math.max(0, r0 * r0 + 4 * a * c);
-          let s = (2 * c) / (r0 + Math.sqrt(disc));
-          if (!(s >= s0)) s = s0;
-          if (s > stepUs) s = stepUs;
-          s0 = s;
-          return t0 + s;
-        }
-        need -= rest;
-        seg++;
-        s0 = 0;
-        r0 = r1;
-        r1 = rateAt((seg + 1) * stepUs);
+  /** The next arrival, `need` (a unit-rate exponential draw) further along the rate's integral. */
+  const arrival = (need: number): number => {
+    for (;;) {
+      const t0 = seg * stepUs;
+      if (t0 >= endUs) return Infinity;
+      const a = (r1 - r0) / (2 * stepUs);
+      // Integral of the rate from s0 to the end of the segment.
+      const rest = r0 * (stepUs - s0) + a * (stepUs * stepUs - s0 * s0);
+      if (need <= rest) {
+        // Solve a·s² + r0·s = a·s0² + r0·s0 + need for s in [s0, step].
+        const c = a * s0 * s0 + r0 * s0 + need;
+        const disc = Math.max(0, r0 * r0 + 4 * a * c);
+        let s = (2 * c) / (r0 + Math.sqrt(disc));
+        if (!(s >= s0)) s = s0;
+        if (s > stepUs) s = stepUs;
+        s0 = s;
+        return t0 + s;
       }
-    },
+      need -= rest;
+      seg++;
+      s0 = 0;
+      r0 = r1;
+      r1 = rateAt((seg + 1) * stepUs);
+    }
   };
-  return process;
+  return {
+    // One uniform an arrival, as next() draws, the batch's logarithms taken at once.
+    fill(out: Float64Array): void {
+      drawInto(u, out);
+      logOneMinus(out);
+      for (let i = 0; i < out.length; i++) out[i] = arrival(-out[i]!);
+    },
+    next: () => arrival(-Math.log(1 - u.next())),
+  };
 }
