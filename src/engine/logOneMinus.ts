@@ -57,8 +57,8 @@ export function logOneMinusBackend(): 'wasm' | 'scalar' {
   return kernel === null ? 'scalar' : 'wasm';
 }
 
-/** out[i] = Math.log(1 − out[i]) for every i, one at a time: the reference, and the fallback. */
-export function logOneMinusScalar(out: Float64Array): void {
+/** out[i] = Math.log(1 − out[i]) for every i, one at a time: the fallback. */
+function logOneMinusScalar(out: Float64Array): void {
   for (let i = 0; i < out.length; i++) out[i] = Math.log(1 - out[i]!);
 }
 
