@@ -124,7 +124,9 @@ if (RUN) {
     );
     t.deepEqual(readdirSync(join(out, 'slurm')).sort(), ['merge.out', ...Array.from({ length: shards }, (_, i) => `shard-${i + 1}.out`)].sort());
     t.regex(readFileSync(join(out, 'slurm', 'merge.out'), 'utf8'), new RegExp(`merged ${shards} shards of two-web-dynos\\.yaml`));
-    for (const f of ['sweep.csv', 'runs.csv']) t.true(readFileSync(join(out, f)).equals(readFileSync(join(wholeDir, f))), `${f} byte-identical to the unsharded sweep's`);
+    // Compared as text (UTF-8 CSV), so that a difference is shown line by line: once, in a
+    // full suite, sweep.csv differed, and a bare byte comparison said no more than that.
+    for (const f of ['sweep.csv', 'runs.csv']) t.is(readFileSync(join(out, f), 'utf8'), readFileSync(join(wholeDir, f), 'utf8'), `${f} byte-identical to the unsharded sweep's`);
     t.deepEqual(readdirSync(join(out, 'charts')).sort(), readdirSync(join(wholeDir, 'charts')).sort());
     for (const f of readdirSync(join(wholeDir, 'charts'))) t.true(readFileSync(join(out, 'charts', f)).equals(readFileSync(join(wholeDir, 'charts', f))), `charts/${f}`);
     t.log(`wall time ${((Date.now() - began) / 1000).toFixed(1)} s`);
