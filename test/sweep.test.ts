@@ -243,12 +243,21 @@ test('a damaged shard file is refused naming the file', (t) => {
   const dir = scratch();
   t.is(dynosim(['sweep', TINY, '--replications', '2', '--shard', '1/1', '--out', dir, '-q']).status, 0);
   const file = join(dir, 'shard-1-of-1.json');
-  const shard = JSON.parse(readFileSync(file, 'utf8'));
+  const text = readFileSync(file, 'utf8');
+  const shard = JSON.parse(text);
   shard.outcomes.pop();
   writeFileSync(file, JSON.stringify(shard));
   const r = dynosim(['merge', file]);
   t.is(r.status, 2);
   t.regex(r.stderr, /^.*shard-1-of-1\.json: damaged shard file: it should hold runs 0, 1 of shard 1 of 1\n$/);
+  t.deepEqual(readdirSync(dir), ['shard-1-of-1.json']);
+  // A histogram whose buckets do not add up to its count would pool into wrong percentiles.
+  shard.outcomes = JSON.parse(text).outcomes;
+  shard.outcomes[1].outcome.latency.buckets.pop();
+  writeFileSync(file, JSON.stringify(shard));
+  const h = dynosim(['merge', file]);
+  t.is(h.status, 2);
+  t.regex(h.stderr, /^.*shard-1-of-1\.json: damaged shard file: outcomes\.1\.outcome\.latency\.count: \d+, but the buckets hold \d+ values\n$/);
   t.deepEqual(readdirSync(dir), ['shard-1-of-1.json']);
 });
 

@@ -36,10 +36,11 @@ export class Histogram {
   /**
    * The lowest and highest bucket touched since the last reset, which keep scans and
    * resets short: the buckets of min and max (`index` never decreases with the value), so
-   * that a record need not keep them.
+   * that a record need not keep them. Nothing has been recorded since the last reset when
+   * max is -Infinity (min is Infinity then too, but also when only Infinity was recorded).
    */
   private get lo(): number {
-    return this.min === Infinity ? this.counts.length : this.index(this.min);
+    return this.max === -Infinity ? this.counts.length : this.index(this.min);
   }
   private get hi(): number {
     return this.max === -Infinity ? -1 : this.index(this.max);
@@ -108,7 +109,8 @@ export class Histogram {
     if (this.count === 0) return NaN;
     const rank = Math.max(1, Math.ceil(q * this.count - 1e-9));
     let seen = 0;
-    for (let i = this.lo; i <= this.hi; i++) {
+    const hi = this.hi;
+    for (let i = this.lo; i <= hi; i++) {
       seen += this.counts[i]!;
       if (seen >= rank) return Math.min(this.max, Math.max(this.min, this.valueAt(i)));
     }
@@ -125,7 +127,8 @@ export class Histogram {
     let k = 0;
     let rank = Math.max(1, Math.ceil(qs[0]! * this.count - 1e-9));
     let seen = 0;
-    for (let i = this.lo; i <= this.hi && k < qs.length; i++) {
+    const hi = this.hi;
+    for (let i = this.lo; i <= hi && k < qs.length; i++) {
       seen += this.counts[i]!;
       while (k < qs.length && seen >= rank) {
         out[k++] = Math.min(this.max, Math.max(this.min, this.valueAt(i)));
@@ -139,7 +142,8 @@ export class Histogram {
   /** Adds another histogram of the same precision into this one. */
   merge(other: Histogram): void {
     if (other.bits !== this.bits) throw new Error('histogram: cannot merge different precisions');
-    for (let i = other.lo; i <= other.hi; i++) this.counts[i]! += other.counts[i]!;
+    const hi = other.hi;
+    for (let i = other.lo; i <= hi; i++) this.counts[i]! += other.counts[i]!;
     this.count += other.count;
     this.sum += other.sum;
     this.min = Math.min(this.min, other.min);
@@ -147,7 +151,8 @@ export class Histogram {
   }
 
   reset(): void {
-    if (this.hi >= 0) this.counts.fill(0, this.lo, this.hi + 1);
+    const hi = this.hi;
+    if (hi >= 0) this.counts.fill(0, this.lo, hi + 1);
     this.count = 0;
     this.sum = 0;
     this.min = Infinity;
@@ -157,7 +162,18 @@ export class Histogram {
   /** A compact, exact, deterministic form: [bucket, count] pairs of the non-empty buckets. */
   toJSON(): { bits: number; count: number; sum: number; min: number | null; max: number | null; buckets: Array<[number, number]> } {
     const buckets: Array<[number, number]> = [];
-    for (let i = this.lo; i <= this.hi; i++) if (this.counts[i]! !== 0) buckets.push([i, this.counts[i]!]);
+    const hi = this.hi;
+    let held = 0;
+    for (let i = this.lo; i <= hi; i++) {
+      const c = this.counts[i]!;
+      if (c !== 0) {
+        buckets.push([i, c]);
+        held += c;
+      }
+    }
+    // Every value is in a bucket between min's and max's: what crosses to a sweep's pooled
+    // percentiles or a shard file must add up, or fail here rather than mislead there.
+    if (held !== this.count) throw new Error(`histogram: its buckets ${this.lo}..${hi} hold ${held} values, its count is ${this.count} (min ${this.min}, max ${this.max})`);
     return {
       bits: this.bits,
       count: this.count,

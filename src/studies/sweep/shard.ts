@@ -107,6 +107,21 @@ const histogram = z.object({
   min: num.nullable(),
   max: num.nullable(),
   buckets: z.array(z.tuple([whole, num.nonnegative()])),
+}).superRefine((h, ctx) => {
+  // What the histogram's merge relies on: buckets in order, each one the precision has,
+  // holding between them every value the count says, and min and max exactly when it has any.
+  const size = 1 + 53 * 2 ** h.bits;
+  let held = 0;
+  for (let i = 0; i < h.buckets.length; i++) {
+    const [b, c] = h.buckets[i]!;
+    if (b >= size || (i > 0 && b <= h.buckets[i - 1]![0])) {
+      ctx.addIssue({ code: 'custom', path: ['buckets', i], message: `bucket ${b} out of order or past the ${size} of ${h.bits}-bit precision` });
+      return;
+    }
+    held += c;
+  }
+  if (held !== h.count) ctx.addIssue({ code: 'custom', path: ['count'], message: `${h.count}, but the buckets hold ${held} values` });
+  else if ((h.count > 0) !== (h.min !== null && h.max !== null)) ctx.addIssue({ code: 'custom', path: ['min'], message: 'min and max must be given exactly when the histogram holds values' });
 });
 const metrics = z.object(Object.fromEntries(METRICS.map((m) => [m.key, num.nullable()])) as Record<(typeof METRICS)[number]['key'], z.ZodNullable<z.ZodNumber>>);
 const outcome = z.object({ metrics, latency: histogram, queue: histogram, requests: num.nonnegative() });
