@@ -6,6 +6,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { Histogram } from '../src/engine/Histogram.ts';
+import { mergeHistograms } from '../src/studies/parallel/outcome.ts';
 
 // Values across every range the buckets treat apart: below 1, the exponents up to 2^52, the
 // overflow bucket above, and the edges of buckets (powers of two and their neighbours).
@@ -48,4 +49,24 @@ test('recordAt with the value\'s own bucket is record, sum, min and max included
     }),
   );
   t.pass();
+});
+
+test('check(): the buckets between min and max hold the count, or it throws; toJSON and mergeHistograms check', (t) => {
+  const h = new Histogram(10);
+  for (const v of [5, 250_000, 1_000_000, 1_250_001]) h.record(v);
+  h.remove(250_000);
+  t.notThrows(() => h.check());
+  const j = h.toJSON();
+  t.is(j.buckets.reduce((s, [, c]) => s + c, 0), 3);
+  // A histogram that lost its top bucket on the way would pool into a wrong p99.9.
+  const short = Histogram.fromJSON({ ...j, buckets: j.buckets.slice(0, -1) });
+  t.throws(() => short.check(), { message: /^histogram: its buckets \d+\.\.\d+ hold 2 values, its count is 3 \(min 5, max 1250001\)$/ });
+  t.throws(() => short.toJSON(), { message: /hold 2 values, its count is 3/ });
+  t.throws(() => mergeHistograms([j, { ...j, buckets: j.buckets.slice(1) }]), { message: /hold 5 values, its count is 6/ });
+  t.is(mergeHistograms([j, j]).count, 6);
+  // A histogram of Infinity alone is not empty: its value is in the last bucket.
+  const inf = new Histogram(10);
+  inf.record(Infinity);
+  t.deepEqual(inf.toJSON().buckets, [[inf.counts.length - 1, 1]]);
+  t.is(inf.quantile(0.5), Infinity);
 });

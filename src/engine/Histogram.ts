@@ -159,21 +159,24 @@ export class Histogram {
     this.max = -Infinity;
   }
 
-  /** A compact, exact, deterministic form: [bucket, count] pairs of the non-empty buckets. */
-  toJSON(): { bits: number; count: number; sum: number; min: number | null; max: number | null; buckets: Array<[number, number]> } {
-    const buckets: Array<[number, number]> = [];
+  /**
+   * Throws unless the buckets between min's and max's hold the count: every value is in
+   * one. What crosses to a sweep's pooled percentiles or a shard file is checked, so that a
+   * histogram that does not add up fails where it is made rather than misleads there.
+   */
+  check(): void {
     const hi = this.hi;
     let held = 0;
-    for (let i = this.lo; i <= hi; i++) {
-      const c = this.counts[i]!;
-      if (c !== 0) {
-        buckets.push([i, c]);
-        held += c;
-      }
-    }
-    // Every value is in a bucket between min's and max's: what crosses to a sweep's pooled
-    // percentiles or a shard file must add up, or fail here rather than mislead there.
+    for (let i = this.lo; i <= hi; i++) held += this.counts[i]!;
     if (held !== this.count) throw new Error(`histogram: its buckets ${this.lo}..${hi} hold ${held} values, its count is ${this.count} (min ${this.min}, max ${this.max})`);
+  }
+
+  /** A compact, exact, deterministic form: [bucket, count] pairs of the non-empty buckets. */
+  toJSON(): { bits: number; count: number; sum: number; min: number | null; max: number | null; buckets: Array<[number, number]> } {
+    this.check();
+    const buckets: Array<[number, number]> = [];
+    const hi = this.hi;
+    for (let i = this.lo; i <= hi; i++) if (this.counts[i]! !== 0) buckets.push([i, this.counts[i]!]);
     return {
       bits: this.bits,
       count: this.count,

@@ -161,5 +161,6 @@ function round6(x: number): number {
 export function mergeHistograms(hs: readonly HistogramJson[]): Histogram {
   const out = new Histogram(hs[0]?.bits ?? 10);
   for (const h of hs) out.merge(Histogram.fromJSON(h));
+  out.check();
   return out;
 }
