@@ -15,6 +15,18 @@ const U32 = new Uint32Array(F64.buffer);
 const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // index of the high word
 const MAX_EXP = 52;
 
+/** A histogram as JSON (`toJSON`): exact, compact, and what outcomes and shard files carry. */
+export interface HistogramJson {
+  readonly bits: number;
+  readonly count: number;
+  readonly sum: number;
+  /** null when it holds no value (JSON has no Infinity). */
+  readonly min: number | null;
+  readonly max: number | null;
+  /** [bucket, count] of each non-empty bucket, in order. */
+  readonly buckets: ReadonlyArray<readonly [number, number]>;
+}
+
 export class Histogram {
   readonly bits: number;
   readonly counts: Float64Array;
@@ -172,7 +184,7 @@ export class Histogram {
   }
 
   /** A compact, exact, deterministic form: [bucket, count] pairs of the non-empty buckets. */
-  toJSON(): { bits: number; count: number; sum: number; min: number | null; max: number | null; buckets: Array<[number, number]> } {
+  toJSON(): HistogramJson {
     this.check();
     const buckets: Array<[number, number]> = [];
     const hi = this.hi;
@@ -187,15 +199,23 @@ export class Histogram {
     };
   }
 
-  static fromJSON(j: ReturnType<Histogram['toJSON']>): Histogram {
-    const h = new Histogram(j.bits);
-    for (const [i, c] of j.buckets) {
-      h.counts[i] = c;
-    }
-    h.count = j.count;
-    h.sum = j.sum;
-    h.min = j.min ?? Infinity;
-    h.max = j.max ?? -Infinity;
-    return h;
+  /** A histogram from its JSON form. */
+  static fromJSON(j: HistogramJson): Histogram {
+    return new Histogram(j.bits).add(j);
   }
+
+  /**
+   * Adds a histogram of the same precision, in its JSON form, into this one: what `merge`
+   * does, bucket by listed bucket, without making the histogram first.
+   */
+  add(j: HistogramJson): this {
+    if (j.bits !== this.bits) throw new Error('histogram: cannot merge different precisions');
+    for (const [i, c] of j.buckets) this.counts[i]! += c;
+    this.count += j.count;
+    this.sum += j.sum;
+    if (j.min !== null && j.min < this.min) this.min = j.min;
+    if (j.max !== null && j.max > this.max) this.max = j.max;
+    return this;
+  }
+
 }

@@ -4,7 +4,7 @@
  * and queue-time histograms, which merge losslessly across replications and shards.
  * Outcomes are plain data (JSON), so that worker threads and shard files can carry them.
  */
-import { Histogram } from '../../engine/Histogram.ts';
+import { Histogram, type HistogramJson } from '../../engine/Histogram.ts';
 import type { RunResult } from '../../model/run/results.ts';
 
 /** The metrics of a run, by name: what `--slo`, compare tables and sweep columns speak of. */
@@ -93,7 +93,7 @@ export function metricColumn(key: AnyMetricKey, qualifier?: string): string {
   const c = w === null ? METRIC_COLUMNS[key as MetricKey] : { name: `${w.process}_wait_${w.stat}`, unit: 'ms' };
   return qualifier === undefined ? `${c.name}_${c.unit}` : `${c.name}_${qualifier}_${c.unit}`;
 }
-export type HistogramJson = ReturnType<Histogram['toJSON']>;
+export type { HistogramJson } from '../../engine/Histogram.ts';
 
 export interface Outcome {
   readonly metrics: Record<MetricKey, number | null>;
@@ -160,7 +160,7 @@ function round6(x: number): number {
 /** Histograms of several runs (JSON form) merged into one, losslessly: bucket counts add up. */
 export function mergeHistograms(hs: readonly HistogramJson[]): Histogram {
   const out = new Histogram(hs[0]?.bits ?? 10);
-  for (const h of hs) out.merge(Histogram.fromJSON(h));
+  for (const h of hs) out.add(h);
   out.check();
   return out;
 }
