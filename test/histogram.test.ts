@@ -70,3 +70,26 @@ test('check(): the buckets between min and max hold the count, or it throws; toJ
   t.deepEqual(inf.toJSON().buckets, [[inf.counts.length - 1, 1]]);
   t.is(inf.quantile(0.5), Infinity);
 });
+
+test('quantiles(qs) is qs.map(quantile): one walk, the same definition, empty buckets and taken-back values included', (t) => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(value, fc.constant(0)), { maxLength: 300 }),
+      fc.array(fc.nat(), { maxLength: 30 }),
+      fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6 }),
+      fc.integer({ min: 1, max: 12 }),
+      (vs, drop, qs0, bits) => {
+        const h = new Histogram(bits);
+        for (const v of vs) h.record(v);
+        // Take some values back: their buckets may empty while min and max stay.
+        const taken = new Set(drop.filter((i) => i < vs.length));
+        for (const i of taken) h.remove(vs[i]!);
+        const qs = [...qs0, 0, 1].sort((a, b) => a - b);
+        const many = h.quantiles(qs);
+        return qs.every((q, i) => Object.is(many[i], h.quantile(q)));
+      },
+    ),
+    { numRuns: 500 },
+  );
+  t.pass();
+});

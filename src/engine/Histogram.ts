@@ -134,22 +134,31 @@ export class Histogram {
    * `quantile`.
    */
   quantiles(qs: readonly number[]): number[] {
+    const n = qs.length;
     const out = qs.map(() => NaN);
-    if (this.count === 0) return out;
-    let k = 0;
-    let rank = Math.max(1, Math.ceil(qs[0]! * this.count - 1e-9));
-    let seen = 0;
+    const count = this.count;
+    if (count === 0 || n === 0) return out;
+    const counts = this.counts;
+    const max = this.max;
+    const min = this.min;
     const hi = this.hi;
-    for (let i = this.lo; i <= hi && k < qs.length; i++) {
-      seen += this.counts[i]!;
-      while (k < qs.length && seen >= rank) {
-        out[k++] = Math.min(this.max, Math.max(this.min, this.valueAt(i)));
-        if (k < qs.length) rank = Math.max(1, Math.ceil(qs[k]! * this.count - 1e-9));
+    let k = 0;
+    let rank = Math.max(1, Math.ceil(qs[0]! * count - 1e-9));
+    let seen = 0;
+    for (let i = this.lo; i <= hi; i++) {
+      const c = counts[i]!;
+      if (c === 0) continue; // most buckets of a short window are empty: the sum and the test wait
+      seen += c;
+      while (seen >= rank) {
+        out[k++] = Math.min(max, Math.max(min, this.valueAt(i)));
+        if (k === n) return out;
+        rank = Math.max(1, Math.ceil(qs[k]! * count - 1e-9));
       }
     }
-    for (; k < qs.length; k++) out[k] = this.max;
+    for (; k < n; k++) out[k] = max;
     return out;
   }
+
 
   /** Adds another histogram of the same precision into this one. */
   merge(other: Histogram): void {
