@@ -259,6 +259,14 @@ test('a damaged shard file is refused naming the file', (t) => {
   t.is(h.status, 2);
   t.regex(h.stderr, /^.*shard-1-of-1\.json: damaged shard file: outcomes\.1\.outcome\.latency\.count: \d+, but the buckets hold \d+ values\n$/);
   t.deepEqual(readdirSync(dir), ['shard-1-of-1.json']);
+  // A bucket the precision does not have.
+  shard.outcomes = JSON.parse(text).outcomes;
+  shard.outcomes[0].outcome.queue.buckets.at(-1)[0] = 54_273;
+  writeFileSync(file, JSON.stringify(shard));
+  const b = dynosim(['merge', file]);
+  t.is(b.status, 2);
+  t.regex(b.stderr, /^.*shard-1-of-1\.json: damaged shard file: outcomes\.0\.outcome\.queue\.buckets\.\d+: bucket 54273 is out of order or not among the 54273 buckets of 10-bit precision\n$/);
+  t.deepEqual(readdirSync(dir), ['shard-1-of-1.json']);
 });
 
 test('a bad --vary value or path exits 2 before any run, one line per problem naming the file, the field and the value', (t) => {

@@ -15,6 +15,11 @@ const U32 = new Uint32Array(F64.buffer);
 const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // index of the high word
 const MAX_EXP = 52;
 
+/** The buckets of a histogram of `bits` precision: one below 1, 2^bits for each exponent up to 2^52, the last also holding what lies above. */
+export function bucketCount(bits: number): number {
+  return 1 + (MAX_EXP + 1) * (1 << bits);
+}
+
 /** A histogram as JSON (`toJSON`): exact, compact, and what outcomes and shard files carry. */
 export interface HistogramJson {
   readonly bits: number;
@@ -42,7 +47,7 @@ export class Histogram {
     this.bits = bits;
     this.shift = 20 - bits;
     this.mask = (1 << bits) - 1;
-    this.counts = new Float64Array(1 + (MAX_EXP + 1) * (1 << bits));
+    this.counts = new Float64Array(bucketCount(bits));
   }
 
   /**

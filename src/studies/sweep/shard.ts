@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import * as z from 'zod';
 import { MIB, type TextLimits } from '../../engine/files.ts';
+import { bucketCount } from '../../engine/Histogram.ts';
 import { METRICS, type Outcome } from '../parallel/outcome.ts';
 import { shardIndices, taskCount, type SweepSpec } from './grid.ts';
 import { SweepError } from './SweepError.ts';
@@ -110,12 +111,12 @@ const histogram = z.object({
 }).superRefine((h, ctx) => {
   // What the histogram's merge relies on: buckets in order, each one the precision has,
   // holding between them every value the count says, and min and max exactly when it has any.
-  const size = 1 + 53 * 2 ** h.bits;
+  const size = bucketCount(h.bits);
   let held = 0;
   for (let i = 0; i < h.buckets.length; i++) {
     const [b, c] = h.buckets[i]!;
     if (b >= size || (i > 0 && b <= h.buckets[i - 1]![0])) {
-      ctx.addIssue({ code: 'custom', path: ['buckets', i], message: `bucket ${b} out of order or past the ${size} of ${h.bits}-bit precision` });
+      ctx.addIssue({ code: 'custom', path: ['buckets', i], message: `bucket ${b} is out of order or not among the ${size} buckets of ${h.bits}-bit precision` });
       return;
     }
     held += c;
