@@ -14,6 +14,7 @@ const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
 const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // index of the high word
 const MAX_EXP = 52;
+const DIFFERENT_PRECISIONS = 'histogram: cannot merge different precisions';
 
 /** The buckets of a histogram of `bits` precision: one below 1, 2^bits for each exponent up to 2^52, the last also holding what lies above. */
 export function bucketCount(bits: number): number {
@@ -120,7 +121,8 @@ export class Histogram {
 
   /**
    * The value at quantile q (0..1): the smallest bucket whose cumulative count reaches
-   * ceil(q × count), reported as its midpoint clamped to the exact min and max.
+   * ceil(q × count), reported as its midpoint clamped to the exact min and max. Kept as
+   * the plain walk, apart from `quantiles`: the tests hold the one to the other.
    */
   quantile(q: number): number {
     if (this.count === 0) return NaN;
@@ -164,10 +166,9 @@ export class Histogram {
     return out;
   }
 
-
   /** Adds another histogram of the same precision into this one. */
   merge(other: Histogram): void {
-    if (other.bits !== this.bits) throw new Error('histogram: cannot merge different precisions');
+    if (other.bits !== this.bits) throw new Error(DIFFERENT_PRECISIONS);
     const hi = other.hi;
     for (let i = other.lo; i <= hi; i++) this.counts[i]! += other.counts[i]!;
     this.count += other.count;
@@ -223,7 +224,7 @@ export class Histogram {
    * does, bucket by listed bucket, without making the histogram first.
    */
   add(j: HistogramJson): this {
-    if (j.bits !== this.bits) throw new Error('histogram: cannot merge different precisions');
+    if (j.bits !== this.bits) throw new Error(DIFFERENT_PRECISIONS);
     for (const [i, c] of j.buckets) this.counts[i]! += c;
     this.count += j.count;
     this.sum += j.sum;
@@ -231,5 +232,4 @@ export class Histogram {
     if (j.max !== null && j.max > this.max) this.max = j.max;
     return this;
   }
-
 }
